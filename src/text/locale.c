@@ -118,6 +118,13 @@ static int sink_close(sink_t *s)
     return -1;
 }
 
+/* Rejects invalid input the same way as a too-small buffer: -1 and an empty out. */
+static int sink_reject(sink_t *s)
+{
+    s->failed = 1;
+    return sink_close(s);
+}
+
 /* Any lang value other than LANG_EN means Bangla, matching lang_code(). */
 static int is_bn(lang_t lang)
 {
@@ -240,9 +247,8 @@ int locale_digits(lang_t lang, const char *s, char *out, size_t cap)
 {
     sink_t k = sink_open(out, cap);
     if (s == NULL)
-        k.failed = 1;
-    else
-        sink_digits(&k, lang, s);
+        return sink_reject(&k);
+    sink_digits(&k, lang, s);
     return sink_close(&k);
 }
 
@@ -256,10 +262,8 @@ static int is_bn_digit(const unsigned char *p)
 int locale_ascii_digits(const char *s, char *out, size_t cap)
 {
     sink_t k = sink_open(out, cap);
-    if (s == NULL) {
-        k.failed = 1;
-        return sink_close(&k);
-    }
+    if (s == NULL)
+        return sink_reject(&k);
     const unsigned char *p = (const unsigned char *)s;
     while (*p != '\0') {
         if (is_bn_digit(p)) {
@@ -345,10 +349,8 @@ int locale_format_date(lang_t lang, const locale_tm_t *tm, char *out, size_t cap
 {
     sink_t k = sink_open(out, cap);
     /* Out-of-range fields would index past the month tables; refuse instead of guessing. */
-    if (tm == NULL || !valid_day_month(tm->day, tm->month)) {
-        k.failed = 1;
-        return sink_close(&k);
-    }
+    if (tm == NULL || !valid_day_month(tm->day, tm->month))
+        return sink_reject(&k);
     const char *const *names = is_bn(lang) ? gregorian_month_bn : gregorian_month_en;
     sink_long_date(&k, lang, tm->day, names[tm->month - 1], tm->year);
     return sink_close(&k);
@@ -358,10 +360,8 @@ int locale_format_date_short(lang_t lang, const locale_tm_t *tm, char *out, size
 {
     char num[48];
     sink_t k = sink_open(out, cap);
-    if (tm == NULL || !valid_day_month(tm->day, tm->month)) {
-        k.failed = 1;
-        return sink_close(&k);
-    }
+    if (tm == NULL || !valid_day_month(tm->day, tm->month))
+        return sink_reject(&k);
     snprintf(num, sizeof num, "%02d/%02d/%d", tm->day, tm->month, tm->year);
     sink_digits(&k, lang, num);
     return sink_close(&k);
@@ -381,10 +381,8 @@ int locale_format_time(lang_t lang, const locale_tm_t *tm, char *out, size_t cap
 {
     char num[32];
     sink_t k = sink_open(out, cap);
-    if (tm == NULL || tm->hour < 0 || tm->hour > 23 || tm->min < 0 || tm->min > 59) {
-        k.failed = 1;
-        return sink_close(&k);
-    }
+    if (tm == NULL || tm->hour < 0 || tm->hour > 23 || tm->min < 0 || tm->min > 59)
+        return sink_reject(&k);
     int h12 = tm->hour % 12 == 0 ? 12 : tm->hour % 12; /* midnight and noon are 12, not 0 */
     snprintf(num, sizeof num, "%d:%02d", h12, tm->min);
     if (is_bn(lang)) {
@@ -431,10 +429,8 @@ void locale_bangla_date(const locale_tm_t *tm, locale_bangla_date_t *out)
 int locale_format_bangla_date(lang_t lang, const locale_bangla_date_t *bd, char *out, size_t cap)
 {
     sink_t k = sink_open(out, cap);
-    if (bd == NULL || !valid_day_month(bd->day, bd->month)) {
-        k.failed = 1;
-        return sink_close(&k);
-    }
+    if (bd == NULL || !valid_day_month(bd->day, bd->month))
+        return sink_reject(&k);
     const char *const *names = is_bn(lang) ? bangla_month_bn : bangla_month_en;
     sink_long_date(&k, lang, bd->day, names[bd->month - 1], bd->year);
     if (is_bn(lang))

@@ -1,0 +1,246 @@
+/* app/config.c - INI configuration on inih, with line numbers in every error. */
+#include "app/config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/unicode.h"
+#include "text/utf8.h"
+
+void config_defaults(config_t *c)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->centre_id, sizeof c->centre_id, "UDC-0000");
+    snprintf(c->centre_name[LANG_BN], sizeof c->centre_name[0], "ইউনিয়ন ডিজিটাল সেন্টার");
+    snprintf(c->centre_name[LANG_EN], sizeof c->centre_name[0], "Union Digital Centre");
+    snprintf(c->terminal_id, sizeof c->terminal_id, "T01");
+    c->language = LANG_BN;
+    c->idle_timeout_s = 60;
+    c->idle_countdown_s = 20;
+    c->rotation = 0;
+    c->calibration[0] = 1.0f;
+    c->calibration[4] = 1.0f;
+    c->dpi = 132;
+    snprintf(c->data_dir, sizeof c->data_dir, "var");
+    snprintf(c->catalog, sizeof c->catalog, "catalog.json");
+}
+
+static int bad(char *err, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, cap, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static int parse_int(const char *v, int lo, int hi, int *out, char *err, size_t cap)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || end == v || *end || n < lo || n > hi) {
+        snprintf(err, cap, "\"%s\" is not a whole number from %d to %d", v, lo, hi);
+        return -1;
+    }
+    *out = (int)n;
+    return 0;
+}
+
+/* Letters, digits and '-': ids end up in tracking ids and file names. */
+static int parse_id(const char *v, char *out, size_t cap, char *err, size_t errcap)
+{
+    size_t n = strlen(v);
+    if (n == 0 || n >= cap)
+        return bad(err, errcap, "\"%s\" must be 1 to 31 characters", v);
+    for (size_t i = 0; i < n; i++) {
+        char ch = v[i];
+        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+              ch == '-'))
+            return bad(err, errcap, "\"%s\": only letters, digits and '-' are allowed", v);
+    }
+    memcpy(out, v, n + 1);
+    return 0;
+}
+
+static int parse_name(const char *v, char *out, size_t cap, char *err, size_t errcap)
+{
+    size_t n = strlen(v);
+    if (!utf8_valid(v, n, NULL))
+        return bad(err, errcap, "not valid UTF-8");
+    if (n == 0)
+        return bad(err, errcap, "must not be empty");
+    if (unicode_nfc(v, n, out, cap) < 0)
+        return bad(err, errcap, "too long (at most 127 bytes)");
+    return 0;
+}
+
+static int parse_calibration(const char *v, float m[6], char *err, size_t cap)
+{
+    float t[6];
+    char extra;
+    if (sscanf(v, "%f %f %f %f %f %f %c", &t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &extra) !=
+        6)
+        return bad(err, cap, "\"%s\": expected six numbers \"a b c d e f\"", v);
+    /* A singular matrix would map the whole panel onto a line: nothing could be pressed. */
+    if (t[0] * t[4] - t[1] * t[3] == 0.0f)
+        return bad(err, cap, "\"%s\": the matrix cannot be inverted", v);
+    memcpy(m, t, sizeof t);
+    return 0;
+}
+
+static int set_path(const char *v, char *out, char *err, size_t cap)
+{
+    if (strlen(v) == 0 || strlen(v) >= CONFIG_PATH_MAX)
+        return bad(err, cap, "\"%s\": expected a path of 1 to 511 bytes", v);
+    snprintf(out, CONFIG_PATH_MAX, "%s", v);
+    return 0;
+}
+
+static int set_kiosk(config_t *c, const char *k, const char *v, char *err, size_t cap)
+{
+    if (strcmp(k, "language") == 0) {
+        int l = lang_from_code(v);
+        if (l < 0)
+            return bad(err, cap, "\"%s\": expected bn or en", v);
+        c->language = (lang_t)l;
+        return 0;
+    }
+    if (strcmp(k, "idle_timeout") == 0)
+        return parse_int(v, 10, 3600, &c->idle_timeout_s, err, cap);
+    if (strcmp(k, "idle_countdown") == 0)
+        return parse_int(v, 5, 120, &c->idle_countdown_s, err, cap);
+    if (strcmp(k, "data") == 0)
+        return set_path(v, c->data_dir, err, cap);
+    if (strcmp(k, "catalog") == 0)
+        return set_path(v, c->catalog, err, cap);
+    if (strcmp(k, "receipt_url") == 0) {
+        if (strlen(v) >= sizeof c->receipt_url || strchr(v, ' '))
+            return bad(err, cap, "\"%s\": expected a URL without spaces", v);
+        snprintf(c->receipt_url, sizeof c->receipt_url, "%s", v);
+        return 0;
+    }
+    return bad(err, cap, "unknown key \"%s\" in [kiosk]", k);
+}
+
+static int set_display(config_t *c, const char *k, const char *v, char *err, size_t cap)
+{
+    if (strcmp(k, "rotation") == 0) {
+        int r;
+        if (parse_int(v, 0, 270, &r, err, cap) < 0 || r % 90 != 0)
+            return bad(err, cap, "\"%s\": expected 0, 90, 180 or 270", v);
+        c->rotation = r;
+        return 0;
+    }
+    if (strcmp(k, "dpi") == 0)
+        return parse_int(v, 50, 600, &c->dpi, err, cap);
+    if (strcmp(k, "calibration") == 0)
+        return parse_calibration(v, c->calibration, err, cap);
+    return bad(err, cap, "unknown key \"%s\" in [display]", k);
+}
+
+int config_set(config_t *c, const char *section, const char *key, const char *value, char *err,
+               size_t errcap)
+{
+    if (strcmp(section, "centre") == 0) {
+        if (strcmp(key, "id") == 0)
+            return parse_id(value, c->centre_id, sizeof c->centre_id, err, errcap);
+        if (strcmp(key, "name_bn") == 0)
+            return parse_name(value, c->centre_name[LANG_BN], sizeof c->centre_name[0], err,
+                              errcap);
+        if (strcmp(key, "name_en") == 0)
+            return parse_name(value, c->centre_name[LANG_EN], sizeof c->centre_name[0], err,
+                              errcap);
+        return bad(err, errcap, "unknown key \"%s\" in [centre]", key);
+    }
+    if (strcmp(section, "terminal") == 0) {
+        if (strcmp(key, "id") == 0)
+            return parse_id(value, c->terminal_id, sizeof c->terminal_id, err, errcap);
+        return bad(err, errcap, "unknown key \"%s\" in [terminal]", key);
+    }
+    if (strcmp(section, "kiosk") == 0)
+        return set_kiosk(c, key, value, err, errcap);
+    if (strcmp(section, "display") == 0)
+        return set_display(c, key, value, err, errcap);
+    return bad(err, errcap, "unknown section [%s]", section);
+}
+
+/* inih does not tell the handler the line number in Debian's build, so the reader counts
+ * lines itself; it also catches lines longer than inih's buffer, which inih would
+ * otherwise split into two bogus lines. */
+typedef struct {
+    FILE *fp;
+    int line;
+    bool too_long;
+    config_t *cfg;
+    char seen[64][48]; /* section.key pairs already set: a key given twice is an error */
+    int seen_count;
+    char msg[384];
+    int err_line;
+} reader_t;
+
+static char *read_line(char *str, int num, void *stream)
+{
+    reader_t *r = stream;
+    if (!fgets(str, num, r->fp))
+        return NULL;
+    r->line++;
+    size_t n = strlen(str);
+    if (n > 0 && str[n - 1] != '\n' && !feof(r->fp) && !r->too_long) {
+        r->too_long = true;
+        r->err_line = r->line;
+        snprintf(r->msg, sizeof r->msg, "line longer than %d bytes", num - 3);
+    }
+    return str;
+}
+
+static int on_value(void *user, const char *section, const char *key, const char *value)
+{
+    reader_t *r = user;
+    if (r->err_line)
+        return 1; /* keep only the first error */
+    char sk[48];
+    snprintf(sk, sizeof sk, "%s.%s", section, key);
+    for (int i = 0; i < r->seen_count; i++) {
+        if (strcmp(r->seen[i], sk) == 0) {
+            snprintf(r->msg, sizeof r->msg, "[%s] %s is set twice", section, key);
+            r->err_line = r->line;
+            return 0;
+        }
+    }
+    if (r->seen_count < 64)
+        snprintf(r->seen[r->seen_count++], sizeof r->seen[0], "%s", sk);
+    char e[320];
+    if (config_set(r->cfg, section, key, value, e, sizeof e) < 0) {
+        snprintf(r->msg, sizeof r->msg, "[%s] %s: %s", section, key, e);
+        r->err_line = r->line;
+        return 0;
+    }
+    return 1;
+}
+
+int config_load(config_t *c, const char *path, char *err, size_t errcap)
+{
+    reader_t r = {.cfg = c};
+    r.fp = fopen(path, "r");
+    if (!r.fp) {
+        snprintf(err, errcap, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    int rc = ini_parse_stream(read_line, &r, on_value, &r);
+    fclose(r.fp);
+    if (r.err_line) {
+        snprintf(err, errcap, "%s:%d: %s", path, r.err_line, r.msg);
+        return -1;
+    }
+    if (rc != 0) {
+        snprintf(err, errcap, "%s:%d: syntax error (expected [section] or key = value)", path,
+                 rc > 0 ? rc : r.line);
+        return -1;
+    }
+    return 0;
+}
