@@ -5,21 +5,22 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "text/i18n.h"
 #include "text/unicode.h"
 #include "text/utf8.h"
 
 #define VALUE_MAX 512
 
 static const char *const msgids[VALID_CODE_COUNT] = {
-    "error.none",         "error.empty",        "error.letters",    "error.too_long",
-    "error.digits",       "error.nid",          "error.brn",        "error.mobile",
-    "error.date_format",  "error.date_invalid", "error.date_future", "error.date_past",
-    "error.number_range", "error.choice",
+    N_("error.none"),         N_("error.empty"),        N_("error.letters"),    N_("error.too_long"),
+    N_("error.digits"),       N_("error.nid"),          N_("error.brn"),        N_("error.mobile"),
+    N_("error.date_format"),  N_("error.date_invalid"), N_("error.date_future"), N_("error.date_past"),
+    N_("error.number_range"), N_("error.choice"),
 };
 
 const char *validate_msgid(valid_code_t code)
 {
-    return (unsigned)code < VALID_CODE_COUNT ? msgids[code] : "error.none";
+    return (unsigned)code < VALID_CODE_COUNT ? msgids[code] : N_("error.none");
 }
 
 /* Collect the digits of s (Bangla or Latin) as ASCII, allowing spaces and dashes between

@@ -131,6 +131,8 @@ int ui_text(ui_t *ui, ui_rect_t r, const char *text, const text_box_t *box, ui_c
     int h = l ? l->h : 0;
     if (!text[0])
         return 0;
+    if (r.h <= 0)
+        r.h = h; /* a label: as tall as its text */
     ui_cmd_t *cmd = add_cmd(ui, UI_CMD_TEXT, r, c);
     if (cmd) {
         cmd->text = ui_strdup(ui, text);

@@ -1,0 +1,415 @@
+/*
+ * app/main.c - the kiosk program: command line, start-up checks, and the main loop.
+ * Everything is loaded and validated before the first frame; any problem stops the
+ * program with a message naming the file and place, and a non-zero exit status.
+ */
+#define _GNU_SOURCE /* getopt_long */
+#include <SDL.h>
+#include <SDL_ttf.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app/app.h"
+#include "app/config.h"
+#include "platform/display.h"
+#include "platform/input.h"
+#include "platform/replay.h"
+#include "store/journal.h"
+#include "text/fonts.h"
+#include "text/locale.h"
+#include "ui/render.h"
+#include "ui/textcache.h"
+#include "ui/widgets.h"
+
+#ifndef KIOSK_VERSION
+#define KIOSK_VERSION "0.1.0"
+#endif
+#ifndef KIOSK_DATADIR
+#define KIOSK_DATADIR "/usr/share/sheba-kiosk"
+#endif
+
+typedef struct {
+    const char *config, *data, *catalog, *assets, *lang, *replay, *shots, *now, *check_catalog;
+    bool windowed, headless, list_services;
+    int size_w, size_h, rotation, dpi, idle_timeout;
+    long exit_after_ms;
+} options_t;
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: kiosk [OPTIONS]\n"
+            "Sheba Kiosk: a self-service terminal for Bangladesh's digital centres.\n\n"
+            "  --config FILE        read settings from an INI file (see assets/kiosk.ini)\n"
+            "  --data DIR           the data folder (journal); default ./var\n"
+            "  --catalog FILE       the service catalog; default assets/catalog.json\n"
+            "  --assets DIR         where assets/ and fonts/ are (default: found next to the\n"
+            "                       program, else " KIOSK_DATADIR ")\n"
+            "  --lang bn|en         the default language\n"
+            "  --windowed           a window instead of full screen (development)\n"
+            "  --size WxH           window or headless size in pixels\n"
+            "  --rotation DEG       0, 90, 180 or 270\n"
+            "  --dpi N              the panel's dots per inch\n"
+            "  --idle-timeout S     seconds of silence before \"still there?\"\n"
+            "  --headless           run offscreen (with --replay and --shots)\n"
+            "  --replay SCRIPT      run a replay script (see README)\n"
+            "  --shots DIR          where replay screenshots go\n"
+            "  --now YYYY-MM-DDTHH:MM  the wall clock at start (Asia/Dhaka; headless default\n"
+            "                       2026-11-29T10:30)\n"
+            "  --exit-after MS      quit after MS milliseconds (benchmarks)\n"
+            "  --check-catalog FILE validate a catalog and exit\n"
+            "  --list-services      print the catalog's services and exit\n"
+            "  --help, --version\n");
+}
+
+static int parse_size(const char *s, int *w, int *h)
+{
+    char extra;
+    return sscanf(s, "%dx%d%c", w, h, &extra) == 2 && *w >= 200 && *h >= 200 && *w <= 8192 &&
+                   *h <= 8192
+               ? 0
+               : -1;
+}
+
+static int parse_options(int argc, char **argv, options_t *o)
+{
+    enum { O_CONFIG = 256, O_DATA, O_CATALOG, O_ASSETS, O_LANG, O_WINDOWED, O_SIZE, O_ROT, O_DPI,
+           O_IDLE, O_HEADLESS, O_REPLAY, O_SHOTS, O_NOW, O_EXIT, O_CHECK, O_LIST, O_HELP,
+           O_VERSION };
+    static const struct option opts[] = {
+        {"config", 1, 0, O_CONFIG},     {"data", 1, 0, O_DATA},
+        {"catalog", 1, 0, O_CATALOG},   {"assets", 1, 0, O_ASSETS},
+        {"lang", 1, 0, O_LANG},         {"windowed", 0, 0, O_WINDOWED},
+        {"size", 1, 0, O_SIZE},         {"rotation", 1, 0, O_ROT},
+        {"dpi", 1, 0, O_DPI},           {"idle-timeout", 1, 0, O_IDLE},
+        {"headless", 0, 0, O_HEADLESS}, {"replay", 1, 0, O_REPLAY},
+        {"shots", 1, 0, O_SHOTS},       {"now", 1, 0, O_NOW},
+        {"exit-after", 1, 0, O_EXIT},   {"check-catalog", 1, 0, O_CHECK},
+        {"list-services", 0, 0, O_LIST}, {"help", 0, 0, O_HELP},
+        {"version", 0, 0, O_VERSION},   {0, 0, 0, 0}};
+    memset(o, 0, sizeof *o);
+    o->rotation = o->dpi = o->idle_timeout = -1;
+    o->exit_after_ms = -1;
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case O_CONFIG: o->config = optarg; break;
+        case O_DATA: o->data = optarg; break;
+        case O_CATALOG: o->catalog = optarg; break;
+        case O_ASSETS: o->assets = optarg; break;
+        case O_LANG: o->lang = optarg; break;
+        case O_WINDOWED: o->windowed = true; break;
+        case O_SIZE:
+            if (parse_size(optarg, &o->size_w, &o->size_h) < 0) {
+                fprintf(stderr, "kiosk: --size %s: expected WxH, 200 to 8192 each\n", optarg);
+                return 2;
+            }
+            break;
+        case O_ROT: o->rotation = atoi(optarg); break;
+        case O_DPI: o->dpi = atoi(optarg); break;
+        case O_IDLE: o->idle_timeout = atoi(optarg); break;
+        case O_HEADLESS: o->headless = true; break;
+        case O_REPLAY: o->replay = optarg; break;
+        case O_SHOTS: o->shots = optarg; break;
+        case O_NOW: o->now = optarg; break;
+        case O_EXIT: o->exit_after_ms = atol(optarg); break;
+        case O_CHECK: o->check_catalog = optarg; break;
+        case O_LIST: o->list_services = true; break;
+        case O_HELP: usage(stdout); return 0;
+        case O_VERSION: printf("sheba-kiosk %s\n", KIOSK_VERSION); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "kiosk: unexpected argument \"%s\"\n", argv[optind]);
+        return 2;
+    }
+    return -1; /* go on */
+}
+
+typedef struct {
+    config_t cfg;
+    char root[1024];    /* holds assets/ and fonts/ */
+    char catalog_path[1600];
+    fonts_t *fonts;
+    catalog_t *catalog;
+    i18n_t *i18n;
+    journal_t *journal;
+    textcache_t *cache;
+    ui_t *ui;
+    app_t app;
+    display_t display;
+} kiosk_t;
+
+static bool is_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Beside the program in a source tree (build/kiosk -> ./assets), else the installed copy. */
+static void find_root(const char *given, char *root, size_t cap)
+{
+    if (given) {
+        snprintf(root, cap, "%s", given);
+        return;
+    }
+    char exe[1024], probe[1200];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        for (int up = 0; up < 3; up++) {
+            char *slash = strrchr(exe, '/');
+            if (!slash)
+                break;
+            *slash = '\0';
+            snprintf(probe, sizeof probe, "%s/assets/catalog.json", exe);
+            if (is_file(probe)) {
+                snprintf(root, cap, "%s", exe);
+                return;
+            }
+        }
+    }
+    snprintf(root, cap, "%s", KIOSK_DATADIR);
+}
+
+static int override(config_t *c, const char *sec, const char *key, const char *val, const char *flag)
+{
+    char err[256];
+    if (!val || config_set(c, sec, key, val, err, sizeof err) == 0)
+        return 0;
+    fprintf(stderr, "kiosk: %s: %s\n", flag, err);
+    return -1;
+}
+
+static int int_override(config_t *c, const char *sec, const char *key, int v, const char *flag)
+{
+    char s[32];
+    snprintf(s, sizeof s, "%d", v);
+    return v < 0 ? 0 : override(c, sec, key, s, flag);
+}
+
+static int load_config(kiosk_t *k, const options_t *o)
+{
+    char err[512];
+    config_defaults(&k->cfg);
+    if (o->config && config_load(&k->cfg, o->config, err, sizeof err) < 0) {
+        fprintf(stderr, "kiosk: %s\n", err);
+        return -1;
+    }
+    if (override(&k->cfg, "kiosk", "data", o->data, "--data") < 0 ||
+        override(&k->cfg, "kiosk", "language", o->lang, "--lang") < 0 ||
+        int_override(&k->cfg, "display", "rotation", o->rotation, "--rotation") < 0 ||
+        int_override(&k->cfg, "display", "dpi", o->dpi, "--dpi") < 0 ||
+        int_override(&k->cfg, "kiosk", "idle_timeout", o->idle_timeout, "--idle-timeout") < 0)
+        return -1;
+    const char *cat = o->catalog ? o->catalog : k->cfg.catalog;
+    if (o->catalog || cat[0] == '/')
+        snprintf(k->catalog_path, sizeof k->catalog_path, "%s", cat);
+    else
+        snprintf(k->catalog_path, sizeof k->catalog_path, "%s/assets/%s", k->root, cat);
+    return 0;
+}
+
+static bool icon_known(const char *name, void *ctx)
+{
+    return fonts_icon_codepoint(ctx, name) != 0;
+}
+
+static int load_assets(kiosk_t *k, const char *catalog_path)
+{
+    char err[768], dir[1100];
+    snprintf(dir, sizeof dir, "%s/fonts", k->root);
+    if (!(k->fonts = fonts_open(dir, err, sizeof err))) {
+        fprintf(stderr, "kiosk: %s\n", err);
+        return -1;
+    }
+    if (!(k->catalog = catalog_load(catalog_path, icon_known, k->fonts, err, sizeof err))) {
+        fprintf(stderr, "kiosk: %s\n", err);
+        return -1;
+    }
+    snprintf(dir, sizeof dir, "%s/assets/i18n", k->root);
+    if (!(k->i18n = i18n_load(dir, err, sizeof err))) {
+        fprintf(stderr, "kiosk: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* "2026-11-29T10:30" in Asia/Dhaka. */
+static int parse_now(const char *s, int64_t *out)
+{
+    locale_tm_t tm = {0};
+    char extra;
+    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d%c", &tm.year, &tm.month, &tm.day, &tm.hour, &tm.min,
+               &extra) != 5 ||
+        tm.month < 1 || tm.month > 12 || tm.day < 1 || tm.day > 31 || tm.hour > 23 ||
+        tm.min > 59)
+        return -1;
+    *out = locale_dhaka_unix(&tm);
+    return 0;
+}
+
+static void kiosk_free(kiosk_t *k)
+{
+    display_close(&k->display);
+    textcache_free(k->cache);
+    free(k->ui);
+    journal_close(k->journal);
+    i18n_free(k->i18n);
+    catalog_free(k->catalog);
+    fonts_close(k->fonts);
+}
+
+/* Journal, text cache, display list and app, for a w x h logical screen. */
+static int start_app(kiosk_t *k, int64_t epoch)
+{
+    char err[512];
+    if (!(k->journal = journal_open(k->cfg.data_dir, err, sizeof err))) {
+        fprintf(stderr, "kiosk: %s\n", err);
+        return -1;
+    }
+    k->cache = textcache_new(k->fonts);
+    k->ui = calloc(1, sizeof *k->ui);
+    if (!k->cache || !k->ui) {
+        fprintf(stderr, "kiosk: out of memory\n");
+        return -1;
+    }
+    ui_init(k->ui, k->display.w, k->display.h, k->cfg.dpi, k->fonts, k->cache);
+    app_init(&k->app, &k->cfg, k->catalog, k->i18n, k->fonts, k->journal, k->ui, epoch);
+    return 0;
+}
+
+static int run_headless(kiosk_t *k, const options_t *o)
+{
+    char err[1024];
+    int64_t epoch;
+    if (parse_now(o->now ? o->now : "2026-11-29T10:30", &epoch) < 0) {
+        fprintf(stderr, "kiosk: --now %s: expected YYYY-MM-DDTHH:MM\n", o->now);
+        return 2;
+    }
+    int w = o->size_w ? o->size_w : 800, h = o->size_h ? o->size_h : 480;
+    if (display_open_headless(&k->display, w, h, k->cfg.rotation, err, sizeof err) < 0 ||
+        start_app(k, epoch) < 0) {
+        fprintf(stderr, "kiosk: %s\n", err);
+        return 1;
+    }
+    replay_t r = {.app = &k->app, .display = &k->display, .shots_dir = o->shots};
+    touch_map_t map;
+    touch_map_init(&map, k->cfg.rotation, k->cfg.calibration, w, h);
+    input_init(&r.input, &map, w, h);
+    replay_render(&r);
+    if (o->replay && replay_file(&r, o->replay, err, sizeof err) < 0) {
+        fprintf(stderr, "kiosk: %s\n", err);
+        return 1;
+    }
+    return 0;
+}
+
+static void on_resize(kiosk_t *k, input_state_t *in)
+{
+    char err[256];
+    if (display_resize(&k->display, err, sizeof err) < 0)
+        return;
+    ui_init(k->ui, k->display.w, k->display.h, k->cfg.dpi, k->fonts, k->cache);
+    touch_map_t map;
+    touch_map_init(&map, k->cfg.rotation, k->cfg.calibration, k->display.w, k->display.h);
+    input_init(in, &map, k->display.panel_w, k->display.panel_h);
+    k->app.dirty = true;
+}
+
+/* Sleep until an event or the next timer: an idle kiosk uses no CPU. */
+static int main_loop(kiosk_t *k, input_state_t *in, long exit_after_ms)
+{
+    Uint64 t0 = SDL_GetTicks64();
+    for (;;) {
+        if (app_build(&k->app)) {
+            ui_render(k->ui, display_begin(&k->display), COLOR_BG);
+            display_present(&k->display);
+        }
+        uint64_t now = SDL_GetTicks64() - t0;
+        uint64_t due = app_next_deadline(&k->app);
+        if (exit_after_ms >= 0 && (uint64_t)exit_after_ms < due)
+            due = (uint64_t)exit_after_ms;
+        SDL_Event ev;
+        int got = due == UINT64_MAX ? SDL_WaitEvent(&ev)
+                                    : SDL_WaitEventTimeout(&ev, due > now ? (int)(due - now) : 0);
+        app_advance(&k->app, SDL_GetTicks64() - t0);
+        if (exit_after_ms >= 0 && k->app.now_ms >= (uint64_t)exit_after_ms)
+            return 0;
+        for (; got; got = SDL_PollEvent(&ev)) {
+            app_input_t ai;
+            if (ev.type == SDL_QUIT)
+                return 0;
+            if (ev.type == SDL_WINDOWEVENT && ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
+                on_resize(k, in);
+            else if (ev.type == SDL_WINDOWEVENT && ev.window.event == SDL_WINDOWEVENT_EXPOSED)
+                k->app.dirty = true;
+            else if (input_translate(in, &ev, &ai))
+                app_input(&k->app, &ai);
+        }
+    }
+}
+
+static int run_display(kiosk_t *k, const options_t *o)
+{
+    char err[512];
+    int w = o->size_w ? o->size_w : 1280, h = o->size_h ? o->size_h : 800;
+    if (display_open_window(&k->display, o->windowed, w, h, k->cfg.rotation, err, sizeof err) <
+            0 ||
+        start_app(k, (int64_t)time(NULL)) < 0) {
+        fprintf(stderr, "kiosk: %s\n", err);
+        return 1;
+    }
+    touch_map_t map;
+    touch_map_init(&map, k->cfg.rotation, k->cfg.calibration, k->display.w, k->display.h);
+    input_state_t in;
+    input_init(&in, &map, k->display.panel_w, k->display.panel_h);
+    if (o->windowed)
+        SDL_StartTextInput(); /* a physical keyboard types into fields while developing */
+    else
+        SDL_ShowCursor(SDL_DISABLE);
+    return main_loop(k, &in, o->exit_after_ms);
+}
+
+static int check_catalog(kiosk_t *k, const char *path, bool list)
+{
+    if (load_assets(k, path) < 0)
+        return 1;
+    if (list)
+        catalog_list_services(k->catalog, stdout);
+    else
+        printf("%s: OK, %d categories, %d services\n", path, k->catalog->category_count,
+               k->catalog->service_count);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    options_t o;
+    int rc = parse_options(argc, argv, &o);
+    if (rc >= 0)
+        return rc;
+    static kiosk_t k;
+    find_root(o.assets, k.root, sizeof k.root);
+    if (load_config(&k, &o) < 0)
+        return 1;
+    if (o.check_catalog || o.list_services) {
+        rc = check_catalog(&k, o.check_catalog ? o.check_catalog : k.catalog_path,
+                           o.list_services);
+    } else if (load_assets(&k, k.catalog_path) < 0) {
+        rc = 1;
+    } else {
+        rc = o.headless ? run_headless(&k, &o) : run_display(&k, &o);
+    }
+    kiosk_free(&k);
+    TTF_Quit();
+    SDL_Quit();
+    return rc;
+}

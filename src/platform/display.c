@@ -1,0 +1,141 @@
+/* platform/display.c - SDL windows, renderers, rotation and screenshots. */
+#include "platform/display.h"
+
+#include <SDL.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "platform/image.h"
+
+static void logical_size(display_t *d)
+{
+    bool swap = d->rotation == 90 || d->rotation == 270;
+    d->w = swap ? d->panel_h : d->panel_w;
+    d->h = swap ? d->panel_w : d->panel_h;
+}
+
+static int make_target(display_t *d, char *err, size_t errcap)
+{
+    if (d->target)
+        SDL_DestroyTexture(d->target);
+    d->target = NULL;
+    if (d->rotation == 0)
+        return 0;
+    d->target = SDL_CreateTexture(d->renderer, SDL_PIXELFORMAT_ARGB8888,
+                                  SDL_TEXTUREACCESS_TARGET, d->w, d->h);
+    if (!d->target) {
+        snprintf(err, errcap, "cannot rotate the display: %s", SDL_GetError());
+        return -1;
+    }
+    return 0;
+}
+
+int display_open_window(display_t *d, bool windowed, int panel_w, int panel_h, int rotation,
+                        char *err, size_t errcap)
+{
+    memset(d, 0, sizeof *d);
+    d->rotation = rotation;
+    /* A kiosk screen must never blank, and touches must not turn into a second mouse. */
+    SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
+    SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
+    SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
+    if (SDL_InitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+        snprintf(err, errcap, "no display: %s", SDL_GetError());
+        return -1;
+    }
+    /* Full screen at the desktop (native) mode: a mode switch on KMSDRM can fall back to
+     * 640x480, and the panel's own mode is the sharp one. */
+    Uint32 flags = windowed ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP;
+    d->window = SDL_CreateWindow("Sheba Kiosk", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+                                 panel_w, panel_h, flags);
+    if (!d->window) {
+        snprintf(err, errcap, "cannot open a window: %s", SDL_GetError());
+        return -1;
+    }
+    d->renderer = SDL_CreateRenderer(d->window, -1, 0);
+    if (!d->renderer) {
+        snprintf(err, errcap, "no renderer: %s", SDL_GetError());
+        return -1;
+    }
+    return display_resize(d, err, errcap);
+}
+
+int display_resize(display_t *d, char *err, size_t errcap)
+{
+    if (!d->renderer)
+        return -1;
+    if (d->window && SDL_GetRendererOutputSize(d->renderer, &d->panel_w, &d->panel_h) != 0) {
+        snprintf(err, errcap, "renderer size: %s", SDL_GetError());
+        return -1;
+    }
+    logical_size(d);
+    return d->window ? make_target(d, err, errcap) : 0;
+}
+
+int display_open_headless(display_t *d, int w, int h, int rotation, char *err, size_t errcap)
+{
+    memset(d, 0, sizeof *d);
+    d->rotation = rotation;
+    d->w = d->panel_w = w;
+    d->h = d->panel_h = h;
+    d->surface = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    d->renderer = d->surface ? SDL_CreateSoftwareRenderer(d->surface) : NULL;
+    if (!d->renderer) {
+        snprintf(err, errcap, "offscreen surface %dx%d: %s", w, h, SDL_GetError());
+        return -1;
+    }
+    return 0;
+}
+
+SDL_Renderer *display_begin(display_t *d)
+{
+    SDL_SetRenderTarget(d->renderer, d->target);
+    return d->renderer;
+}
+
+void display_present(display_t *d)
+{
+    if (d->target) {
+        SDL_SetRenderTarget(d->renderer, NULL);
+        SDL_SetRenderDrawColor(d->renderer, 0, 0, 0, 255);
+        SDL_RenderClear(d->renderer);
+        /* The logical frame, rotated about its centre onto the panel. */
+        SDL_Rect dst = {(d->panel_w - d->w) / 2, (d->panel_h - d->h) / 2, d->w, d->h};
+        SDL_RenderCopyEx(d->renderer, d->target, NULL, &dst, (double)d->rotation, NULL,
+                         SDL_FLIP_NONE);
+    }
+    SDL_RenderPresent(d->renderer);
+}
+
+int display_screenshot(display_t *d, const char *path, char *err, size_t errcap)
+{
+    if (d->surface)
+        return image_write_argb(path, d->surface->pixels, d->w, d->h, d->surface->pitch, err,
+                                errcap);
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, d->w, d->h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!s) {
+        snprintf(err, errcap, "screenshot: %s", SDL_GetError());
+        return -1;
+    }
+    SDL_SetRenderTarget(d->renderer, d->target);
+    int rc = SDL_RenderReadPixels(d->renderer, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch);
+    if (rc == 0)
+        rc = image_write_argb(path, s->pixels, d->w, d->h, s->pitch, err, errcap);
+    else
+        snprintf(err, errcap, "screenshot: %s", SDL_GetError());
+    SDL_FreeSurface(s);
+    return rc;
+}
+
+void display_close(display_t *d)
+{
+    if (d->target)
+        SDL_DestroyTexture(d->target);
+    if (d->renderer)
+        SDL_DestroyRenderer(d->renderer);
+    if (d->window)
+        SDL_DestroyWindow(d->window);
+    if (d->surface)
+        SDL_FreeSurface(d->surface);
+    memset(d, 0, sizeof *d);
+}

@@ -1,0 +1,42 @@
+/*
+ * platform/replay.h - the headless harness: runs a script of taps, presses, typing and
+ * waits against the real app on an offscreen display, with simulated time.
+ *
+ *   tap X Y          finger down and up at logical pixel X,Y (SDL finger events, window 0)
+ *   drag X1 Y1 X2 Y2 finger down, moved in steps, up (scrolling)
+ *   press ID         tap the centre of the visible widget with that id
+ *   type TEXT        press the on-screen keys that type TEXT, switching pages as a person would
+ *   wait MS          advance the app clock by MS milliseconds, running timers on the way
+ *   shot NAME        write SHOTS/NAME.png
+ *   expect ID        fail unless a widget or screen with that id is visible
+ *   absent ID        fail if a widget with that id is visible
+ * Lines starting with # are comments. The first failure stops the script with
+ * "SCRIPT:LINE: what went wrong".
+ */
+#ifndef PLATFORM_REPLAY_H
+#define PLATFORM_REPLAY_H
+
+#include <stddef.h>
+
+#include "app/app.h"
+#include "platform/display.h"
+#include "platform/input.h"
+
+typedef struct {
+    app_t *app;
+    display_t *display;
+    input_state_t input;
+    const char *shots_dir;
+} replay_t;
+
+/* Run a script file. 0 when it ran to the end, -1 with "SCRIPT:LINE: ..." in err. */
+int replay_file(replay_t *r, const char *path, char *err, size_t errcap);
+
+/* Run a script held in memory (name is used in messages). */
+int replay_text(replay_t *r, const char *name, const char *text, size_t len, char *err,
+                size_t errcap);
+
+/* Draw the current frame into the display (rebuilding the app's display list if needed). */
+void replay_render(replay_t *r);
+
+#endif

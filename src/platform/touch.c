@@ -1,0 +1,90 @@
+/* platform/touch.c - calibration and rotation of touch coordinates. */
+#include "platform/touch.h"
+
+#include <math.h>
+
+bool touch_map_init(touch_map_t *m, int rotation, const float cal[6], int logical_w,
+                    int logical_h)
+{
+    float det = cal[0] * cal[4] - cal[1] * cal[3];
+    if (det == 0.0f)
+        return false;
+    m->rotation = ((rotation % 360) + 360) % 360;
+    for (int i = 0; i < 6; i++)
+        m->cal[i] = cal[i];
+    /* Inverse of [a b c; d e f; 0 0 1]. */
+    m->inv[0] = cal[4] / det;
+    m->inv[1] = -cal[1] / det;
+    m->inv[3] = -cal[3] / det;
+    m->inv[4] = cal[0] / det;
+    m->inv[2] = -(m->inv[0] * cal[2] + m->inv[1] * cal[5]);
+    m->inv[5] = -(m->inv[3] * cal[2] + m->inv[4] * cal[5]);
+    m->w = logical_w;
+    m->h = logical_h;
+    return true;
+}
+
+static int to_pixel(float f, int size)
+{
+    int p = (int)floorf(f * (float)size);
+    return p < 0 ? 0 : (p >= size ? size - 1 : p);
+}
+
+void touch_map_rotate(const touch_map_t *m, float u, float v, int *x, int *y)
+{
+    float lx, ly; /* logical, normalized */
+    switch (m->rotation) {
+    case 90: /* the UI's top is on the panel's right */
+        lx = v;
+        ly = 1.0f - u;
+        break;
+    case 180:
+        lx = 1.0f - u;
+        ly = 1.0f - v;
+        break;
+    case 270:
+        lx = 1.0f - v;
+        ly = u;
+        break;
+    default:
+        lx = u;
+        ly = v;
+        break;
+    }
+    *x = to_pixel(lx, m->w);
+    *y = to_pixel(ly, m->h);
+}
+
+void touch_map_apply(const touch_map_t *m, float nx, float ny, int *x, int *y)
+{
+    float u = m->cal[0] * nx + m->cal[1] * ny + m->cal[2];
+    float v = m->cal[3] * nx + m->cal[4] * ny + m->cal[5];
+    touch_map_rotate(m, u, v, x, y);
+}
+
+void touch_map_invert(const touch_map_t *m, int x, int y, float *nx, float *ny)
+{
+    /* Aim at the pixel's centre so rounding lands back on it. */
+    float lx = ((float)x + 0.5f) / (float)m->w, ly = ((float)y + 0.5f) / (float)m->h;
+    float u, v;
+    switch (m->rotation) {
+    case 90:
+        u = 1.0f - ly;
+        v = lx;
+        break;
+    case 180:
+        u = 1.0f - lx;
+        v = 1.0f - ly;
+        break;
+    case 270:
+        u = ly;
+        v = 1.0f - lx;
+        break;
+    default:
+        u = lx;
+        v = ly;
+        break;
+    }
+    *nx = m->inv[0] * u + m->inv[1] * v + m->inv[2];
+    *ny = m->inv[3] * u + m->inv[4] * v + m->inv[5];
+}

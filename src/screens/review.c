@@ -1,0 +1,125 @@
+/* screens/review.c - everything entered, to check, correct or confirm. */
+#include <stdio.h>
+#include <string.h>
+
+#include "screens/screens.h"
+#include "store/journal.h"
+#include "ui/widgets.h"
+
+#define ICON_EDIT    0xe3c9
+#define ICON_CONFIRM 0xe86c
+
+static int row(app_t *app, ui_t *ui, const catalog_field_t *f, const char *value, ui_rect_t r)
+{
+    char id[UI_ID_MAX], shown[TEXT_EDIT_CAP * 2];
+    snprintf(id, sizeof id, "edit:%s", f->id);
+    screens_display_value(app, f, value, shown, sizeof shown);
+    int pad = ui_mm(ui, 2.5f), isz = ui_mm(ui, 6.0f);
+    int tw = r.w - 3 * pad - isz;
+    text_box_t lb = widget_box(ui, SIZE_SMALL, false, tw, 1);
+    text_box_t vb = widget_box(ui, SIZE_LABEL, true, tw, 2);
+    const text_layout_t *ll = ui_layout(ui, f->label.s[app->lang], &lb);
+    const text_layout_t *vl = ui_layout(ui, shown, &vb);
+    int h = (ll ? ll->h : 0) + (vl ? vl->h : 0) + 2 * pad;
+    if (h < ui_mm(ui, 14.0f))
+        h = ui_mm(ui, 14.0f);
+    r.h = h;
+    bool pressed = strcmp(ui->pressed, id) == 0;
+    ui_rect(ui, r, pressed ? COLOR_PRESSED : COLOR_SURFACE, ui_mm(ui, 2.0f));
+    ui_outline(ui, r, COLOR_LINE, ui_mm(ui, 2.0f), 1);
+    int y = r.y + pad;
+    y += ui_text(ui, (ui_rect_t){r.x + pad, y, tw, 0}, f->label.s[app->lang], &lb, COLOR_MUTED,
+                 TEXT_ALIGN_LEFT, UI_VALIGN_TOP);
+    ui_text(ui, (ui_rect_t){r.x + pad, y, tw, 0}, shown, &vb, COLOR_TEXT, TEXT_ALIGN_LEFT,
+            UI_VALIGN_TOP);
+    ui_icon(ui, (ui_rect_t){r.x + r.w - pad - isz, r.y + (h - isz) / 2, isz, isz}, ICON_EDIT,
+            COLOR_PRIMARY);
+    ui_hit(ui, id, r);
+    return h;
+}
+
+void screen_review_build(app_t *app, ui_t *ui)
+{
+    const catalog_service_t *svc = &app->catalog->services[app->s.service];
+    ui_rect_t body = chrome_top_bar(app, ui, NULL);
+    int pad = ui_mm(ui, PAD_MM), bh = ui_mm(ui, 13.0f), gap = ui_mm(ui, 2.0f);
+    int bw = ui_mm(ui, 70.0f) < ui->w - 2 * pad ? ui_mm(ui, 70.0f) : ui->w - 2 * pad;
+    ui_rect_t btn = {ui->w - pad - bw, ui->h - pad - bh, bw, bh};
+    widget_button(ui, "confirm", btn, app_tr(app, "review.confirm"), ICON_CONFIRM,
+                  BUTTON_PRIMARY);
+    int y = body.y + pad / 2;
+    y += widget_label(ui, (ui_rect_t){pad, y, ui->w - 2 * pad, 0}, app_tr(app, "review.title"),
+                      SIZE_TITLE, true, COLOR_TEXT, TEXT_ALIGN_LEFT, 1);
+    char fee[64], line[512];
+    screens_format_fee(app, svc->fee, fee, sizeof fee);
+    snprintf(line, sizeof line, "%s · %s", svc->name.s[app->lang], fee);
+    y += widget_label(ui, (ui_rect_t){pad, y, ui->w - 2 * pad, 0}, line, SIZE_BODY, false,
+                      COLOR_MUTED, TEXT_ALIGN_LEFT, 2);
+    ui_rect_t area = {pad, y + gap, ui->w - 2 * pad, btn.y - gap - y - gap};
+    ui_rect_t saved;
+    int cy = chrome_scroll_begin(app, ui, area, &saved), top = cy;
+    for (int i = 0; i < svc->field_count; i++)
+        cy += row(app, ui, &svc->fields[i], app->s.value[i],
+                  (ui_rect_t){area.x, cy, area.w - ui_mm(ui, 3.0f), 0}) +
+              gap;
+    chrome_scroll_end(app, ui, area, cy - top - gap, saved);
+}
+
+/* Commit to the journal first: the token is shown only for a request that is kept. */
+static void confirm(app_t *app)
+{
+    session_t *s = &app->s;
+    const catalog_service_t *svc = &app->catalog->services[s->service];
+    journal_request_t req = {
+        .centre_id = app->cfg->centre_id,
+        .terminal_id = app->cfg->terminal_id,
+        .service_id = svc->id,
+        .prefix = app->catalog->categories[svc->category].prefix,
+        .lang = app->lang,
+        .now = app_unix_now(app),
+        .field_count = svc->field_count,
+    };
+    for (int i = 0; i < svc->field_count; i++) {
+        req.field_ids[i] = svc->fields[i].id;
+        req.values[i] = s->value[i];
+    }
+    journal_receipt_t rec;
+    char err[256];
+    if (!app->journal || journal_commit(app->journal, &req, &rec, err, sizeof err) < 0) {
+        /* Kept on screen with everything typed; the citizen can try again or ask staff. */
+        fprintf(stderr, "kiosk: %s\n", app->journal ? err : "journal: not open");
+        snprintf(app->error_msgid, sizeof app->error_msgid, N_("error.journal"));
+        app->dialog = DIALOG_ERROR;
+        return;
+    }
+    snprintf(s->token, sizeof s->token, "%s", rec.token);
+    snprintf(s->tracking, sizeof s->tracking, "%s", rec.tracking);
+    if (app->cfg->receipt_url[0])
+        snprintf(s->qr_payload, sizeof s->qr_payload, "%s/%s", app->cfg->receipt_url, rec.tracking);
+    else
+        snprintf(s->qr_payload, sizeof s->qr_payload, "%s", rec.tracking);
+    s->confirmed_at = req.now;
+    screens_go(app, SCREEN_DONE);
+}
+
+bool screen_review_press(app_t *app, const char *id)
+{
+    const catalog_service_t *svc = &app->catalog->services[app->s.service];
+    if (strcmp(id, "confirm") == 0) {
+        confirm(app);
+        return true;
+    }
+    if (strcmp(id, "back") == 0) {
+        screen_form_enter(app, svc->field_count - 1);
+        return true;
+    }
+    if (strncmp(id, "edit:", 5) == 0) {
+        for (int i = 0; i < svc->field_count; i++)
+            if (strcmp(svc->fields[i].id, id + 5) == 0) {
+                screen_form_enter(app, i);
+                app->s.from_review = true;
+                return true;
+            }
+    }
+    return false;
+}

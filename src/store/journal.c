@@ -1,0 +1,212 @@
+/* store/journal.c - SQLite journal: schema, migrations, token issue. */
+#include "store/journal.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "text/locale.h"
+
+#define SCHEMA_VERSION 1
+
+struct journal {
+    sqlite3 *db;
+};
+
+/* Version 1. Later versions append migrations; user_version records where a file is. */
+static const char *const migrations[SCHEMA_VERSION] = {
+    "CREATE TABLE token_seq("
+    "  day TEXT NOT NULL, prefix TEXT NOT NULL, last INTEGER NOT NULL,"
+    "  PRIMARY KEY(day, prefix));"
+    "CREATE TABLE requests("
+    "  id INTEGER PRIMARY KEY,"
+    "  tracking_id TEXT NOT NULL UNIQUE,"
+    "  token TEXT NOT NULL,"
+    "  day TEXT NOT NULL, prefix TEXT NOT NULL, number INTEGER NOT NULL,"
+    "  service_id TEXT NOT NULL, lang TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  print_status TEXT NOT NULL DEFAULT 'pending',"
+    "  printed_at INTEGER, print_error TEXT,"
+    "  UNIQUE(day, prefix, number));"
+    "CREATE TABLE request_fields("
+    "  request_id INTEGER NOT NULL REFERENCES requests(id) ON DELETE CASCADE,"
+    "  field_id TEXT NOT NULL, value TEXT NOT NULL,"
+    "  PRIMARY KEY(request_id, field_id));",
+};
+
+static int db_fail(journal_t *j, const char *what, char *err, size_t cap)
+{
+    snprintf(err, cap, "journal: %s: %s", what, sqlite3_errmsg(j->db));
+    return -1;
+}
+
+static int exec(journal_t *j, const char *sql, char *err, size_t cap)
+{
+    return sqlite3_exec(j->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : db_fail(j, sql, err, cap);
+}
+
+static int user_version(journal_t *j)
+{
+    sqlite3_stmt *st;
+    int v = -1;
+    if (sqlite3_prepare_v2(j->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static int migrate(journal_t *j, char *err, size_t cap)
+{
+    int v = user_version(j);
+    if (v < 0)
+        return db_fail(j, "reading the schema version", err, cap);
+    if (v > SCHEMA_VERSION) {
+        snprintf(err, cap, "journal: schema version %d is newer than this kiosk (%d)", v,
+                 SCHEMA_VERSION);
+        return -1;
+    }
+    for (; v < SCHEMA_VERSION; v++) {
+        char bump[64];
+        snprintf(bump, sizeof bump, "PRAGMA user_version=%d", v + 1);
+        if (exec(j, "BEGIN IMMEDIATE", err, cap) < 0)
+            return -1;
+        if (exec(j, migrations[v], err, cap) < 0 || exec(j, bump, err, cap) < 0) {
+            sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+            return -1;
+        }
+        if (exec(j, "COMMIT", err, cap) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+journal_t *journal_open(const char *dir, char *err, size_t errcap)
+{
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        snprintf(err, errcap, "%s: cannot create the data folder: %s", dir, strerror(errno));
+        return NULL;
+    }
+    journal_t *j = calloc(1, sizeof *j);
+    if (!j) {
+        snprintf(err, errcap, "journal: out of memory");
+        return NULL;
+    }
+    char path[1024];
+    snprintf(path, sizeof path, "%s/journal.sqlite", dir);
+    if (sqlite3_open_v2(path, &j->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
+        snprintf(err, errcap, "%s: %s", path, j->db ? sqlite3_errmsg(j->db) : "cannot open");
+        journal_close(j);
+        return NULL;
+    }
+    sqlite3_busy_timeout(j->db, 5000);
+    /* WAL with full sync: a commit survives power loss and costs one fsync of the log. */
+    if (exec(j, "PRAGMA journal_mode=WAL", err, errcap) < 0 ||
+        exec(j, "PRAGMA synchronous=FULL", err, errcap) < 0 ||
+        exec(j, "PRAGMA foreign_keys=ON", err, errcap) < 0 || migrate(j, err, errcap) < 0) {
+        journal_close(j);
+        return NULL;
+    }
+    return j;
+}
+
+void journal_close(journal_t *j)
+{
+    if (!j)
+        return;
+    sqlite3_close(j->db);
+    free(j);
+}
+
+/* Next number for (day, key) inside the open transaction. */
+static int next_number(journal_t *j, const char *day, const char *key, int *out)
+{
+    sqlite3_stmt *st;
+    const char *sql = "INSERT INTO token_seq(day, prefix, last) VALUES(?1, ?2, 1) "
+                      "ON CONFLICT(day, prefix) DO UPDATE SET last = last + 1 RETURNING last";
+    if (sqlite3_prepare_v2(j->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : -1;
+    if (rc == 0)
+        *out = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int insert_request(journal_t *j, const journal_request_t *q, const char *day,
+                          journal_receipt_t *out)
+{
+    sqlite3_stmt *st;
+    const char *sql = "INSERT INTO requests(tracking_id, token, day, prefix, number, service_id, "
+                      "lang, created_at) VALUES(?,?,?,?,?,?,?,?)";
+    if (sqlite3_prepare_v2(j->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    char prefix[2] = {q->prefix, '\0'};
+    sqlite3_bind_text(st, 1, out->tracking, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, out->token, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, day, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, prefix, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 5, out->number);
+    sqlite3_bind_text(st, 6, q->service_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, lang_code(q->lang), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 8, q->now);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+    sqlite3_finalize(st);
+    out->id = sqlite3_last_insert_rowid(j->db);
+    return rc;
+}
+
+static int insert_fields(journal_t *j, const journal_request_t *q, int64_t id)
+{
+    sqlite3_stmt *st;
+    const char *sql = "INSERT INTO request_fields(request_id, field_id, value) VALUES(?,?,?)";
+    if (sqlite3_prepare_v2(j->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    int rc = 0;
+    for (int i = 0; i < q->field_count && rc == 0; i++) {
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_text(st, 2, q->field_ids[i], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, q->values[i], -1, SQLITE_STATIC);
+        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int commit_body(journal_t *j, const journal_request_t *q, journal_receipt_t *out)
+{
+    locale_tm_t tm;
+    locale_dhaka_time(q->now, &tm);
+    char day[16], prefix[2] = {q->prefix, '\0'};
+    snprintf(day, sizeof day, "%04d-%02d-%02d", tm.year, tm.month, tm.day);
+    int seq;
+    if (next_number(j, day, prefix, &out->number) < 0 || next_number(j, day, "*", &seq) < 0)
+        return -1;
+    snprintf(out->token, sizeof out->token, "%c-%03d", q->prefix, out->number);
+    snprintf(out->tracking, sizeof out->tracking, "%s-%s-%04d%02d%02d-%04d", q->centre_id,
+             q->terminal_id, tm.year, tm.month, tm.day, seq);
+    if (insert_request(j, q, day, out) < 0)
+        return -1;
+    return insert_fields(j, q, out->id);
+}
+
+int journal_commit(journal_t *j, const journal_request_t *req, journal_receipt_t *out, char *err,
+                   size_t errcap)
+{
+    memset(out, 0, sizeof *out);
+    if (exec(j, "BEGIN IMMEDIATE", err, errcap) < 0)
+        return -1;
+    if (commit_body(j, req, out) < 0) {
+        db_fail(j, "committing a request", err, errcap);
+        sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    return exec(j, "COMMIT", err, errcap);
+}

@@ -1,0 +1,47 @@
+/*
+ * store/journal.h - the durable record of every confirmed request (SQLite, WAL, full sync).
+ *
+ * A request is committed, with its token number and tracking id, in one transaction before
+ * the citizen sees the token: a power cut after the commit loses nothing, and a token number
+ * is never issued twice. Tokens count per prefix (category) per day in Asia/Dhaka.
+ */
+#ifndef STORE_JOURNAL_H
+#define STORE_JOURNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "text/lang.h"
+
+#define JOURNAL_MAX_FIELDS 8
+
+typedef struct journal journal_t;
+
+typedef struct {
+    const char *centre_id;
+    const char *terminal_id;
+    const char *service_id;
+    char prefix; /* token prefix of the service's category */
+    lang_t lang;
+    int64_t now; /* unix seconds */
+    int field_count;
+    const char *field_ids[JOURNAL_MAX_FIELDS];
+    const char *values[JOURNAL_MAX_FIELDS];
+} journal_request_t;
+
+typedef struct {
+    int64_t id;
+    int number;          /* daily number within the prefix */
+    char token[16];      /* "A-042" */
+    char tracking[96];   /* "UDC-0001-T01-20261129-0007": unique across terminals */
+} journal_receipt_t;
+
+/* Open (creating when absent) DIR/journal.sqlite; DIR is created with mode 0700. */
+journal_t *journal_open(const char *dir, char *err, size_t errcap);
+void journal_close(journal_t *j);
+
+/* Commit a confirmed request and issue its token. 0, or -1 with a message in err. */
+int journal_commit(journal_t *j, const journal_request_t *req, journal_receipt_t *out, char *err,
+                   size_t errcap);
+
+#endif
