@@ -36,6 +36,8 @@ TOOLS    = $(patsubst tools/%.c,$(1)/%,$(TOOL_SRC))
 
 .PHONY: all deps test-deps run test bench golden format format-check clean
 .DEFAULT_GOAL := all
+# Object files are worth keeping between builds.
+.SECONDARY:
 
 all: deps $(BUILD)/kiosk $(call TOOLS,$(BUILD))
 

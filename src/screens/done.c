@@ -24,49 +24,83 @@ static void when_text(const app_t *app, char *out, size_t cap)
     snprintf(out, cap, "%s, %s", d, t);
 }
 
-void screen_done_build(app_t *app, ui_t *ui)
+/* Title, service, the token and when; returns the y below them. */
+static int token_block(app_t *app, ui_t *ui, int x, int y, int w)
 {
     const catalog_service_t *svc = &app->catalog->services[app->s.service];
-    ui_rect_t body = chrome_top_bar(app, ui, NULL);
-    int pad = ui_mm(ui, PAD_MM), bh = ui_mm(ui, 13.0f);
-    bool portrait = ui->h > ui->w;
-    int bw = ui_mm(ui, 60.0f) < ui->w - 2 * pad ? ui_mm(ui, 60.0f) : ui->w - 2 * pad;
-    widget_button(ui, "finish", (ui_rect_t){ui->w - pad - bw, ui->h - pad - bh, bw, bh},
-                  app_tr(app, "done.finish"), 0, BUTTON_PRIMARY);
-    int avail_h = ui->h - pad - bh - pad - body.y;
-    int qr = portrait ? ui->w / 2 : avail_h - ui_mm(ui, 8.0f);
-    if (qr > ui_mm(ui, 60.0f))
-        qr = ui_mm(ui, 60.0f);
-    int tw = portrait ? ui->w - 2 * pad : ui->w - 3 * pad - qr;
-    int y = body.y + pad / 2, isz = ui_mm(ui, 7.0f);
-    ui_icon(ui, (ui_rect_t){pad, y, isz, isz}, ICON_OK, COLOR_PRIMARY);
-    y += widget_label(ui, (ui_rect_t){pad + isz + pad / 2, y, tw - isz - pad / 2, 0},
+    int isz = ui_mm(ui, 7.0f), pad = ui_mm(ui, PAD_MM);
+    ui_icon(ui, (ui_rect_t){x, y, isz, isz}, ICON_OK, COLOR_PRIMARY);
+    y += widget_label(ui, (ui_rect_t){x + isz + pad / 2, y, w - isz - pad / 2, 0},
                       app_tr(app, "done.title"), SIZE_LABEL, true, COLOR_PRIMARY, TEXT_ALIGN_LEFT,
                       2);
-    y += widget_label(ui, (ui_rect_t){pad, y, tw, 0}, svc->name.s[app->lang], SIZE_BODY, false,
+    y += widget_label(ui, (ui_rect_t){x, y, w, 0}, svc->name.s[app->lang], SIZE_BODY, false,
                       COLOR_TEXT, TEXT_ALIGN_LEFT, 2);
-    y += widget_label(ui, (ui_rect_t){pad, y, tw, 0}, app_tr(app, "done.token"), SIZE_BODY, false,
+    y += widget_label(ui, (ui_rect_t){x, y, w, 0}, app_tr(app, "done.token"), SIZE_BODY, false,
                       COLOR_MUTED, TEXT_ALIGN_LEFT, 1);
     char tok[32], when[200];
     token_text(app, tok, sizeof tok);
-    text_box_t tb = widget_box(ui, 22.0f, true, tw, 1);
-    int th = ui_text(ui, (ui_rect_t){pad, y, tw, 0}, tok, &tb, COLOR_TEXT, TEXT_ALIGN_LEFT,
+    text_box_t tb = widget_box(ui, 20.0f, true, w, 1);
+    int th = ui_text(ui, (ui_rect_t){x, y, w, 0}, tok, &tb, COLOR_TEXT, TEXT_ALIGN_LEFT,
                      UI_VALIGN_TOP);
-    ui_mark(ui, "token", (ui_rect_t){pad, y, tw, th});
+    ui_mark(ui, "token", (ui_rect_t){x, y, w, th});
     y += th;
     when_text(app, when, sizeof when);
-    y += widget_label(ui, (ui_rect_t){pad, y, tw, 0}, when, SIZE_SMALL, false, COLOR_MUTED,
-                      TEXT_ALIGN_LEFT, 1);
-    y += ui_mm(ui, 2.0f);
-    widget_label(ui, (ui_rect_t){pad, y, tw, 0}, app_tr(app, "done.next_steps"), SIZE_BODY, false,
-                 COLOR_TEXT, TEXT_ALIGN_LEFT, 4);
-    ui_rect_t qr_r = portrait ? (ui_rect_t){(ui->w - qr) / 2, ui->h - 2 * pad - bh - qr -
-                                                                  ui_mm(ui, 6.0f), qr, qr}
-                              : (ui_rect_t){ui->w - pad - qr, body.y + pad, qr, qr};
-    ui_qr(ui, qr_r, app->s.qr_payload);
-    ui_mark(ui, "qr", qr_r);
-    widget_label(ui, (ui_rect_t){qr_r.x - pad, qr_r.y + qr, qr + 2 * pad, 0}, app->s.tracking,
-                 SIZE_SMALL, false, COLOR_MUTED, TEXT_ALIGN_CENTER, 1);
+    return y + widget_label(ui, (ui_rect_t){x, y, w, 0}, when, SIZE_SMALL, false, COLOR_MUTED,
+                            TEXT_ALIGN_LEFT, 1);
+}
+
+/* The QR code with the tracking id under it, centred in a column of width w. */
+static void qr_block(app_t *app, ui_t *ui, int x, int y, int w, int size)
+{
+    ui_rect_t r = {x + (w - size) / 2, y, size, size};
+    ui_qr(ui, r, app->s.qr_payload);
+    ui_mark(ui, "qr", r);
+    widget_label(ui, (ui_rect_t){x, y + size, w, 0}, app->s.tracking, SIZE_SMALL, false,
+                 COLOR_MUTED, TEXT_ALIGN_CENTER, 1);
+}
+
+/* What to do next, in as many lines as fit between y and bottom. */
+static void steps(app_t *app, ui_t *ui, int x, int y, int w, int bottom)
+{
+    text_box_t box = widget_box(ui, SIZE_BODY, false, w, 1);
+    const text_layout_t *one = ui_layout(ui, "Ag", &box);
+    int lines = one && one->line_h > 0 ? (bottom - y) / one->line_h : 0;
+    if (lines > 0)
+        widget_label(ui, (ui_rect_t){x, y, w, 0}, app_tr(app, "done.next_steps"), SIZE_BODY, false,
+                     COLOR_TEXT, TEXT_ALIGN_LEFT, lines > 5 ? 5 : lines);
+}
+
+void screen_done_build(app_t *app, ui_t *ui)
+{
+    ui_rect_t body = chrome_top_bar(app, ui, NULL);
+    int pad = ui_mm(ui, PAD_MM), bh = ui_mm(ui, 13.0f), small = ui_mm(ui, 6.0f);
+    int top = body.y + pad / 2;
+    if (ui->w > ui->h) {
+        /* Landscape: the token and the steps on the left; QR and the button on the right. */
+        int col = ui->w / 3 > ui_mm(ui, 50.0f) ? ui->w / 3 : ui_mm(ui, 50.0f);
+        int cx = ui->w - pad - col;
+        widget_button(ui, "finish", (ui_rect_t){cx, ui->h - pad - bh, col, bh},
+                      app_tr(app, "done.finish"), 0, BUTTON_PRIMARY);
+        int qr = ui->h - pad - bh - pad - small - top;
+        qr = qr < col ? qr : col;
+        qr = qr < ui_mm(ui, 60.0f) ? qr : ui_mm(ui, 60.0f);
+        qr_block(app, ui, cx, top, col, qr);
+        int w = cx - 2 * pad;
+        int y = token_block(app, ui, pad, top, w) + ui_mm(ui, 2.0f);
+        steps(app, ui, pad, y, w, ui->h - pad);
+        return;
+    }
+    /* Portrait: one column, the QR code between the token and the steps. */
+    int w = ui->w - 2 * pad;
+    ui_rect_t btn = {pad, ui->h - pad - bh, w, bh};
+    widget_button(ui, "finish", btn, app_tr(app, "done.finish"), 0, BUTTON_PRIMARY);
+    int y = token_block(app, ui, pad, top, w) + ui_mm(ui, 2.0f);
+    int text_h = ui_mm(ui, 24.0f);
+    int qr = btn.y - pad - text_h - small - y;
+    qr = qr < w / 2 ? qr : w / 2;
+    qr_block(app, ui, pad, y, w, qr);
+    y += qr + small + ui_mm(ui, 1.0f);
+    steps(app, ui, pad, y, w, btn.y - pad / 2);
 }
 
 bool screen_done_press(app_t *app, const char *id)

@@ -165,7 +165,11 @@ void screen_form_build(app_t *app, ui_t *ui)
         int bh = ui_mm(ui, 13.0f);
         ui_rect_t btn = {ui->w - pad - ui_mm(ui, 60.0f), ui->h - pad - bh, ui_mm(ui, 60.0f), bh};
         widget_button(ui, "next", btn, next_label, ICON_NEXT, BUTTON_PRIMARY);
-        options(app, ui, f, (ui_rect_t){pad, y + gap, w, btn.y - y - 2 * gap});
+        ui_rect_t area = {pad, y + gap, w, btn.y - y - 2 * gap};
+        char id[UI_ID_MAX];
+        snprintf(id, sizeof id, "field:%s", f->id);
+        ui_mark(ui, id, area);
+        options(app, ui, f, area);
         return;
     }
     field_box(app, ui, f, (ui_rect_t){pad, y, w - nw - gap, fh});

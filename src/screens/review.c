@@ -9,6 +9,7 @@
 #define ICON_EDIT    0xe3c9
 #define ICON_CONFIRM 0xe86c
 
+/* One answer: label and value side by side on a wide screen, stacked on a narrow one. */
 static int row(app_t *app, ui_t *ui, const catalog_field_t *f, const char *value, ui_rect_t r)
 {
     char id[UI_ID_MAX], shown[TEXT_EDIT_CAP * 2];
@@ -16,22 +17,31 @@ static int row(app_t *app, ui_t *ui, const catalog_field_t *f, const char *value
     screens_display_value(app, f, value, shown, sizeof shown);
     int pad = ui_mm(ui, 2.5f), isz = ui_mm(ui, 6.0f);
     int tw = r.w - 3 * pad - isz;
-    text_box_t lb = widget_box(ui, SIZE_SMALL, false, tw, 1);
-    text_box_t vb = widget_box(ui, SIZE_LABEL, true, tw, 2);
+    bool wide = tw > ui_mm(ui, 100.0f);
+    int lw = wide ? tw * 2 / 5 : tw, vw = wide ? tw - lw - pad : tw;
+    text_box_t lb = widget_box(ui, SIZE_SMALL, false, lw, 2);
+    text_box_t vb = widget_box(ui, SIZE_LABEL, true, vw, 2);
     const text_layout_t *ll = ui_layout(ui, f->label.s[app->lang], &lb);
     const text_layout_t *vl = ui_layout(ui, shown, &vb);
-    int h = (ll ? ll->h : 0) + (vl ? vl->h : 0) + 2 * pad;
-    if (h < ui_mm(ui, 14.0f))
-        h = ui_mm(ui, 14.0f);
+    int lh = ll ? ll->h : 0, vh = vl ? vl->h : 0;
+    int h = (wide ? (lh > vh ? lh : vh) : lh + vh) + 2 * pad;
+    if (h < ui_mm(ui, 12.0f))
+        h = ui_mm(ui, 12.0f);
     r.h = h;
     bool pressed = strcmp(ui->pressed, id) == 0;
     ui_rect(ui, r, pressed ? COLOR_PRESSED : COLOR_SURFACE, ui_mm(ui, 2.0f));
     ui_outline(ui, r, COLOR_LINE, ui_mm(ui, 2.0f), 1);
-    int y = r.y + pad;
-    y += ui_text(ui, (ui_rect_t){r.x + pad, y, tw, 0}, f->label.s[app->lang], &lb, COLOR_MUTED,
-                 TEXT_ALIGN_LEFT, UI_VALIGN_TOP);
-    ui_text(ui, (ui_rect_t){r.x + pad, y, tw, 0}, shown, &vb, COLOR_TEXT, TEXT_ALIGN_LEFT,
-            UI_VALIGN_TOP);
+    if (wide) {
+        ui_text(ui, (ui_rect_t){r.x + pad, r.y, lw, h}, f->label.s[app->lang], &lb, COLOR_MUTED,
+                TEXT_ALIGN_LEFT, UI_VALIGN_MIDDLE);
+        ui_text(ui, (ui_rect_t){r.x + 2 * pad + lw, r.y, vw, h}, shown, &vb, COLOR_TEXT,
+                TEXT_ALIGN_LEFT, UI_VALIGN_MIDDLE);
+    } else {
+        ui_text(ui, (ui_rect_t){r.x + pad, r.y + pad, tw, 0}, f->label.s[app->lang], &lb,
+                COLOR_MUTED, TEXT_ALIGN_LEFT, UI_VALIGN_TOP);
+        ui_text(ui, (ui_rect_t){r.x + pad, r.y + pad + lh, tw, 0}, shown, &vb, COLOR_TEXT,
+                TEXT_ALIGN_LEFT, UI_VALIGN_TOP);
+    }
     ui_icon(ui, (ui_rect_t){r.x + r.w - pad - isz, r.y + (h - isz) / 2, isz, isz}, ICON_EDIT,
             COLOR_PRIMARY);
     ui_hit(ui, id, r);

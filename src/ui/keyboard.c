@@ -117,9 +117,13 @@ static int pad_width(const ui_t *ui, const kb_page_t *p, int w)
 int keyboard_height(const ui_t *ui, kb_layout_t layout, int w, int max_h)
 {
     const kb_page_t *p = keyboard_page(layout, 0, LANG_EN);
-    int cell = pad_width(ui, p, w) * 2 / p->cols;
     int min_row = (int)(TOUCH_MIN_MM * ui->px_per_mm + 0.999f);
-    int row = cell < ui_mm(ui, 13.0f) ? cell : ui_mm(ui, 13.0f);
+    /* Rows as tall as fits, up to 13 mm: a taller key is easier to hit than a wider one,
+     * and on a portrait panel width is what runs out. Number pads stay about square. */
+    int cell = pad_width(ui, p, w) * 2 / p->cols;
+    int row = ui_mm(ui, 13.0f);
+    if (p->cols <= 8 && cell < row)
+        row = cell;
     if (row * p->row_count > max_h)
         row = max_h / p->row_count;
     if (row < min_row)

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# End-to-end: run every tests/e2e/*.replay through the real kiosk, headless, at each size
+# the script names, and compare every screenshot with tests/golden/<script>-<size>/.
+# Prints "PASS name" / "FAIL name: reason" lines. UPDATE_GOLDEN=1 re-creates the goldens.
+# Usage: tests/run-e2e.sh KIOSK_BUILD_DIR TOOLS_BUILD_DIR
+set -u
+cd "$(dirname "$0")/.."
+kiosk="$1/kiosk"
+diff="$2/png-diff"
+label=$(basename "$1")
+outroot="tests/out/$label"
+rm -rf "$outroot"
+mkdir -p "$outroot"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+header() { # header FILE KEY: the value of a "# KEY: value" line
+    sed -n "s/^# $2: //p" "$1" | head -1
+}
+
+compare_shots() { # compare_shots NAME OUTDIR
+    local golden="tests/golden/$1" shot g
+    if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
+        rm -rf "$golden"
+        mkdir -p "$golden"
+        cp "$2"/*.png "$golden"/ 2>/dev/null
+        echo "updated $golden"
+        return
+    fi
+    for shot in "$2"/*.png; do
+        [ -e "$shot" ] || continue
+        g="$golden/$(basename "$shot")"
+        if [ ! -f "$g" ]; then
+            echo "FAIL $1/$(basename "$shot"): no golden image $g (make golden)"
+        elif "$diff" "$g" "$shot" --diff "${shot%.png}.diff.png" 2>"$tmp/diff.txt"; then
+            echo "PASS $1/$(basename "$shot")"
+        else
+            echo "FAIL $1/$(basename "$shot"): $(cat "$tmp/diff.txt")"
+        fi
+    done
+    for g in "$golden"/*.png; do
+        [ -e "$g" ] || continue
+        [ -f "$2/$(basename "$g")" ] || echo "FAIL $1/$(basename "$g"): the script no longer makes this shot"
+    done
+}
+
+run_script() { # run_script SCRIPT SIZE -> runs, then compares
+    local script=$1 size=$2 name out args data
+    name="$(basename "$script" .replay)-$size"
+    out="$outroot/$name"
+    data="$tmp/data-$name"
+    args=$(header "$script" args)
+    mkdir -p "$out"
+    # shellcheck disable=SC2086
+    if "$kiosk" --headless --size "$size" --data "$data" $args --replay "$script" --shots "$out" \
+        >"$out/log.txt" 2>&1; then
+        echo "PASS $name: replay"
+        compare_shots "$name" "$out"
+    else
+        echo "FAIL $name: $(tail -3 "$out/log.txt" | tr '\n' ' ')"
+    fi
+}
+
+for script in tests/e2e/*.replay; do
+    sizes=$(header "$script" sizes)
+    for size in ${sizes:-800x480}; do
+        run_script "$script" "$size"
+    done
+done
+
+# Scripts that must fail, with the message their "# error:" line names.
+for script in tests/e2e/fail/*.replay; do
+    [ -e "$script" ] || continue
+    name="fail/$(basename "$script" .replay)"
+    want=$(header "$script" error)
+    if "$kiosk" --headless --size 800x480 --data "$tmp/fail-data" --replay "$script" \
+        --shots "$tmp" >"$tmp/out.txt" 2>&1; then
+        echo "FAIL $name: exited 0, expected an error"
+    elif grep -qF -- "$want" "$tmp/out.txt"; then
+        echo "PASS $name"
+    else
+        echo "FAIL $name: expected \"$want\", got: $(head -3 "$tmp/out.txt" | tr '\n' ' ')"
+    fi
+done
+
+# The same script twice must give byte-identical screenshots.
+if [ "${UPDATE_GOLDEN:-0}" != 1 ]; then
+    for run in 1 2; do
+        "$kiosk" --headless --size 800x480 --data "$tmp/det-$run" \
+            --replay tests/e2e/flow_bn.replay --shots "$tmp/det-$run" >/dev/null 2>&1
+    done
+    if [ -n "$(ls "$tmp/det-1"/*.png 2>/dev/null)" ] && diff -r "$tmp/det-1" "$tmp/det-2" \
+        --exclude=journal.sqlite* >/dev/null; then
+        echo "PASS determinism: two runs give identical PNGs"
+    else
+        echo "FAIL determinism: two runs of flow_bn.replay differ"
+    fi
+fi

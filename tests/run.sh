@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Run every test against the release build and the ASan+UBSan build; print what failed and
+# end with "N passed, N failed". Usage: tests/run.sh BUILD_DIR SAN_BUILD_DIR
+set -u
+cd "$(dirname "$0")/.."
+release=$1
+san=$2
+pass=0
+fail=0
+failures=()
+
+record() { # record pass|fail NAME [REASON]
+    if [ "$1" = pass ]; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        failures+=("$2${3:+: $3}")
+    fi
+}
+
+# Leaks are errors; the suppressions cover libraries' one-time allocations, not ours.
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1"
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+export CMOCKA_MESSAGE_OUTPUT=TAP
+
+run_unit() { # run_unit BUILD_DIR LABEL
+    for t in "$1"/tests/test_*; do
+        [ -x "$t" ] || continue
+        local name out rc ok bad
+        name="$2/$(basename "$t")"
+        out=$("$t" 2>&1)
+        rc=$?
+        ok=$(grep -c '^ok ' <<<"$out")
+        bad=$(grep -c '^not ok ' <<<"$out")
+        pass=$((pass + ok))
+        if [ "$bad" -gt 0 ]; then
+            while IFS= read -r line; do record fail "$name" "$line"; done < <(grep '^not ok ' <<<"$out")
+        fi
+        if [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then
+            record fail "$name" "exit status $rc: $(tail -5 <<<"$out" | tr '\n' ' ')"
+        elif [ "$ok" -eq 0 ] && [ "$bad" -eq 0 ]; then
+            record fail "$name" "ran no test"
+        fi
+        echo "  unit  $name: $ok ok, $bad failed"
+    done
+}
+
+run_e2e() { # run_e2e KIOSK_DIR LABEL
+    local out
+    while IFS= read -r line; do
+        case "$line" in
+        PASS\ *) record pass "${line#PASS }" ;;
+        FAIL\ *) record fail "$2/${line#FAIL }" ; echo "  $line" ;;
+        *) echo "  $line" ;;
+        esac
+    done < <(tests/run-e2e.sh "$1" "$release" 2>&1)
+}
+
+echo "Unit tests (release build)"
+run_unit "$release" release
+echo "Unit tests (ASan+UBSan build)"
+run_unit "$san" san
+echo "End-to-end replays (release build)"
+run_e2e "$release" release
+echo "End-to-end replays (ASan+UBSan build)"
+run_e2e "$san" san
+
+if [ "$fail" -gt 0 ]; then
+    echo
+    echo "Failures:"
+    printf '  %s\n' "${failures[@]}"
+fi
+echo
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
