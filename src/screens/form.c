@@ -176,9 +176,9 @@ void screen_form_build(app_t *app, ui_t *ui)
     widget_button(ui, "next", (ui_rect_t){pad + w - nw, y, nw, fh}, next_label, 0, BUTTON_PRIMARY);
     y += fh + gap;
     kb_layout_t kb = layout_for(app, f);
-    int kw = ui->w - pad;
-    int kh = keyboard_height(ui, kb, kw, ui->h - y - pad / 2);
-    keyboard_build(ui, (ui_rect_t){pad / 2, ui->h - pad / 2 - kh, kw, kh}, kb, app->s.kb_page,
+    /* Edge to edge: on a 480-pixel portrait panel ten keys need every pixel to stay 9 mm. */
+    int kh = keyboard_height(ui, kb, ui->w, ui->h - y - pad / 2);
+    keyboard_build(ui, (ui_rect_t){0, ui->h - pad / 2 - kh, ui->w, kh}, kb, app->s.kb_page,
                    app->lang);
 }
 
