@@ -90,6 +90,7 @@ golden: all
 	@UPDATE_GOLDEN=1 tests/run-e2e.sh $(BUILD) $(BUILD)
 
 bench: all
+	@tools/ensure-packages xvfb xauth python3
 	@tools/bench $(BUILD)
 
 format:

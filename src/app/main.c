@@ -6,16 +6,14 @@
 #define _GNU_SOURCE /* getopt_long */
 #include <SDL.h>
 #include <SDL_ttf.h>
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "app/app.h"
+#include "app/boot.h"
 #include "app/config.h"
 #include "platform/display.h"
 #include "platform/input.h"
@@ -133,52 +131,6 @@ static int parse_options(int argc, char **argv, options_t *o)
     return -1; /* go on */
 }
 
-typedef struct {
-    config_t cfg;
-    char root[1024];    /* holds assets/ and fonts/ */
-    char catalog_path[1600];
-    fonts_t *fonts;
-    catalog_t *catalog;
-    i18n_t *i18n;
-    journal_t *journal;
-    textcache_t *cache;
-    ui_t *ui;
-    app_t app;
-    display_t display;
-} kiosk_t;
-
-static bool is_file(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-/* Beside the program in a source tree (build/kiosk -> ./assets), else the installed copy. */
-static void find_root(const char *given, char *root, size_t cap)
-{
-    if (given) {
-        snprintf(root, cap, "%s", given);
-        return;
-    }
-    char exe[1024], probe[1200];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        for (int up = 0; up < 3; up++) {
-            char *slash = strrchr(exe, '/');
-            if (!slash)
-                break;
-            *slash = '\0';
-            snprintf(probe, sizeof probe, "%s/assets/catalog.json", exe);
-            if (is_file(probe)) {
-                snprintf(root, cap, "%s", exe);
-                return;
-            }
-        }
-    }
-    snprintf(root, cap, "%s", KIOSK_DATADIR);
-}
-
 static int override(config_t *c, const char *sec, const char *key, const char *val, const char *flag)
 {
     char err[256];
@@ -217,86 +169,17 @@ static int load_config(kiosk_t *k, const options_t *o)
     return 0;
 }
 
-static bool icon_known(const char *name, void *ctx)
-{
-    return fonts_icon_codepoint(ctx, name) != 0;
-}
-
-static int load_assets(kiosk_t *k, const char *catalog_path)
-{
-    char err[768], dir[1100];
-    snprintf(dir, sizeof dir, "%s/fonts", k->root);
-    if (!(k->fonts = fonts_open(dir, err, sizeof err))) {
-        fprintf(stderr, "kiosk: %s\n", err);
-        return -1;
-    }
-    if (!(k->catalog = catalog_load(catalog_path, icon_known, k->fonts, err, sizeof err))) {
-        fprintf(stderr, "kiosk: %s\n", err);
-        return -1;
-    }
-    snprintf(dir, sizeof dir, "%s/assets/i18n", k->root);
-    if (!(k->i18n = i18n_load(dir, err, sizeof err))) {
-        fprintf(stderr, "kiosk: %s\n", err);
-        return -1;
-    }
-    return 0;
-}
-
-/* "2026-11-29T10:30" in Asia/Dhaka. */
-static int parse_now(const char *s, int64_t *out)
-{
-    locale_tm_t tm = {0};
-    char extra;
-    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d%c", &tm.year, &tm.month, &tm.day, &tm.hour, &tm.min,
-               &extra) != 5 ||
-        tm.month < 1 || tm.month > 12 || tm.day < 1 || tm.day > 31 || tm.hour > 23 ||
-        tm.min > 59)
-        return -1;
-    *out = locale_dhaka_unix(&tm);
-    return 0;
-}
-
-static void kiosk_free(kiosk_t *k)
-{
-    display_close(&k->display);
-    textcache_free(k->cache);
-    free(k->ui);
-    journal_close(k->journal);
-    i18n_free(k->i18n);
-    catalog_free(k->catalog);
-    fonts_close(k->fonts);
-}
-
-/* Journal, text cache, display list and app, for a w x h logical screen. */
-static int start_app(kiosk_t *k, int64_t epoch)
-{
-    char err[512];
-    if (!(k->journal = journal_open(k->cfg.data_dir, err, sizeof err))) {
-        fprintf(stderr, "kiosk: %s\n", err);
-        return -1;
-    }
-    k->cache = textcache_new(k->fonts);
-    k->ui = calloc(1, sizeof *k->ui);
-    if (!k->cache || !k->ui) {
-        fprintf(stderr, "kiosk: out of memory\n");
-        return -1;
-    }
-    ui_init(k->ui, k->display.w, k->display.h, k->cfg.dpi, k->fonts, k->cache);
-    app_init(&k->app, &k->cfg, k->catalog, k->i18n, k->fonts, k->journal, k->ui, epoch);
-    return 0;
-}
-
 static int run_headless(kiosk_t *k, const options_t *o)
 {
     char err[1024];
     int64_t epoch;
-    if (parse_now(o->now ? o->now : "2026-11-29T10:30", &epoch) < 0) {
+    if (boot_parse_now(o->now ? o->now : "2026-11-29T10:30", &epoch) < 0) {
         fprintf(stderr, "kiosk: --now %s: expected YYYY-MM-DDTHH:MM\n", o->now);
         return 2;
     }
     int w = o->size_w ? o->size_w : 800, h = o->size_h ? o->size_h : 480;
     if (display_open_headless(&k->display, w, h, k->cfg.rotation, err, sizeof err) < 0 ||
-        start_app(k, epoch) < 0) {
+        boot_start_app(k, epoch) < 0) {
         fprintf(stderr, "kiosk: %s\n", err);
         return 1;
     }
@@ -363,7 +246,7 @@ static int run_display(kiosk_t *k, const options_t *o)
     int w = o->size_w ? o->size_w : 1280, h = o->size_h ? o->size_h : 800;
     if (display_open_window(&k->display, o->windowed, w, h, k->cfg.rotation, err, sizeof err) <
             0 ||
-        start_app(k, (int64_t)time(NULL)) < 0) {
+        boot_start_app(k, (int64_t)time(NULL)) < 0) {
         fprintf(stderr, "kiosk: %s\n", err);
         return 1;
     }
@@ -380,7 +263,7 @@ static int run_display(kiosk_t *k, const options_t *o)
 
 static int check_catalog(kiosk_t *k, const char *path, bool list)
 {
-    if (load_assets(k, path) < 0)
+    if (boot_load_assets(k, path) < 0)
         return 1;
     if (list)
         catalog_list_services(k->catalog, stdout);
@@ -397,18 +280,18 @@ int main(int argc, char **argv)
     if (rc >= 0)
         return rc;
     static kiosk_t k;
-    find_root(o.assets, k.root, sizeof k.root);
+    boot_find_root(o.assets, k.root, sizeof k.root);
     if (load_config(&k, &o) < 0)
         return 1;
     if (o.check_catalog || o.list_services) {
         rc = check_catalog(&k, o.check_catalog ? o.check_catalog : k.catalog_path,
                            o.list_services);
-    } else if (load_assets(&k, k.catalog_path) < 0) {
+    } else if (boot_load_assets(&k, k.catalog_path) < 0) {
         rc = 1;
     } else {
         rc = o.headless ? run_headless(&k, &o) : run_display(&k, &o);
     }
-    kiosk_free(&k);
+    boot_free(&k);
     TTF_Quit();
     SDL_Quit();
     return rc;

@@ -8,7 +8,7 @@
 #include <string.h>
 
 /* Sizes in use at once: a screen uses about ten; shrinking text adds a few. */
-#define FONTS_MAX_OPEN 48
+#define FONTS_MAX_OPEN 24
 #define ICON_NAME_MAX  48
 
 static const char *const face_files[FACE_COUNT] = {

@@ -7,6 +7,10 @@
 #include <string.h>
 
 #define CACHE_SIZE 512
+/* Drawn texts are kept up to this many bytes of pixels: a full screen of text at 1280x800
+ * takes about 1.5 MB, so screens switch back and forth without redrawing their texts while
+ * memory stays bounded however long the kiosk runs. */
+#define TEXTURE_BUDGET (3u * 1024 * 1024)
 
 typedef struct {
     uint64_t hash;
@@ -26,6 +30,7 @@ struct textcache {
     fonts_t *fonts;
     entry_t e[CACHE_SIZE];
     unsigned long clock;
+    size_t tex_bytes; /* pixels held by textures */
     textcache_stats_t stats;
 };
 
@@ -37,10 +42,18 @@ textcache_t *textcache_new(fonts_t *fonts)
     return c;
 }
 
-static void drop(entry_t *e)
+static void drop_texture(textcache_t *c, entry_t *e)
 {
-    if (e->tex)
-        SDL_DestroyTexture(e->tex);
+    if (!e->tex)
+        return;
+    SDL_DestroyTexture(e->tex);
+    e->tex = NULL;
+    c->tex_bytes -= (size_t)e->tw * (size_t)e->th * 4;
+}
+
+static void drop(textcache_t *c, entry_t *e)
+{
+    drop_texture(c, e);
     if (e->text) {
         explicit_bzero(e->text, e->len);
         free(e->text);
@@ -51,7 +64,7 @@ static void drop(entry_t *e)
 void textcache_clear(textcache_t *c)
 {
     for (int i = 0; i < CACHE_SIZE; i++)
-        drop(&c->e[i]);
+        drop(c, &c->e[i]);
 }
 
 void textcache_free(textcache_t *c)
@@ -111,7 +124,7 @@ static entry_t *lookup(textcache_t *c, const char *text, const text_box_t *box, 
         if (!e->text ? victim->text != NULL : (victim->text && e->last_use < victim->last_use))
             victim = e;
     }
-    drop(victim);
+    drop(c, victim);
     victim->text = malloc(len + 1);
     if (!victim->text)
         return NULL;
@@ -143,6 +156,31 @@ const text_layout_t *textcache_layout(textcache_t *c, const char *text, const te
     return &e->layout;
 }
 
+/* Free the least recently used textures (keeping their layouts) until within budget. */
+static void trim(textcache_t *c, const entry_t *keep)
+{
+    while (c->tex_bytes > TEXTURE_BUDGET) {
+        entry_t *lru = NULL;
+        for (int i = 0; i < CACHE_SIZE; i++) {
+            entry_t *e = &c->e[i];
+            if (e->tex && e != keep && (!lru || e->last_use < lru->last_use))
+                lru = e;
+        }
+        if (!lru)
+            return;
+        drop_texture(c, lru);
+    }
+}
+
+/* Account for a new texture in e. */
+static void added(textcache_t *c, entry_t *e)
+{
+    SDL_QueryTexture(e->tex, NULL, NULL, &e->tw, &e->th);
+    c->tex_bytes += (size_t)e->tw * (size_t)e->th * 4;
+    c->stats.textures++;
+    trim(c, e);
+}
+
 static SDL_Texture *to_texture(SDL_Renderer *r, SDL_Surface *s)
 {
     if (!s)
@@ -163,8 +201,8 @@ SDL_Texture *textcache_texture(textcache_t *c, SDL_Renderer *r, const char *text
     ensure_layout(c, e);
     if (!e->tex && e->layout.line_count > 0 && e->layout.w > 0) {
         e->tex = to_texture(r, text_layout_render(c->fonts, e->text, &e->layout, align));
-        SDL_QueryTexture(e->tex, NULL, NULL, &e->tw, &e->th);
-        c->stats.textures++;
+        if (e->tex)
+            added(c, e);
     }
     *w = e->tw;
     *h = e->th;
@@ -179,7 +217,8 @@ SDL_Texture *textcache_icon(textcache_t *c, SDL_Renderer *r, unsigned codepoint,
         return NULL;
     if (!e->tex) {
         e->tex = to_texture(r, text_render_icon(c->fonts, codepoint, size_px));
-        c->stats.textures++;
+        if (e->tex)
+            added(c, e);
     }
     return e->tex;
 }

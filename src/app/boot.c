@@ -1,0 +1,120 @@
+/* app/boot.c - loading and wiring the kiosk's parts. */
+#define _DEFAULT_SOURCE /* readlink */
+#include "app/boot.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store/journal.h"
+#include "text/fonts.h"
+#include "text/locale.h"
+#include "ui/textcache.h"
+
+#ifndef KIOSK_DATADIR
+#define KIOSK_DATADIR "/usr/share/sheba-kiosk"
+#endif
+
+static bool is_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Beside the program in a source tree (build/kiosk -> ./assets), else the installed copy. */
+void boot_find_root(const char *given, char *root, size_t cap)
+{
+    if (given) {
+        snprintf(root, cap, "%s", given);
+        return;
+    }
+    char exe[1024], probe[1200];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        for (int up = 0; up < 3; up++) {
+            char *slash = strrchr(exe, '/');
+            if (!slash)
+                break;
+            *slash = '\0';
+            snprintf(probe, sizeof probe, "%s/assets/catalog.json", exe);
+            if (is_file(probe)) {
+                snprintf(root, cap, "%s", exe);
+                return;
+            }
+        }
+    }
+    snprintf(root, cap, "%s", KIOSK_DATADIR);
+}
+
+static bool icon_known(const char *name, void *ctx)
+{
+    return fonts_icon_codepoint(ctx, name) != 0;
+}
+
+int boot_load_assets(kiosk_t *k, const char *catalog_path)
+{
+    char err[768], dir[1100];
+    snprintf(dir, sizeof dir, "%s/fonts", k->root);
+    if (!(k->fonts = fonts_open(dir, err, sizeof err))) {
+        fprintf(stderr, "kiosk: %s\n", err);
+        return -1;
+    }
+    if (!(k->catalog = catalog_load(catalog_path, icon_known, k->fonts, err, sizeof err))) {
+        fprintf(stderr, "kiosk: %s\n", err);
+        return -1;
+    }
+    snprintf(dir, sizeof dir, "%s/assets/i18n", k->root);
+    if (!(k->i18n = i18n_load(dir, err, sizeof err))) {
+        fprintf(stderr, "kiosk: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* "2026-11-29T10:30" in Asia/Dhaka. */
+int boot_parse_now(const char *s, int64_t *out)
+{
+    locale_tm_t tm = {0};
+    char extra;
+    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d%c", &tm.year, &tm.month, &tm.day, &tm.hour, &tm.min,
+               &extra) != 5 ||
+        tm.month < 1 || tm.month > 12 || tm.day < 1 || tm.day > 31 || tm.hour > 23 ||
+        tm.min > 59)
+        return -1;
+    *out = locale_dhaka_unix(&tm);
+    return 0;
+}
+
+void boot_free(kiosk_t *k)
+{
+    display_close(&k->display);
+    textcache_free(k->cache);
+    free(k->ui);
+    journal_close(k->journal);
+    i18n_free(k->i18n);
+    catalog_free(k->catalog);
+    fonts_close(k->fonts);
+}
+
+/* Journal, text cache, display list and app, for a w x h logical screen. */
+int boot_start_app(kiosk_t *k, int64_t epoch)
+{
+    char err[512];
+    if (!(k->journal = journal_open(k->cfg.data_dir, err, sizeof err))) {
+        fprintf(stderr, "kiosk: %s\n", err);
+        return -1;
+    }
+    k->cache = textcache_new(k->fonts);
+    k->ui = calloc(1, sizeof *k->ui);
+    if (!k->cache || !k->ui) {
+        fprintf(stderr, "kiosk: out of memory\n");
+        return -1;
+    }
+    ui_init(k->ui, k->display.w, k->display.h, k->cfg.dpi, k->fonts, k->cache);
+    app_init(&k->app, &k->cfg, k->catalog, k->i18n, k->fonts, k->journal, k->ui, epoch);
+    return 0;
+}
+

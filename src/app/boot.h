@@ -1,0 +1,47 @@
+/*
+ * app/boot.h - putting the kiosk together: finding its files, loading fonts, catalog and
+ * translations (each validated, with errors naming file and place), opening the journal
+ * and creating the app on an open display. Shared by the program and the benchmark tool.
+ */
+#ifndef APP_BOOT_H
+#define APP_BOOT_H
+
+#include <stdint.h>
+
+#include "app/app.h"
+#include "app/config.h"
+#include "platform/display.h"
+
+typedef struct textcache textcache_t;
+
+typedef struct kiosk {
+    config_t cfg;
+    char root[1024];    /* holds assets/ and fonts/ */
+    char catalog_path[1600];
+    fonts_t *fonts;
+    catalog_t *catalog;
+    i18n_t *i18n;
+    journal_t *journal;
+    textcache_t *cache;
+    ui_t *ui;
+    app_t app;
+    display_t display;
+} kiosk_t;
+
+
+/* The folder holding assets/ and fonts/: given, beside the program in a source tree
+ * (build/kiosk -> ./assets), or the installed copy. */
+void boot_find_root(const char *given, char *root, size_t cap);
+
+/* Fonts, the catalog at catalog_path and the translations. 0, or -1 after printing why. */
+int boot_load_assets(kiosk_t *k, const char *catalog_path);
+
+/* Journal, text cache, display list and app on the open display. 0, or -1 after printing. */
+int boot_start_app(kiosk_t *k, int64_t epoch);
+
+/* "2026-11-29T10:30" in Asia/Dhaka to Unix seconds. 0, or -1 when malformed. */
+int boot_parse_now(const char *s, int64_t *out);
+
+void boot_free(kiosk_t *k);
+
+#endif
