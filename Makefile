@@ -79,11 +79,16 @@ $(SAN)/tests/%: $(SAN)/obj/tests/unit/%.o $(SAN)/libkiosk.a
 	@mkdir -p $(dir $@)
 	$(CC) -fsanitize=address,undefined -o $@ $^ $(PKG_LIBS) -lcmocka
 
+$(BUILD)/tests/no-harfbuzz.so: tests/shim/no-harfbuzz.c
+	@mkdir -p $(dir $@)
+	$(CC) -shared -fPIC $(WARN) -o $@ $<
+
 run: all
 	$(BUILD)/kiosk --windowed --config assets/kiosk.ini --data var
 
 # Every test, twice: the release build (goldens are made with it) and under ASan+UBSan.
-test: test-deps all $(call TESTS,$(BUILD)) $(SAN)/kiosk $(call TESTS,$(SAN))
+test: test-deps all $(call TESTS,$(BUILD)) $(SAN)/kiosk $(call TESTS,$(SAN)) \
+      $(BUILD)/tests/no-harfbuzz.so
 	@tests/run.sh $(BUILD) $(SAN)
 
 golden: all

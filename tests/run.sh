@@ -46,25 +46,32 @@ run_unit() { # run_unit BUILD_DIR LABEL
     done
 }
 
-run_e2e() { # run_e2e KIOSK_DIR LABEL
-    local out
+run_lines() { # run_lines LABEL COMMAND...: count the PASS/FAIL lines a check prints
+    local label=$1 before=$pass
+    shift
     while IFS= read -r line; do
         case "$line" in
         PASS\ *) record pass "${line#PASS }" ;;
-        FAIL\ *) record fail "$2/${line#FAIL }" ; echo "  $line" ;;
+        FAIL\ *) record fail "$label/${line#FAIL }" ; echo "  $line" ;;
         *) echo "  $line" ;;
         esac
-    done < <(tests/run-e2e.sh "$1" "$release" 2>&1)
+    done < <("$@" 2>&1)
+    [ "$pass" -gt "$before" ] || record fail "$label" "$* ran no test"
 }
 
 echo "Unit tests (release build)"
 run_unit "$release" release
 echo "Unit tests (ASan+UBSan build)"
 run_unit "$san" san
+echo "Translations"
+run_lines i18n tests/check-i18n.sh
+echo "Command line and start-up checks (release, then ASan+UBSan)"
+run_lines release tests/check-cli.sh "$release"
+run_lines san tests/check-cli.sh "$san" /nonexistent
 echo "End-to-end replays (release build)"
-run_e2e "$release" release
+run_lines release tests/run-e2e.sh "$release" "$release"
 echo "End-to-end replays (ASan+UBSan build)"
-run_e2e "$san" san
+run_lines san tests/run-e2e.sh "$san" "$release"
 
 if [ "$fail" -gt 0 ]; then
     echo

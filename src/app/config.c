@@ -14,9 +14,9 @@
 void config_defaults(config_t *c)
 {
     memset(c, 0, sizeof *c);
-    snprintf(c->centre_id, sizeof c->centre_id, "UDC-0000");
-    snprintf(c->centre_name[LANG_BN], sizeof c->centre_name[0], "ইউনিয়ন ডিজিটাল সেন্টার");
-    snprintf(c->centre_name[LANG_EN], sizeof c->centre_name[0], "Union Digital Centre");
+    snprintf(c->centre_id, sizeof c->centre_id, "UDC-0001");
+    snprintf(c->centre_name[LANG_BN], sizeof c->centre_name[0], "মডেল ইউনিয়ন ডিজিটাল সেন্টার");
+    snprintf(c->centre_name[LANG_EN], sizeof c->centre_name[0], "Model Union Digital Centre");
     snprintf(c->terminal_id, sizeof c->terminal_id, "T01");
     c->language = LANG_BN;
     c->idle_timeout_s = 60;
@@ -233,7 +233,8 @@ int config_load(config_t *c, const char *path, char *err, size_t errcap)
     }
     int rc = ini_parse_stream(read_line, &r, on_value, &r);
     fclose(r.fp);
-    if (r.err_line) {
+    /* inih reports the line of its first error, which may be a syntax error before ours. */
+    if (r.err_line && (rc <= 0 || rc >= r.err_line)) {
         snprintf(err, errcap, "%s:%d: %s", path, r.err_line, r.msg);
         return -1;
     }

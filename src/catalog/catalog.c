@@ -104,7 +104,8 @@ static bool check_keys(loader_t *L, const cJSON *obj, const char *const *allowed
     return true;
 }
 
-/* Valid UTF-8, no control characters but newline, non-empty, within max bytes. */
+/* Valid UTF-8, no control characters (a newline only in long texts), non-empty, within max
+ * bytes. Names are one line: they end up in tab-separated listings and on one screen line. */
 static bool check_text(loader_t *L, const char *s, size_t max_bytes)
 {
     size_t n = strlen(s), bad;
@@ -115,7 +116,7 @@ static bool check_text(loader_t *L, const char *s, size_t max_bytes)
     if (n > max_bytes)
         return fail(L, "too long: %zu bytes, at most %zu", n, max_bytes);
     for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] < 0x20 && s[i] != '\n')
+        if ((unsigned char)s[i] < 0x20 && (s[i] != '\n' || max_bytes < 600))
             return fail(L, "control character at byte %zu", i);
     return true;
 }

@@ -23,9 +23,10 @@ const char *validate_msgid(valid_code_t code)
     return (unsigned)code < VALID_CODE_COUNT ? msgids[code] : N_("error.none");
 }
 
-/* Collect the digits of s (Bangla or Latin) as ASCII, allowing spaces and dashes between
- * groups as people write IDs; false on any other character. */
-static bool digits_only(const char *s, char *out, size_t cap)
+/* Collect the digits of s (Bangla or Latin) as ASCII; when groups is set, spaces and dashes
+ * between groups are allowed, as people write IDs and phone numbers. False on any other
+ * character. */
+static bool digits_only(const char *s, bool groups, char *out, size_t cap)
 {
     size_t n = 0, len = strlen(s), i = 0;
     while (i < len) {
@@ -38,7 +39,7 @@ static bool digits_only(const char *s, char *out, size_t cap)
             if (n + 1 >= cap)
                 return false;
             out[n++] = (char)('0' + d);
-        } else if (cp != ' ' && cp != '-') {
+        } else if (!groups || (cp != ' ' && cp != '-')) {
             return false;
         }
         i += (size_t)k;
@@ -202,7 +203,11 @@ static valid_code_t check_digits_type(const catalog_field_t *f, const char *s, c
                                       size_t cap)
 {
     char digits[VALUE_MAX];
-    if (!digits_only(s, digits, sizeof digits) || digits[0] == '\0')
+    /* "+880 1712-345678" is a mobile number written internationally. */
+    if (f->type == FIELD_MOBILE && s[0] == '+')
+        s++;
+    /* A number is digits only: "-5" must not quietly become 5. */
+    if (!digits_only(s, f->type != FIELD_NUMBER, digits, sizeof digits) || digits[0] == '\0')
         return VALID_DIGITS;
     size_t n = strlen(digits);
     switch (f->type) {

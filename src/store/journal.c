@@ -86,8 +86,13 @@ static int migrate(journal_t *j, char *err, size_t cap)
 
 journal_t *journal_open(const char *dir, char *err, size_t errcap)
 {
+    struct stat st;
     if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
         snprintf(err, errcap, "%s: cannot create the data folder: %s", dir, strerror(errno));
+        return NULL;
+    }
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errcap, "%s: the data folder is not a folder", dir);
         return NULL;
     }
     journal_t *j = calloc(1, sizeof *j);
@@ -105,6 +110,14 @@ journal_t *journal_open(const char *dir, char *err, size_t errcap)
     }
     sqlite3_busy_timeout(j->db, 5000);
     /* WAL with full sync: a commit survives power loss and costs one fsync of the log. */
+    /* A file from a newer kiosk is refused before anything about it changes. */
+    int v = user_version(j);
+    if (v > SCHEMA_VERSION) {
+        snprintf(err, errcap, "%s: schema version %d is newer than this kiosk (%d)", path, v,
+                 SCHEMA_VERSION);
+        journal_close(j);
+        return NULL;
+    }
     if (exec(j, "PRAGMA journal_mode=WAL", err, errcap) < 0 ||
         exec(j, "PRAGMA synchronous=FULL", err, errcap) < 0 ||
         exec(j, "PRAGMA foreign_keys=ON", err, errcap) < 0 || migrate(j, err, errcap) < 0) {

@@ -15,9 +15,8 @@
 static const locale_tm_t today = {2026, 11, 29, 10, 30, 0, 0};
 
 static const char *const code_names[VALID_CODE_COUNT] = {
-    "OK",          "EMPTY",        "LETTERS",     "TOO_LONG",    "DIGITS",
-    "NID",         "BRN",          "MOBILE",      "DATE_FORMAT", "DATE_INVALID",
-    "DATE_FUTURE", "DATE_PAST",    "NUMBER_RANGE", "CHOICE",
+    "OK",     "EMPTY",       "LETTERS",      "TOO_LONG",    "DIGITS",    "NID",          "BRN",
+    "MOBILE", "DATE_FORMAT", "DATE_INVALID", "DATE_FUTURE", "DATE_PAST", "NUMBER_RANGE", "CHOICE",
 };
 
 static const char *code_name(valid_code_t c)

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The kiosk's command line and start-up checks: help, version, catalog checks, service list,
+# configuration and translation errors, a data folder that cannot be used, and the refusal
+# to run on an SDL2_ttf without HarfBuzz. Prints PASS/FAIL lines.
+# Usage: tests/check-cli.sh BUILD_DIR [RELEASE_BUILD_DIR for the preload shim]
+set -u
+cd "$(dirname "$0")/.."
+kiosk="$1/kiosk"
+shim="${2:-$1}/tests/no-harfbuzz.so"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+check() { # check NAME WANT_STATUS WANT_TEXT -- COMMAND...
+    local name=$1 want=$2 text=$3
+    shift 4
+    "$@" >"$tmp/out" 2>&1
+    local rc=$?
+    if [ "$rc" -ne "$want" ]; then
+        echo "FAIL cli/$name: exit status $rc, expected $want: $(head -3 "$tmp/out" | tr '\n' ' ')"
+    elif ! grep -qF -- "$text" "$tmp/out"; then
+        echo "FAIL cli/$name: expected \"$text\" in: $(head -3 "$tmp/out" | tr '\n' ' ')"
+    else
+        echo "PASS cli/$name"
+    fi
+}
+
+check version 0 "sheba-kiosk " -- "$kiosk" --version
+check help 0 "--replay SCRIPT" -- "$kiosk" --help
+check unknown-option 2 "Usage: kiosk" -- "$kiosk" --frobnicate
+check stray-argument 2 "unexpected argument" -- "$kiosk" extra
+check bad-size 2 "--size 10x10" -- "$kiosk" --headless --size 10x10
+check check-catalog 0 "OK, 8 categories, 28 services" -- "$kiosk" --check-catalog assets/catalog.json
+check check-bad-catalog 1 "fee_string.json: services[0].fee: expected a whole number" -- \
+    "$kiosk" --check-catalog tests/data/catalog/bad/fee_string.json
+check missing-catalog 1 "nothing.json: cannot open" -- "$kiosk" --check-catalog "$tmp/nothing.json"
+
+"$kiosk" --list-services >"$tmp/list" 2>&1
+lines=$(wc -l <"$tmp/list")
+cols=$(awk -F'\t' '{print NF}' "$tmp/list" | sort -u | tr '\n' ' ')
+want=$'nid_correction\tnid\tname:text,nid:nid,dob:date,correction:choice(name|dob|parents|address|other),mobile:mobile\tজাতীয় পরিচয়পত্র সংশোধন\tNID correction'
+if [ "$lines" -eq 28 ] && [ "$cols" = "5 " ] && grep -qxF -- "$want" "$tmp/list"; then
+    echo "PASS cli/list-services"
+else
+    echo "FAIL cli/list-services: $lines lines, columns \"$cols\", nid_correction line: $(grep '^nid_correction' "$tmp/list")"
+fi
+
+printf '[display]\ndpi = 132\nrotation = 45\n' >"$tmp/bad.ini"
+check bad-config 1 "bad.ini:3: [display] rotation" -- "$kiosk" --config "$tmp/bad.ini" --headless
+check missing-config 1 "none.ini: cannot open" -- "$kiosk" --config "$tmp/none.ini" --headless
+check bad-flag-value 1 "--rotation" -- "$kiosk" --rotation 45 --headless
+
+touch "$tmp/not-a-folder"
+check data-is-a-file 1 "not-a-folder" -- "$kiosk" --headless --data "$tmp/not-a-folder/x"
+
+# A translation missing in one language stops the kiosk, naming the file.
+mkdir -p "$tmp/root/assets"
+cp -r assets/i18n "$tmp/root/assets/"
+cp assets/catalog.json "$tmp/root/assets/"
+ln -s "$PWD/fonts" "$tmp/root/fonts"
+sed -i 's/^msgid "nav.back"$/msgid "nav.bakc"/' "$tmp/root/assets/i18n/en.po"
+check missing-translation 1 "en.po: \"nav.back\" is missing (it is in" -- \
+    "$kiosk" --assets "$tmp/root" --headless --data "$tmp/d1"
+
+if [ -f "$shim" ]; then
+    check no-harfbuzz 1 "built without HarfBuzz" -- env LD_PRELOAD="$shim" "$kiosk" --headless \
+        --data "$tmp/d2"
+fi
