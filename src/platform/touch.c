@@ -24,10 +24,15 @@ bool touch_map_init(touch_map_t *m, int rotation, const float cal[6], int logica
     return true;
 }
 
+/* Clamp in floating point first: a wild reading (or NaN) must not overflow the int. */
 static int to_pixel(float f, int size)
 {
+    if (!(f > 0.0f)) /* also NaN */
+        return 0;
+    if (f >= 1.0f)
+        return size - 1;
     int p = (int)floorf(f * (float)size);
-    return p < 0 ? 0 : (p >= size ? size - 1 : p);
+    return p >= size ? size - 1 : p;
 }
 
 void touch_map_rotate(const touch_map_t *m, float u, float v, int *x, int *y)

@@ -59,10 +59,15 @@ void i18n_free(i18n_t *t)
     free(t);
 }
 
+static int po_fail_at(po_reader_t *r, int line, const char *msg, const char *detail)
+{
+    snprintf(r->err, r->errcap, "%s:%d: %s%s", r->name, line, msg, detail ? detail : "");
+    return -1;
+}
+
 static int po_fail(po_reader_t *r, const char *msg, const char *detail)
 {
-    snprintf(r->err, r->errcap, "%s:%d: %s%s", r->name, r->line, msg, detail ? detail : "");
-    return -1;
+    return po_fail_at(r, r->line, msg, detail);
 }
 
 /* The current line without its newline; advances to the next. */
@@ -88,6 +93,7 @@ static const char *skip_ws(const char *s, const char *end)
 /* Append the C-escaped string literal at s (starting at its quote) to buf. */
 static int append_literal(po_reader_t *r, const char *s, const char *end, char *buf, size_t *n)
 {
+    size_t start = *n;
     s = skip_ws(s, end);
     if (s >= end || *s != '"')
         return po_fail(r, "expected a quoted string", NULL);
@@ -113,6 +119,10 @@ static int append_literal(po_reader_t *r, const char *s, const char *end, char *
     if (skip_ws(s + 1, end) != end)
         return po_fail(r, "unexpected text after the string", NULL);
     buf[*n] = '\0';
+    /* Checked per line, so the error names the line with the bad byte. A sequence split
+     * across two quoted pieces is invalid in PO files too (msgfmt rejects it). */
+    if (!utf8_valid(buf + start, *n - start, NULL))
+        return po_fail(r, "invalid UTF-8", NULL);
     return 0;
 }
 
@@ -130,9 +140,6 @@ static int read_string(po_reader_t *r, const char *line, size_t len, const char 
         if (append_literal(r, l, l + ll, buf, &n) < 0)
             return -1;
     }
-    size_t bad;
-    if (!utf8_valid(buf, n, &bad))
-        return po_fail(r, "invalid UTF-8", NULL);
     return 0;
 }
 
@@ -149,7 +156,7 @@ static int add(po_reader_t *r, i18n_t *t, lang_t lang, const char *id, const cha
 {
     entry_t *e = find(t, id);
     if (e && e->line[lang])
-        return po_fail(r, "duplicate msgid ", id);
+        return po_fail_at(r, line, "duplicate msgid ", id);
     if (!e) {
         if (t->count == t->cap) {
             int cap = t->cap ? t->cap * 2 : 128;
@@ -196,11 +203,13 @@ int i18n_parse(i18n_t *t, lang_t lang, const char *name, const char *text, size_
         if (read_string(&r, s, (size_t)(line + n - s), "msgid", id) < 0)
             return -1;
         if (r.p >= r.end)
-            return po_fail(&r, "msgid without msgstr", NULL);
+            return po_fail_at(&r, id_line, "msgid without msgstr", NULL);
         const char *sl;
         size_t sn = next_line(&r, &sl);
         if (sn >= 12 && strncmp(sl, "msgid_plural", 12) == 0)
             return po_fail(&r, "plural forms are not used by the kiosk", NULL);
+        if (sn < 6 || strncmp(sl, "msgstr", 6) != 0)
+            return po_fail_at(&r, id_line, "msgid without msgstr", NULL);
         if (read_string(&r, sl, sn, "msgstr", str) < 0)
             return -1;
         /* The header (empty msgid) describes the file; fuzzy and empty strings count as

@@ -18,7 +18,12 @@ static bool starts_with_danda(const char *s, size_t len)
 
 static bool is_break_space(const char *s, size_t len, size_t i)
 {
-    return s[i] == ' ' && !(i + 1 < len && starts_with_danda(s + i + 1, len - i - 1));
+    if (s[i] != ' ')
+        return false;
+    size_t j = i + 1;
+    while (j < len && s[j] == ' ')
+        j++;
+    return !(j < len && starts_with_danda(s + j, len - j));
 }
 
 static size_t skip_spaces(const char *s, size_t len, size_t i)
@@ -83,24 +88,44 @@ static bool wrap(fonts_t *f, const char *s, size_t len, const text_box_t *box, t
     return !overflow;
 }
 
-/* Cut a line at a cluster boundary so that it plus "…" fits. */
+/* s[start..start+n) followed by "…", NUL-terminated, in buf or on the heap. */
+static char *with_ellipsis(const char *s, size_t start, size_t n, bool ellipsis, char *buf,
+                           size_t cap)
+{
+    size_t total = n + (ellipsis ? sizeof ELLIPSIS - 1 : 0);
+    char *p = total < cap ? buf : malloc(total + 1);
+    if (!p)
+        return NULL;
+    memcpy(p, s + start, n);
+    if (ellipsis)
+        memcpy(p + n, ELLIPSIS, sizeof ELLIPSIS - 1);
+    p[total] = '\0';
+    return p;
+}
+
+static void release(char *p, const char *buf)
+{
+    if (p != buf)
+        free(p);
+}
+
+/* Cut a line at a cluster boundary so that it plus "…" fits; when not even "…" fits, the
+ * line is left empty rather than drawn past the box. */
 static void ellipsize(fonts_t *f, const char *s, text_style_t st, int max_w, text_line_t *ln)
 {
     char buf[TEXT_LINE_MAX];
     size_t end = ln->start + ln->len;
     for (;;) {
         size_t n = end - ln->start;
-        if (n + sizeof ELLIPSIS > sizeof buf) {
-            end = unicode_cluster_prev(s, ln->start + ln->len, end);
-            continue;
+        char *t = with_ellipsis(s, ln->start, n, true, buf, sizeof buf);
+        int w = t ? text_measure(f, st, t, strlen(t)) : max_w + 1;
+        release(t, buf);
+        if (w <= max_w) {
+            *ln = (text_line_t){.start = ln->start, .len = n, .w = w, .ellipsis = true};
+            return;
         }
-        memcpy(buf, s + ln->start, n);
-        memcpy(buf + n, ELLIPSIS, sizeof ELLIPSIS);
-        int w = text_measure(f, st, buf, n + sizeof ELLIPSIS - 1);
-        if (w <= max_w || end == ln->start) {
-            ln->len = n;
-            ln->w = w;
-            ln->ellipsis = true;
+        if (end == ln->start) {
+            *ln = (text_line_t){.start = ln->start, .len = 0, .w = 0, .ellipsis = false};
             return;
         }
         end = unicode_cluster_prev(s, ln->start + ln->len, end);
@@ -171,13 +196,9 @@ SDL_Surface *text_layout_render(fonts_t *f, const char *s, const text_layout_t *
     char buf[TEXT_LINE_MAX];
     for (int i = 0; i < l->line_count; i++) {
         const text_line_t *ln = &l->lines[i];
-        size_t n = SDL_min(ln->len, sizeof buf - sizeof ELLIPSIS);
-        memcpy(buf, s + ln->start, n);
-        if (ln->ellipsis) {
-            memcpy(buf + n, ELLIPSIS, sizeof ELLIPSIS - 1);
-            n += sizeof ELLIPSIS - 1;
-        }
-        SDL_Surface *line = text_render_line(f, l->style, buf, n);
+        char *t = with_ellipsis(s, ln->start, ln->len, ln->ellipsis, buf, sizeof buf);
+        SDL_Surface *line = t ? text_render_line(f, l->style, t, strlen(t)) : NULL;
+        release(t, buf);
         if (!line)
             continue;
         int x = align == TEXT_ALIGN_LEFT    ? 0

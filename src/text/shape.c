@@ -109,13 +109,22 @@ void text_line_metrics(fonts_t *f, text_style_t st, int *ascent, int *line_h)
     *line_h = asc + desc;
 }
 
-/* SDL2_ttf wants NUL-terminated text; copy a run into buf. */
-static const char *run_text(const char *s, const text_run_t *r, char *buf, size_t cap)
+/* SDL2_ttf wants NUL-terminated text: copy a run into buf, or onto the heap when it is
+ * longer (rare: a line wider than any screen); release with run_text_done. */
+static char *run_text(const char *s, const text_run_t *r, char *buf, size_t cap)
 {
-    size_t n = r->len < cap - 1 ? r->len : cap - 1;
-    memcpy(buf, s + r->start, n);
-    buf[n] = '\0';
-    return buf;
+    char *p = r->len < cap ? buf : malloc(r->len + 1);
+    if (!p)
+        return NULL;
+    memcpy(p, s + r->start, r->len);
+    p[r->len] = '\0';
+    return p;
+}
+
+static void run_text_done(char *p, const char *buf)
+{
+    if (p != buf)
+        free(p);
 }
 
 int text_measure(fonts_t *f, text_style_t st, const char *s, size_t len)
@@ -126,9 +135,11 @@ int text_measure(fonts_t *f, text_style_t st, const char *s, size_t len)
     char buf[TEXT_LINE_MAX];
     for (int i = 0; i < n; i++) {
         TTF_Font *font = fonts_get(f, runs[i].face, st.size_px);
+        char *t = run_text(s, &runs[i], buf, sizeof buf);
         int w = 0, h = 0;
-        if (font && TTF_SizeUTF8(font, run_text(s, &runs[i], buf, sizeof buf), &w, &h) == 0)
+        if (font && t && TTF_SizeUTF8(font, t, &w, &h) == 0)
             total += w;
+        run_text_done(t, buf);
     }
     return total;
 }
@@ -177,15 +188,16 @@ SDL_Surface *text_render_line(fonts_t *f, text_style_t st, const char *s, size_t
     int x = 0;
     for (int i = 0; i < n; i++) {
         TTF_Font *font = fonts_get(f, runs[i].face, st.size_px);
-        const char *t = run_text(s, &runs[i], buf, sizeof buf);
-        SDL_Surface *rs = font && *t ? TTF_RenderUTF8_Blended(font, t, white) : NULL;
-        if (!rs)
-            continue;
+        char *t = run_text(s, &runs[i], buf, sizeof buf);
+        SDL_Surface *rs = font && t && *t ? TTF_RenderUTF8_Blended(font, t, white) : NULL;
         int w = 0, h = 0;
-        TTF_SizeUTF8(font, t, &w, &h);
-        compose_max_alpha(line, rs, x, ascent - TTF_FontAscent(font));
-        x += w;
-        SDL_FreeSurface(rs);
+        if (rs) {
+            TTF_SizeUTF8(font, t, &w, &h);
+            compose_max_alpha(line, rs, x, ascent - TTF_FontAscent(font));
+            x += w;
+            SDL_FreeSurface(rs);
+        }
+        run_text_done(t, buf);
     }
     return line;
 }

@@ -17,12 +17,12 @@ static const float IDENTITY[6] = {1, 0, 0, 0, 1, 0};
 
 /* Calibrations a real panel may need, all invertible. */
 static const float CALS[][6] = {
-    {1, 0, 0, 0, 1, 0},               /* identity */
-    {0, 1, 0, 1, 0, 0},               /* axes swapped */
-    {-1, 0, 1, 0, 1, 0},              /* x mirrored */
-    {1, 0, 0, 0, -1, 1},              /* y mirrored */
-    {1.1f, 0, -0.05f, 0, 0.95f, 0.02f}, /* scaled with an offset */
-    {0, -1.05f, 1.02f, 0.98f, 0, -0.01f}, /* swapped, mirrored, scaled and offset */
+    {1, 0, 0, 0, 1, 0},                           /* identity */
+    {0, 1, 0, 1, 0, 0},                           /* axes swapped */
+    {-1, 0, 1, 0, 1, 0},                          /* x mirrored */
+    {1, 0, 0, 0, -1, 1},                          /* y mirrored */
+    {1.1f, 0, -0.05f, 0, 0.95f, 0.02f},           /* scaled with an offset */
+    {0, -1.05f, 1.02f, 0.98f, 0, -0.01f},         /* swapped, mirrored, scaled and offset */
     {1.02f, 0.03f, -0.02f, -0.04f, 0.97f, 0.01f}, /* slightly skewed */
 };
 #define CAL_COUNT (int)(sizeof CALS / sizeof CALS[0])
@@ -152,8 +152,8 @@ static void check_round_trip(const touch_map_t *m)
                 fail_msg("rotation %d cal {%g %g %g; %g %g %g}: (%d, %d) -> raw (%g, %g) -> "
                          "(%d, %d)",
                          m->rotation, (double)m->cal[0], (double)m->cal[1], (double)m->cal[2],
-                         (double)m->cal[3], (double)m->cal[4], (double)m->cal[5], x, y,
-                         (double)nx, (double)ny, bx, by);
+                         (double)m->cal[3], (double)m->cal[4], (double)m->cal[5], x, y, (double)nx,
+                         (double)ny, bx, by);
         }
     }
 }
