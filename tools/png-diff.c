@@ -34,7 +34,8 @@ static void write_diff(const char *path, const image_t *act, const image_t *gold
         uint32_t p = act->px[i];
         int grey = (int)(((p >> 16) & 0xFF) + ((p >> 8) & 0xFF) + (p & 0xFF)) / 3;
         uint32_t g = (uint32_t)(170 + grey / 3);
-        px[i] = channel_diff(p, gold->px[i]) > tol ? 0xFFFF0000u : (0xFF000000u | g << 16 | g << 8 | g);
+        px[i] =
+            channel_diff(p, gold->px[i]) > tol ? 0xFFFF0000u : (0xFF000000u | g << 16 | g << 8 | g);
     }
     char err[256];
     if (image_write_argb(path, px, act->w, act->h, act->w * 4, err, sizeof err) < 0)

@@ -164,8 +164,8 @@ static void touch_move(app_t *app, int x, int y)
     if (!app->pressing || !ui_rect_contains(app->scroll_area, app->press_x, app->press_y))
         return;
     int dy = y - app->press_y;
-    if (!app->dragging && abs(dy) < ui_mm(app->ui, DRAG_SLOP_MM) && abs(x - app->press_x) <
-                                                                        ui_mm(app->ui, DRAG_SLOP_MM))
+    if (!app->dragging && abs(dy) < ui_mm(app->ui, DRAG_SLOP_MM) &&
+        abs(x - app->press_x) < ui_mm(app->ui, DRAG_SLOP_MM))
         return;
     app->dragging = true;
     int scroll = app->press_scroll - dy;
@@ -199,8 +199,8 @@ void app_input(app_t *app, const app_input_t *in)
     app->last_input_ms = app->now_ms;
     if (app->dialog == DIALOG_IDLE) {
         /* Any touch means someone is there: close the question, keep everything. */
-        if (in->kind == INPUT_TOUCH_DOWN || in->kind == INPUT_TEXT ||
-            in->kind == INPUT_BACKSPACE || in->kind == INPUT_ENTER) {
+        if (in->kind == INPUT_TOUCH_DOWN || in->kind == INPUT_TEXT || in->kind == INPUT_BACKSPACE ||
+            in->kind == INPUT_ENTER) {
             app->dialog = DIALOG_NONE;
             app->pressing = false;
             app->dirty = true;

@@ -39,17 +39,17 @@ typedef enum { DIALOG_NONE, DIALOG_IDLE, DIALOG_HOME, DIALOG_ERROR } dialog_t;
 
 /* Everything one citizen entered or was given. Wiped (zeroed) between citizens. */
 typedef struct {
-    int category;  /* -1: none chosen */
-    int service;   /* -1: none chosen */
-    int field;     /* the focused field of the form */
-    text_edit_t input[CATALOG_MAX_FIELDS];           /* as typed */
-    char value[CATALOG_MAX_FIELDS][TEXT_EDIT_CAP];   /* validated and normalized */
-    valid_code_t error;                               /* of the focused field */
-    kb_layout_t text_kb;                              /* script chosen for text fields */
+    int category;                                  /* -1: none chosen */
+    int service;                                   /* -1: none chosen */
+    int field;                                     /* the focused field of the form */
+    text_edit_t input[CATALOG_MAX_FIELDS];         /* as typed */
+    char value[CATALOG_MAX_FIELDS][TEXT_EDIT_CAP]; /* validated and normalized */
+    valid_code_t error;                            /* of the focused field */
+    kb_layout_t text_kb;                           /* script chosen for text fields */
     int kb_page;
-    int form_service;     /* the service the inputs belong to (-1: none yet) */
-    bool from_review;     /* editing one field from the review: next returns there */
-    int scroll;                                       /* services list, pixels */
+    int form_service; /* the service the inputs belong to (-1: none yet) */
+    bool from_review; /* editing one field from the review: next returns there */
+    int scroll;       /* services list, pixels */
     char token[16];
     char tracking[96];
     char qr_payload[384];
@@ -84,22 +84,22 @@ typedef struct app {
     dialog_t dialog;
     session_t s;
 
-    uint64_t now_ms;        /* monotonic, real or simulated */
+    uint64_t now_ms; /* monotonic, real or simulated */
     uint64_t last_input_ms;
     uint64_t dialog_since_ms;
-    int64_t epoch_unix;     /* wall clock at now_ms == 0 */
-    char error_msgid[64];   /* DIALOG_ERROR: what went wrong */
+    int64_t epoch_unix;   /* wall clock at now_ms == 0 */
+    char error_msgid[64]; /* DIALOG_ERROR: what went wrong */
 
-    bool dirty;             /* something changed since the last build */
-    bool pressing;          /* a finger is down */
+    bool dirty;    /* something changed since the last build */
+    bool pressing; /* a finger is down */
     bool dragging;
     int press_x, press_y, press_scroll;
     char press_id[UI_ID_MAX];
 
-    int scroll_max;         /* set by the services screen when built */
+    int scroll_max; /* set by the services screen when built */
     ui_rect_t scroll_area;
 
-    ui_t *ui;               /* the display list of the last build */
+    ui_t *ui; /* the display list of the last build */
 } app_t;
 
 /* Start in the welcome screen. The app borrows every pointer. */

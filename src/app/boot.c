@@ -81,8 +81,7 @@ int boot_parse_now(const char *s, int64_t *out)
     char extra;
     if (sscanf(s, "%4d-%2d-%2dT%2d:%2d%c", &tm.year, &tm.month, &tm.day, &tm.hour, &tm.min,
                &extra) != 5 ||
-        tm.month < 1 || tm.month > 12 || tm.day < 1 || tm.day > 31 || tm.hour > 23 ||
-        tm.min > 59)
+        tm.month < 1 || tm.month > 12 || tm.day < 1 || tm.day > 31 || tm.hour > 23 || tm.min > 59)
         return -1;
     *out = locale_dhaka_unix(&tm);
     return 0;
@@ -117,4 +116,3 @@ int boot_start_app(kiosk_t *k, int64_t epoch)
     app_init(&k->app, &k->cfg, k->catalog, k->i18n, k->fonts, k->journal, k->ui, epoch);
     return 0;
 }
-

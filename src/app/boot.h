@@ -16,7 +16,7 @@ typedef struct textcache textcache_t;
 
 typedef struct kiosk {
     config_t cfg;
-    char root[1024];    /* holds assets/ and fonts/ */
+    char root[1024]; /* holds assets/ and fonts/ */
     char catalog_path[1600];
     fonts_t *fonts;
     catalog_t *catalog;
@@ -27,7 +27,6 @@ typedef struct kiosk {
     app_t app;
     display_t display;
 } kiosk_t;
-
 
 /* The folder holding assets/ and fonts/: given, beside the program in a source tree
  * (build/kiosk -> ./assets), or the installed copy. */

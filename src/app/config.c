@@ -83,8 +83,7 @@ static int parse_calibration(const char *v, float m[6], char *err, size_t cap)
 {
     float t[6];
     char extra;
-    if (sscanf(v, "%f %f %f %f %f %f %c", &t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &extra) !=
-        6)
+    if (sscanf(v, "%f %f %f %f %f %f %c", &t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &extra) != 6)
         return bad(err, cap, "\"%s\": expected six numbers \"a b c d e f\"", v);
     /* A singular matrix would map the whole panel onto a line: nothing could be pressed. */
     if (t[0] * t[4] - t[1] * t[3] == 0.0f)

@@ -41,29 +41,28 @@ typedef struct {
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: kiosk [OPTIONS]\n"
-            "Sheba Kiosk: a self-service terminal for Bangladesh's digital centres.\n\n"
-            "  --config FILE        read settings from an INI file (see assets/kiosk.ini)\n"
-            "  --data DIR           the data folder (journal); default ./var\n"
-            "  --catalog FILE       the service catalog; default assets/catalog.json\n"
-            "  --assets DIR         where assets/ and fonts/ are (default: found next to the\n"
-            "                       program, else " KIOSK_DATADIR ")\n"
-            "  --lang bn|en         the default language\n"
-            "  --windowed           a window instead of full screen (development)\n"
-            "  --size WxH           window or headless size in pixels\n"
-            "  --rotation DEG       0, 90, 180 or 270\n"
-            "  --dpi N              the panel's dots per inch\n"
-            "  --idle-timeout S     seconds of silence before \"still there?\"\n"
-            "  --headless           run offscreen (with --replay and --shots)\n"
-            "  --replay SCRIPT      run a replay script (see README)\n"
-            "  --shots DIR          where replay screenshots go\n"
-            "  --now YYYY-MM-DDTHH:MM  the wall clock at start (Asia/Dhaka; headless default\n"
-            "                       2026-11-29T10:30)\n"
-            "  --exit-after MS      quit after MS milliseconds (benchmarks)\n"
-            "  --check-catalog FILE validate a catalog and exit\n"
-            "  --list-services      print the catalog's services and exit\n"
-            "  --help, --version\n");
+    fprintf(out, "Usage: kiosk [OPTIONS]\n"
+                 "Sheba Kiosk: a self-service terminal for Bangladesh's digital centres.\n\n"
+                 "  --config FILE        read settings from an INI file (see assets/kiosk.ini)\n"
+                 "  --data DIR           the data folder (journal); default ./var\n"
+                 "  --catalog FILE       the service catalog; default assets/catalog.json\n"
+                 "  --assets DIR         where assets/ and fonts/ are (default: found next to the\n"
+                 "                       program, else " KIOSK_DATADIR ")\n"
+                 "  --lang bn|en         the default language\n"
+                 "  --windowed           a window instead of full screen (development)\n"
+                 "  --size WxH           window or headless size in pixels\n"
+                 "  --rotation DEG       0, 90, 180 or 270\n"
+                 "  --dpi N              the panel's dots per inch\n"
+                 "  --idle-timeout S     seconds of silence before \"still there?\"\n"
+                 "  --headless           run offscreen (with --replay and --shots)\n"
+                 "  --replay SCRIPT      run a replay script (see README)\n"
+                 "  --shots DIR          where replay screenshots go\n"
+                 "  --now YYYY-MM-DDTHH:MM  the wall clock at start (Asia/Dhaka; headless default\n"
+                 "                       2026-11-29T10:30)\n"
+                 "  --exit-after MS      quit after MS milliseconds (benchmarks)\n"
+                 "  --check-catalog FILE validate a catalog and exit\n"
+                 "  --list-services      print the catalog's services and exit\n"
+                 "  --help, --version\n");
 }
 
 static int parse_size(const char *s, int *w, int *h)
@@ -77,51 +76,116 @@ static int parse_size(const char *s, int *w, int *h)
 
 static int parse_options(int argc, char **argv, options_t *o)
 {
-    enum { O_CONFIG = 256, O_DATA, O_CATALOG, O_ASSETS, O_LANG, O_WINDOWED, O_SIZE, O_ROT, O_DPI,
-           O_IDLE, O_HEADLESS, O_REPLAY, O_SHOTS, O_NOW, O_EXIT, O_CHECK, O_LIST, O_HELP,
-           O_VERSION };
-    static const struct option opts[] = {
-        {"config", 1, 0, O_CONFIG},     {"data", 1, 0, O_DATA},
-        {"catalog", 1, 0, O_CATALOG},   {"assets", 1, 0, O_ASSETS},
-        {"lang", 1, 0, O_LANG},         {"windowed", 0, 0, O_WINDOWED},
-        {"size", 1, 0, O_SIZE},         {"rotation", 1, 0, O_ROT},
-        {"dpi", 1, 0, O_DPI},           {"idle-timeout", 1, 0, O_IDLE},
-        {"headless", 0, 0, O_HEADLESS}, {"replay", 1, 0, O_REPLAY},
-        {"shots", 1, 0, O_SHOTS},       {"now", 1, 0, O_NOW},
-        {"exit-after", 1, 0, O_EXIT},   {"check-catalog", 1, 0, O_CHECK},
-        {"list-services", 0, 0, O_LIST}, {"help", 0, 0, O_HELP},
-        {"version", 0, 0, O_VERSION},   {0, 0, 0, 0}};
+    enum {
+        O_CONFIG = 256,
+        O_DATA,
+        O_CATALOG,
+        O_ASSETS,
+        O_LANG,
+        O_WINDOWED,
+        O_SIZE,
+        O_ROT,
+        O_DPI,
+        O_IDLE,
+        O_HEADLESS,
+        O_REPLAY,
+        O_SHOTS,
+        O_NOW,
+        O_EXIT,
+        O_CHECK,
+        O_LIST,
+        O_HELP,
+        O_VERSION
+    };
+    static const struct option opts[] = {{"config", 1, 0, O_CONFIG},
+                                         {"data", 1, 0, O_DATA},
+                                         {"catalog", 1, 0, O_CATALOG},
+                                         {"assets", 1, 0, O_ASSETS},
+                                         {"lang", 1, 0, O_LANG},
+                                         {"windowed", 0, 0, O_WINDOWED},
+                                         {"size", 1, 0, O_SIZE},
+                                         {"rotation", 1, 0, O_ROT},
+                                         {"dpi", 1, 0, O_DPI},
+                                         {"idle-timeout", 1, 0, O_IDLE},
+                                         {"headless", 0, 0, O_HEADLESS},
+                                         {"replay", 1, 0, O_REPLAY},
+                                         {"shots", 1, 0, O_SHOTS},
+                                         {"now", 1, 0, O_NOW},
+                                         {"exit-after", 1, 0, O_EXIT},
+                                         {"check-catalog", 1, 0, O_CHECK},
+                                         {"list-services", 0, 0, O_LIST},
+                                         {"help", 0, 0, O_HELP},
+                                         {"version", 0, 0, O_VERSION},
+                                         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->rotation = o->dpi = o->idle_timeout = -1;
     o->exit_after_ms = -1;
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case O_CONFIG: o->config = optarg; break;
-        case O_DATA: o->data = optarg; break;
-        case O_CATALOG: o->catalog = optarg; break;
-        case O_ASSETS: o->assets = optarg; break;
-        case O_LANG: o->lang = optarg; break;
-        case O_WINDOWED: o->windowed = true; break;
+        case O_CONFIG:
+            o->config = optarg;
+            break;
+        case O_DATA:
+            o->data = optarg;
+            break;
+        case O_CATALOG:
+            o->catalog = optarg;
+            break;
+        case O_ASSETS:
+            o->assets = optarg;
+            break;
+        case O_LANG:
+            o->lang = optarg;
+            break;
+        case O_WINDOWED:
+            o->windowed = true;
+            break;
         case O_SIZE:
             if (parse_size(optarg, &o->size_w, &o->size_h) < 0) {
                 fprintf(stderr, "kiosk: --size %s: expected WxH, 200 to 8192 each\n", optarg);
                 return 2;
             }
             break;
-        case O_ROT: o->rotation = atoi(optarg); break;
-        case O_DPI: o->dpi = atoi(optarg); break;
-        case O_IDLE: o->idle_timeout = atoi(optarg); break;
-        case O_HEADLESS: o->headless = true; break;
-        case O_REPLAY: o->replay = optarg; break;
-        case O_SHOTS: o->shots = optarg; break;
-        case O_NOW: o->now = optarg; break;
-        case O_EXIT: o->exit_after_ms = atol(optarg); break;
-        case O_CHECK: o->check_catalog = optarg; break;
-        case O_LIST: o->list_services = true; break;
-        case O_HELP: usage(stdout); return 0;
-        case O_VERSION: printf("sheba-kiosk %s\n", KIOSK_VERSION); return 0;
-        default: usage(stderr); return 2;
+        case O_ROT:
+            o->rotation = atoi(optarg);
+            break;
+        case O_DPI:
+            o->dpi = atoi(optarg);
+            break;
+        case O_IDLE:
+            o->idle_timeout = atoi(optarg);
+            break;
+        case O_HEADLESS:
+            o->headless = true;
+            break;
+        case O_REPLAY:
+            o->replay = optarg;
+            break;
+        case O_SHOTS:
+            o->shots = optarg;
+            break;
+        case O_NOW:
+            o->now = optarg;
+            break;
+        case O_EXIT:
+            o->exit_after_ms = atol(optarg);
+            break;
+        case O_CHECK:
+            o->check_catalog = optarg;
+            break;
+        case O_LIST:
+            o->list_services = true;
+            break;
+        case O_HELP:
+            usage(stdout);
+            return 0;
+        case O_VERSION:
+            printf("sheba-kiosk %s\n", KIOSK_VERSION);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
         }
     }
     if (optind < argc) {
@@ -131,7 +195,8 @@ static int parse_options(int argc, char **argv, options_t *o)
     return -1; /* go on */
 }
 
-static int override(config_t *c, const char *sec, const char *key, const char *val, const char *flag)
+static int override(config_t *c, const char *sec, const char *key, const char *val,
+                    const char *flag)
 {
     char err[256];
     if (!val || config_set(c, sec, key, val, err, sizeof err) == 0)
@@ -244,8 +309,7 @@ static int run_display(kiosk_t *k, const options_t *o)
 {
     char err[512];
     int w = o->size_w ? o->size_w : 1280, h = o->size_h ? o->size_h : 800;
-    if (display_open_window(&k->display, o->windowed, w, h, k->cfg.rotation, err, sizeof err) <
-            0 ||
+    if (display_open_window(&k->display, o->windowed, w, h, k->cfg.rotation, err, sizeof err) < 0 ||
         boot_start_app(k, (int64_t)time(NULL)) < 0) {
         fprintf(stderr, "kiosk: %s\n", err);
         return 1;
@@ -284,8 +348,7 @@ int main(int argc, char **argv)
     if (load_config(&k, &o) < 0)
         return 1;
     if (o.check_catalog || o.list_services) {
-        rc = check_catalog(&k, o.check_catalog ? o.check_catalog : k.catalog_path,
-                           o.list_services);
+        rc = check_catalog(&k, o.check_catalog ? o.check_catalog : k.catalog_path, o.list_services);
     } else if (boot_load_assets(&k, k.catalog_path) < 0) {
         rc = 1;
     } else {

@@ -121,8 +121,7 @@ static bool check_text(loader_t *L, const char *s, size_t max_bytes)
     return true;
 }
 
-static const cJSON *member(loader_t *L, const cJSON *obj, const char *key, bool required,
-                           bool *ok)
+static const cJSON *member(loader_t *L, const cJSON *obj, const char *key, bool required, bool *ok)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     *ok = v != NULL || !required;
@@ -195,8 +194,8 @@ static bool get_pair(loader_t *L, const cJSON *obj, const char *key, bool requir
     return true;
 }
 
-static bool get_int(loader_t *L, const cJSON *obj, const char *key, bool required,
-                    long long lo, long long hi, long long *out)
+static bool get_int(loader_t *L, const cJSON *obj, const char *key, bool required, long long lo,
+                    long long hi, long long *out)
 {
     bool ok;
     const cJSON *v = member(L, obj, key, required, &ok);
@@ -386,7 +385,7 @@ static bool load_type_options(loader_t *L, const cJSON *o, catalog_field_t *f)
 
 static bool load_field(loader_t *L, const cJSON *o, catalog_service_t *s, catalog_field_t *f)
 {
-    static const char *const keys[] = {"id",  "type", "label", "hint", "optional",
+    static const char *const keys[] = {"id",  "type", "label", "hint",    "optional",
                                        "max", "min",  "when",  "options", NULL};
     if (!check_keys(L, o, keys) || !get_id(L, o, "id", f->id, sizeof f->id))
         return false;
@@ -449,10 +448,9 @@ static bool load_documents(loader_t *L, const cJSON *o, catalog_service_t *s)
 
 static bool load_service(loader_t *L, const cJSON *o, catalog_service_t *s)
 {
-    static const char *const keys[] = {"id",        "category", "name",
-                                       "description", "fee",    "fee_note",
-                                       "documents", "processing_days", "fields",
-                                       NULL};
+    static const char *const keys[] = {"id",     "category", "name",      "description",
+                                       "fee",    "fee_note", "documents", "processing_days",
+                                       "fields", NULL};
     if (!check_keys(L, o, keys) || !get_id(L, o, "id", s->id, sizeof s->id))
         return false;
     for (int i = 0; i < L->cat->service_count; i++)
@@ -541,8 +539,7 @@ static void syntax_error(loader_t *L, const char *json, size_t len, const char *
 catalog_t *catalog_parse(const char *name, const char *json, size_t len,
                          catalog_icon_check_fn icon_ok, void *ctx, char *err, size_t errcap)
 {
-    loader_t L = {.file = name, .err = err, .errcap = errcap, .icon_ok = icon_ok,
-                  .icon_ctx = ctx};
+    loader_t L = {.file = name, .err = err, .errcap = errcap, .icon_ok = icon_ok, .icon_ctx = ctx};
     L.cat = calloc(1, sizeof *L.cat);
     if (!L.cat) {
         snprintf(err, errcap, "%s: out of memory", name);
@@ -557,8 +554,8 @@ catalog_t *catalog_parse(const char *name, const char *json, size_t len,
     } else {
         /* cJSON stops at the end of the first value; anything but space after it is an
          * error (two objects pasted into one file, say). */
-        while (end && end < json + len && (*end == ' ' || *end == '\n' || *end == '\r' ||
-                                           *end == '\t' || *end == '\0'))
+        while (end && end < json + len &&
+               (*end == ' ' || *end == '\n' || *end == '\r' || *end == '\t' || *end == '\0'))
             end++;
         if (end && end < json + len) {
             syntax_error(&L, json, len, end);

@@ -47,9 +47,9 @@ typedef struct {
     field_type_t type;
     catalog_text_t label, hint;
     bool optional;
-    int max_len;             /* text: code points */
-    long long min, max;      /* number */
-    date_when_t when;        /* date */
+    int max_len;        /* text: code points */
+    long long min, max; /* number */
+    date_when_t when;   /* date */
     catalog_option_t options[CATALOG_MAX_OPTIONS];
     int option_count;
 } catalog_field_t;

@@ -12,9 +12,10 @@
 #define VALUE_MAX 512
 
 static const char *const msgids[VALID_CODE_COUNT] = {
-    N_("error.none"),         N_("error.empty"),        N_("error.letters"),    N_("error.too_long"),
-    N_("error.digits"),       N_("error.nid"),          N_("error.brn"),        N_("error.mobile"),
-    N_("error.date_format"),  N_("error.date_invalid"), N_("error.date_future"), N_("error.date_past"),
+    N_("error.none"),         N_("error.empty"),       N_("error.letters"),
+    N_("error.too_long"),     N_("error.digits"),      N_("error.nid"),
+    N_("error.brn"),          N_("error.mobile"),      N_("error.date_format"),
+    N_("error.date_invalid"), N_("error.date_future"), N_("error.date_past"),
     N_("error.number_range"), N_("error.choice"),
 };
 
@@ -228,8 +229,8 @@ static valid_code_t check_digits_type(const catalog_field_t *f, const char *s, c
     return VALID_OK;
 }
 
-valid_code_t validate_field(const catalog_field_t *f, const char *input,
-                            const locale_tm_t *today, char *out, size_t cap)
+valid_code_t validate_field(const catalog_field_t *f, const char *input, const locale_tm_t *today,
+                            char *out, size_t cap)
 {
     out[0] = '\0';
     if (!utf8_valid(input, strlen(input), NULL))

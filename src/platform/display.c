@@ -21,8 +21,8 @@ static int make_target(display_t *d, char *err, size_t errcap)
     d->target = NULL;
     if (d->rotation == 0)
         return 0;
-    d->target = SDL_CreateTexture(d->renderer, SDL_PIXELFORMAT_ARGB8888,
-                                  SDL_TEXTUREACCESS_TARGET, d->w, d->h);
+    d->target = SDL_CreateTexture(d->renderer, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET,
+                                  d->w, d->h);
     if (!d->target) {
         snprintf(err, errcap, "cannot rotate the display: %s", SDL_GetError());
         return -1;

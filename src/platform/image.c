@@ -82,19 +82,18 @@ done:
 }
 
 int image_write_argb(const char *path, const uint32_t *px, int w, int h, int pitch, char *err,
-                   size_t errcap)
+                     size_t errcap)
 {
     argb_src_t src = {px, pitch};
-    return write_png(path, w, h, PNG_COLOR_TYPE_RGB, 8, (size_t)w * 3, fill_rgb, &src, err,
-                     errcap);
+    return write_png(path, w, h, PNG_COLOR_TYPE_RGB, 8, (size_t)w * 3, fill_rgb, &src, err, errcap);
 }
 
 int image_write_mono(const char *path, const uint8_t *bits, int w, int h, int stride, char *err,
-                   size_t errcap)
+                     size_t errcap)
 {
     mono_src_t src = {bits, stride};
-    return write_png(path, w, h, PNG_COLOR_TYPE_GRAY, 1, (size_t)(w + 7) / 8, fill_mono, &src,
-                     err, errcap);
+    return write_png(path, w, h, PNG_COLOR_TYPE_GRAY, 1, (size_t)(w + 7) / 8, fill_mono, &src, err,
+                     errcap);
 }
 
 int image_read(const char *path, image_t *img, char *err, size_t errcap)

@@ -14,8 +14,7 @@ void input_init(input_state_t *st, const touch_map_t *map, int window_w, int win
     st->window_h = window_h > 0 ? window_h : 1;
 }
 
-static bool finger(input_state_t *st, const SDL_TouchFingerEvent *f, Uint32 type,
-                   app_input_t *out)
+static bool finger(input_state_t *st, const SDL_TouchFingerEvent *f, Uint32 type, app_input_t *out)
 {
     int64_t id = (int64_t)f->fingerId;
     if (type == SDL_FINGERDOWN) {

@@ -17,7 +17,7 @@ typedef union SDL_Event SDL_Event;
 
 typedef struct {
     touch_map_t map;
-    int64_t finger;   /* the finger being followed, -1 when none */
+    int64_t finger; /* the finger being followed, -1 when none */
     bool mouse_down;
     int window_w, window_h; /* for mouse coordinates */
 } input_state_t;

@@ -13,9 +13,9 @@
 #include "ui/render.h"
 #include "ui/widgets.h"
 
-#define SCRIPT_MAX      (1024 * 1024)
-#define LINE_MAX_BYTES  4096
-#define DRAG_STEPS      8
+#define SCRIPT_MAX     (1024 * 1024)
+#define LINE_MAX_BYTES 4096
+#define DRAG_STEPS     8
 
 typedef struct {
     replay_t *r;
@@ -166,12 +166,9 @@ static const ui_hit_t *key_for(const ui_t *ui, const char *s, size_t *used)
  * then its shift page. */
 static const ui_hit_t *find_key(replay_t *r, const char *s, size_t *used)
 {
-    static const char *const tries[][2] = {{NULL, NULL},
-                                           {"key:shift", NULL},
-                                           {"kbd:en", NULL},
-                                           {"kbd:en", "key:shift"},
-                                           {"kbd:bn", NULL},
-                                           {"kbd:bn", "key:shift"}};
+    static const char *const tries[][2] = {{NULL, NULL},     {"key:shift", NULL},
+                                           {"kbd:en", NULL}, {"kbd:en", "key:shift"},
+                                           {"kbd:bn", NULL}, {"kbd:bn", "key:shift"}};
     for (size_t t = 0; t < sizeof tries / sizeof tries[0]; t++) {
         /* Undo a shift left on by the previous try. */
         if (r->app->s.kb_page != 0)
@@ -236,9 +233,9 @@ static int cmd_wait(ctx_t *c, const char *args)
 
 static int cmd_shot(ctx_t *c, const char *name)
 {
-    if (!name[0] || strlen(name) > 64 || strspn(name, "abcdefghijklmnopqrstuvwxyz"
-                                                      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
-                                             strlen(name))
+    if (!name[0] || strlen(name) > 64 ||
+        strspn(name, "abcdefghijklmnopqrstuvwxyz"
+                     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != strlen(name))
         return fail(c, "shot: expected a name of letters, digits, '_' and '-'");
     if (!c->r->shots_dir)
         return fail(c, "shot: no --shots folder given");

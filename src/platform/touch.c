@@ -3,8 +3,7 @@
 
 #include <math.h>
 
-bool touch_map_init(touch_map_t *m, int rotation, const float cal[6], int logical_w,
-                    int logical_h)
+bool touch_map_init(touch_map_t *m, int rotation, const float cal[6], int logical_w, int logical_h)
 {
     float det = cal[0] * cal[4] - cal[1] * cal[3];
     if (det == 0.0f)

@@ -13,15 +13,14 @@
 #include <stdbool.h>
 
 typedef struct {
-    int rotation;     /* degrees clockwise */
-    float cal[6];     /* calibration matrix */
-    float inv[6];     /* its inverse, for the harness's taps */
-    int w, h;         /* logical UI size in pixels */
+    int rotation; /* degrees clockwise */
+    float cal[6]; /* calibration matrix */
+    float inv[6]; /* its inverse, for the harness's taps */
+    int w, h;     /* logical UI size in pixels */
 } touch_map_t;
 
 /* False when cal cannot be inverted. */
-bool touch_map_init(touch_map_t *m, int rotation, const float cal[6], int logical_w,
-                    int logical_h);
+bool touch_map_init(touch_map_t *m, int rotation, const float cal[6], int logical_w, int logical_h);
 
 /* Raw normalized touch (as SDL_FINGER* reports) to a logical pixel, clamped to the screen. */
 void touch_map_apply(const touch_map_t *m, float nx, float ny, int *x, int *y);

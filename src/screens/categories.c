@@ -11,9 +11,8 @@ void screen_categories_build(app_t *app, ui_t *ui)
     ui_rect_t body = chrome_top_bar(app, ui, NULL);
     int pad = ui_mm(ui, PAD_MM);
     int y = body.y + pad;
-    y += widget_label(ui, (ui_rect_t){pad, y, ui->w - 2 * pad, 0},
-                      app_tr(app, "categories.title"), SIZE_TITLE, true, COLOR_TEXT,
-                      TEXT_ALIGN_LEFT, 1);
+    y += widget_label(ui, (ui_rect_t){pad, y, ui->w - 2 * pad, 0}, app_tr(app, "categories.title"),
+                      SIZE_TITLE, true, COLOR_TEXT, TEXT_ALIGN_LEFT, 1);
     y += pad / 2;
     const catalog_t *c = app->catalog;
     int n = c->category_count;

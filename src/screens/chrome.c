@@ -10,7 +10,7 @@
 #define ICON_HOME 0xe88a
 #define ICON_LANG 0xe8e2
 
-#define BAR_MM 12.0f
+#define BAR_MM    12.0f
 
 ui_rect_t chrome_top_bar(app_t *app, ui_t *ui, const char *title)
 {
@@ -62,9 +62,8 @@ static void idle_dialog(app_t *app, ui_t *ui)
 }
 
 /* Title, body and two buttons side by side (the safe choice first, on the left). */
-static void question_dialog(ui_t *ui, const char *id, const char *title,
-                            const char *body, const char *no_id, const char *no,
-                            const char *yes_id, const char *yes)
+static void question_dialog(ui_t *ui, const char *id, const char *title, const char *body,
+                            const char *no_id, const char *no, const char *yes_id, const char *yes)
 {
     ui_rect_t in = widget_dialog(ui, id, 120, 60);
     int y = in.y;
@@ -89,14 +88,14 @@ void chrome_dialog(app_t *app, ui_t *ui)
         idle_dialog(app, ui);
         break;
     case DIALOG_HOME:
-        question_dialog(ui, "dialog:home", app_tr(app, "leave.title"),
-                        app_tr(app, "leave.body"), "dialog:no", app_tr(app, "leave.stay"),
-                        "dialog:yes", app_tr(app, "leave.go"));
+        question_dialog(ui, "dialog:home", app_tr(app, "leave.title"), app_tr(app, "leave.body"),
+                        "dialog:no", app_tr(app, "leave.stay"), "dialog:yes",
+                        app_tr(app, "leave.go"));
         break;
     case DIALOG_ERROR:
         question_dialog(ui, "dialog:error", app_tr(app, "error.title"),
-                        app_tr(app, app->error_msgid), "dialog:ok", app_tr(app, "dialog.ok"),
-                        NULL, NULL);
+                        app_tr(app, app->error_msgid), "dialog:ok", app_tr(app, "dialog.ok"), NULL,
+                        NULL);
         break;
     default:
         break;

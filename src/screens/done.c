@@ -40,8 +40,8 @@ static int token_block(app_t *app, ui_t *ui, int x, int y, int w)
     char tok[32], when[200];
     token_text(app, tok, sizeof tok);
     text_box_t tb = widget_box(ui, 20.0f, true, w, 1);
-    int th = ui_text(ui, (ui_rect_t){x, y, w, 0}, tok, &tb, COLOR_TEXT, TEXT_ALIGN_LEFT,
-                     UI_VALIGN_TOP);
+    int th =
+        ui_text(ui, (ui_rect_t){x, y, w, 0}, tok, &tb, COLOR_TEXT, TEXT_ALIGN_LEFT, UI_VALIGN_TOP);
     ui_mark(ui, "token", (ui_rect_t){x, y, w, th});
     y += th;
     when_text(app, when, sizeof when);

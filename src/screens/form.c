@@ -13,13 +13,19 @@
 static size_t field_max_cps(const catalog_field_t *f)
 {
     switch (f->type) {
-    case FIELD_TEXT: return (size_t)f->max_len + 8; /* extra spaces are squeezed later */
+    case FIELD_TEXT:
+        return (size_t)f->max_len + 8; /* extra spaces are squeezed later */
     case FIELD_NID:
-    case FIELD_BRN: return 22;
-    case FIELD_MOBILE: return 16;
-    case FIELD_DATE: return 10;
-    case FIELD_NUMBER: return 12;
-    default: return CATALOG_ID_MAX;
+    case FIELD_BRN:
+        return 22;
+    case FIELD_MOBILE:
+        return 16;
+    case FIELD_DATE:
+        return 10;
+    case FIELD_NUMBER:
+        return 12;
+    default:
+        return CATALOG_ID_MAX;
     }
 }
 
@@ -31,9 +37,12 @@ static const catalog_service_t *service(const app_t *app)
 static kb_layout_t layout_for(const app_t *app, const catalog_field_t *f)
 {
     switch (f->type) {
-    case FIELD_TEXT: return app->s.text_kb;
-    case FIELD_DATE: return KB_DATE;
-    default: return KB_DIGITS;
+    case FIELD_TEXT:
+        return app->s.text_kb;
+    case FIELD_DATE:
+        return KB_DATE;
+    default:
+        return KB_DIGITS;
     }
 }
 
@@ -145,8 +154,9 @@ static int heading(app_t *app, ui_t *ui, const catalog_field_t *f, int x, int y,
     } else if (f->optional && !under[0]) {
         under = app_tr(app, "form.optional");
     }
-    return h + widget_label(ui, (ui_rect_t){x, y + h, w, 0}, under, SIZE_SMALL,
-                            app->s.error != VALID_OK, color, TEXT_ALIGN_LEFT, 1) +
+    return h +
+           widget_label(ui, (ui_rect_t){x, y + h, w, 0}, under, SIZE_SMALL,
+                        app->s.error != VALID_OK, color, TEXT_ALIGN_LEFT, 1) +
            ui_mm(ui, 1.0f);
 }
 

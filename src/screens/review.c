@@ -55,8 +55,7 @@ void screen_review_build(app_t *app, ui_t *ui)
     int pad = ui_mm(ui, PAD_MM), bh = ui_mm(ui, 13.0f), gap = ui_mm(ui, 2.0f);
     int bw = ui_mm(ui, 70.0f) < ui->w - 2 * pad ? ui_mm(ui, 70.0f) : ui->w - 2 * pad;
     ui_rect_t btn = {ui->w - pad - bw, ui->h - pad - bh, bw, bh};
-    widget_button(ui, "confirm", btn, app_tr(app, "review.confirm"), ICON_CONFIRM,
-                  BUTTON_PRIMARY);
+    widget_button(ui, "confirm", btn, app_tr(app, "review.confirm"), ICON_CONFIRM, BUTTON_PRIMARY);
     int y = body.y + pad / 2;
     y += widget_label(ui, (ui_rect_t){pad, y, ui->w - 2 * pad, 0}, app_tr(app, "review.title"),
                       SIZE_TITLE, true, COLOR_TEXT, TEXT_ALIGN_LEFT, 1);

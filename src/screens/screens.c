@@ -62,8 +62,8 @@ static void display_date(const app_t *app, const char *iso, char *out, size_t ca
         snprintf(out, cap, "%s", iso);
 }
 
-void screens_display_value(const app_t *app, const catalog_field_t *f, const char *value,
-                           char *out, size_t cap)
+void screens_display_value(const app_t *app, const catalog_field_t *f, const char *value, char *out,
+                           size_t cap)
 {
     if (!value[0]) {
         snprintf(out, cap, "%s", app_tr(app, "review.empty"));

@@ -53,8 +53,8 @@ void chrome_dialog(app_t *app, ui_t *ui);
 bool chrome_dialog_press(app_t *app, const char *id);
 
 /* A value as the citizen should read it back (localized digits, dates, option labels). */
-void screens_display_value(const app_t *app, const catalog_field_t *f, const char *value,
-                           char *out, size_t cap);
+void screens_display_value(const app_t *app, const catalog_field_t *f, const char *value, char *out,
+                           size_t cap);
 
 /* A fee as shown: "৳ ৫০", or "free" in the session's language. */
 void screens_format_fee(const app_t *app, long long fee, char *out, size_t cap);

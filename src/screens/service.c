@@ -35,8 +35,8 @@ static int info_block(ui_t *ui, int x, int y, int w, unsigned icon, const char *
     h += widget_label(ui, (ui_rect_t){tx, y + h, tw, 0}, value, SIZE_LABEL, true, COLOR_TEXT,
                       TEXT_ALIGN_LEFT, 2);
     if (note && note[0])
-        h += widget_label(ui, (ui_rect_t){tx, y + h, tw, 0}, note, SIZE_SMALL, false,
-                          COLOR_MUTED, TEXT_ALIGN_LEFT, 3);
+        h += widget_label(ui, (ui_rect_t){tx, y + h, tw, 0}, note, SIZE_SMALL, false, COLOR_MUTED,
+                          TEXT_ALIGN_LEFT, 3);
     return (h > isz ? h : isz) + ui_mm(ui, 3.0f);
 }
 

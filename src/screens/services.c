@@ -31,8 +31,8 @@ static int service_row(app_t *app, ui_t *ui, const catalog_service_t *s, ui_rect
     r.h = h;
     ui_rect(ui, r, pressed ? COLOR_PRESSED : COLOR_SURFACE, radius);
     ui_outline(ui, r, COLOR_LINE, radius, 1);
-    ui_text(ui, (ui_rect_t){r.x + pad, r.y, text_w, h}, s->name.s[app->lang], &name_box,
-            COLOR_TEXT, TEXT_ALIGN_LEFT, UI_VALIGN_MIDDLE);
+    ui_text(ui, (ui_rect_t){r.x + pad, r.y, text_w, h}, s->name.s[app->lang], &name_box, COLOR_TEXT,
+            TEXT_ALIGN_LEFT, UI_VALIGN_MIDDLE);
     screens_format_fee(app, s->fee, fee, sizeof fee);
     text_box_t fee_box = widget_box(ui, SIZE_BODY, false, fee_w, 1);
     ui_text(ui, (ui_rect_t){r.x + r.w - pad - chev - fee_w, r.y, fee_w, h}, fee, &fee_box,

@@ -27,10 +27,10 @@ void screen_welcome_build(app_t *app, ui_t *ui)
     y += widget_label(ui, (ui_rect_t){pad, y, w, 0}, app->cfg->centre_name[LANG_EN], SIZE_BODY,
                       false, COLOR_MUTED, TEXT_ALIGN_CENTER, 2);
     y += ui_mm(ui, 4.0f);
-    y += widget_label(ui, (ui_rect_t){pad, y, w, 0}, t[LANG_BN][0], SIZE_LABEL, true,
-                      COLOR_PRIMARY, TEXT_ALIGN_CENTER, 2);
-    y += widget_label(ui, (ui_rect_t){pad, y, w, 0}, t[LANG_EN][0], SIZE_BODY, false,
-                      COLOR_PRIMARY, TEXT_ALIGN_CENTER, 2);
+    y += widget_label(ui, (ui_rect_t){pad, y, w, 0}, t[LANG_BN][0], SIZE_LABEL, true, COLOR_PRIMARY,
+                      TEXT_ALIGN_CENTER, 2);
+    y += widget_label(ui, (ui_rect_t){pad, y, w, 0}, t[LANG_EN][0], SIZE_BODY, false, COLOR_PRIMARY,
+                      TEXT_ALIGN_CENTER, 2);
     int by = ui->h - pad - buttons_h;
     int ly = by - ui_mm(ui, 12.0f);
     if (ly > y) {
@@ -44,8 +44,8 @@ void screen_welcome_build(app_t *app, ui_t *ui)
         bw = ui_mm(ui, 80.0f);
     int bx = portrait ? (ui->w - bw) / 2 : (ui->w - 2 * bw - gap) / 2;
     widget_button(ui, "lang:bn", (ui_rect_t){bx, by, bw, bh}, "বাংলা", 0, BUTTON_PRIMARY);
-    ui_rect_t en = portrait ? (ui_rect_t){bx, by + bh + gap, bw, bh}
-                            : (ui_rect_t){bx + bw + gap, by, bw, bh};
+    ui_rect_t en =
+        portrait ? (ui_rect_t){bx, by + bh + gap, bw, bh} : (ui_rect_t){bx + bw + gap, by, bw, bh};
     widget_button(ui, "lang:en", en, "English", 0, BUTTON_PRIMARY);
 }
 

@@ -31,9 +31,9 @@ typedef struct {
 
 typedef struct {
     int64_t id;
-    int number;          /* daily number within the prefix */
-    char token[16];      /* "A-042" */
-    char tracking[96];   /* "UDC-0001-T01-20261129-0007": unique across terminals */
+    int number;        /* daily number within the prefix */
+    char token[16];    /* "A-042" */
+    char tracking[96]; /* "UDC-0001-T01-20261129-0007": unique across terminals */
 } journal_receipt_t;
 
 /* Open (creating when absent) DIR/journal.sqlite; DIR is created with mode 0700. */

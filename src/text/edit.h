@@ -17,9 +17,9 @@
 
 typedef struct {
     char buf[TEXT_EDIT_CAP];
-    size_t len;      /* bytes in buf, excluding the NUL */
-    size_t caret;    /* byte offset, always on a cluster boundary after moves */
-    size_t max_cps;  /* most code points the field takes */
+    size_t len;     /* bytes in buf, excluding the NUL */
+    size_t caret;   /* byte offset, always on a cluster boundary after moves */
+    size_t max_cps; /* most code points the field takes */
 } text_edit_t;
 
 void text_edit_init(text_edit_t *e, size_t max_cps);

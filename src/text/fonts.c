@@ -12,7 +12,7 @@
 #define ICON_NAME_MAX  48
 
 static const char *const face_files[FACE_COUNT] = {
-    "NotoSansBengali-Regular.ttf", "NotoSansBengali-Bold.ttf", "NotoSans-Regular.ttf",
+    "NotoSansBengali-Regular.ttf", "NotoSansBengali-Bold.ttf",  "NotoSans-Regular.ttf",
     "NotoSans-Bold.ttf",           "MaterialIcons-Regular.ttf",
 };
 

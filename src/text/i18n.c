@@ -22,8 +22,8 @@
 
 typedef struct {
     char *id;
-    char *str[LANG_COUNT];      /* NULL when missing in that language */
-    int line[LANG_COUNT];       /* where the msgid is, 0 when absent */
+    char *str[LANG_COUNT];       /* NULL when missing in that language */
+    int line[LANG_COUNT];        /* where the msgid is, 0 when absent */
     const char *why[LANG_COUNT]; /* "fuzzy" or "empty" when present but unusable */
 } entry_t;
 
@@ -103,11 +103,20 @@ static int append_literal(po_reader_t *r, const char *s, const char *end, char *
             if (++s >= end)
                 break;
             switch (*s) {
-            case 'n': ch = '\n'; break;
-            case 't': ch = '\t'; break;
-            case '"': ch = '"'; break;
-            case '\\': ch = '\\'; break;
-            default: return po_fail(r, "unknown escape sequence", NULL);
+            case 'n':
+                ch = '\n';
+                break;
+            case 't':
+                ch = '\t';
+                break;
+            case '"':
+                ch = '"';
+                break;
+            case '\\':
+                ch = '\\';
+                break;
+            default:
+                return po_fail(r, "unknown escape sequence", NULL);
             }
         }
         if (*n + 1 >= PO_STR_MAX)
@@ -318,9 +327,8 @@ i18n_t *i18n_load(const char *dir, char *err, size_t errcap)
 const char *i18n_get(const i18n_t *t, lang_t lang, const char *msgid)
 {
     entry_t key = {.id = (char *)msgid};
-    const entry_t *e = t && t->sorted
-                           ? bsearch(&key, t->e, (size_t)t->count, sizeof key, entry_cmp)
-                           : (t ? find(t, msgid) : NULL);
+    const entry_t *e = t && t->sorted ? bsearch(&key, t->e, (size_t)t->count, sizeof key, entry_cmp)
+                                      : (t ? find(t, msgid) : NULL);
     return e && e->str[lang] ? e->str[lang] : msgid;
 }
 

@@ -35,7 +35,7 @@ typedef struct {
     text_style_t style; /* as laid out, after any shrinking */
     int line_count;
     text_line_t lines[TEXT_MAX_LINES];
-    int w, h;          /* of the whole block */
+    int w, h; /* of the whole block */
     int ascent, line_h;
     bool shrunk, ellipsized;
 } text_layout_t;

@@ -16,9 +16,8 @@ int unicode_nfc(const char *s, size_t len, char *out, size_t cap)
     if (!utf8_valid(s, len, NULL))
         return -1;
     utf8proc_uint8_t *nfc = NULL;
-    utf8proc_ssize_t n =
-        utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &nfc,
-                     UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &nfc,
+                                      UTF8PROC_STABLE | UTF8PROC_COMPOSE);
     if (n < 0)
         return -1;
     int rc = -1;
@@ -103,8 +102,8 @@ static void conjunct_update(cluster_state_t *st, uint32_t cp)
 
 static bool is_break(cluster_state_t *st, uint32_t prev, uint32_t cp)
 {
-    bool brk = utf8proc_grapheme_break_stateful((utf8proc_int32_t)prev, (utf8proc_int32_t)cp,
-                                                &st->uax29);
+    bool brk =
+        utf8proc_grapheme_break_stateful((utf8proc_int32_t)prev, (utf8proc_int32_t)cp, &st->uax29);
     bool joins = st->linker_seen && unicode_is_bengali_consonant(cp);
     conjunct_update(st, cp);
     return brk && !joins;

@@ -7,6 +7,8 @@
 #include "text/utf8.h"
 #include "ui/widgets.h"
 
+/* The layouts are tables: laid out by hand, row by row, as on the screen. */
+/* clang-format off */
 #define C(t)       {KEY_CHAR, t, 2}
 #define CW(t, s)   {KEY_CHAR, t, s}
 #define K(kind, s) {kind, NULL, s}
@@ -84,6 +86,8 @@ static const kb_page_t digits_pad[LANG_COUNT] = {NUMPAD(digits_bn, K(KEY_BLANK, 
 static const kb_page_t date_pad[LANG_COUNT] = {NUMPAD(digits_bn, C("/")),
                                                NUMPAD(digits_en, C("/"))};
 
+/* clang-format on */
+
 int keyboard_page_count(kb_layout_t layout)
 {
     return layout == KB_BANGLA || layout == KB_LATIN ? 2 : 1;
@@ -134,9 +138,8 @@ int keyboard_height(const ui_t *ui, kb_layout_t layout, int w, int max_h)
 void keyboard_key_id(const kb_key_t *k, char *id, size_t cap)
 {
     static const char *const names[] = {
-        [KEY_BACKSPACE] = "key:backspace", [KEY_SPACE] = "key:space",
-        [KEY_SHIFT] = "key:shift",         [KEY_DONE] = "key:done",
-        [KEY_LEFT] = "key:left",           [KEY_RIGHT] = "key:right",
+        [KEY_BACKSPACE] = "key:backspace", [KEY_SPACE] = "key:space", [KEY_SHIFT] = "key:shift",
+        [KEY_DONE] = "key:done",           [KEY_LEFT] = "key:left",   [KEY_RIGHT] = "key:right",
         [KEY_TO_BANGLA] = "kbd:bn",        [KEY_TO_LATIN] = "kbd:en",
     };
     if (k->kind == KEY_CHAR)
@@ -159,9 +162,9 @@ static bool is_sign(const char *text)
 /* What a key shows: vowel signs and marks on a dotted circle so they read as signs. */
 static void key_label(const kb_key_t *k, char *out, size_t cap, unsigned *icon)
 {
-    static const unsigned icons[] = {[KEY_BACKSPACE] = ICON_BACKSPACE, [KEY_SPACE] = ICON_SPACE,
-                                     [KEY_SHIFT] = ICON_SHIFT,         [KEY_DONE] = ICON_DONE,
-                                     [KEY_LEFT] = ICON_LEFT,           [KEY_RIGHT] = ICON_RIGHT};
+    static const unsigned icons[] = {
+        [KEY_BACKSPACE] = ICON_BACKSPACE, [KEY_SPACE] = ICON_SPACE, [KEY_SHIFT] = ICON_SHIFT,
+        [KEY_DONE] = ICON_DONE,           [KEY_LEFT] = ICON_LEFT,   [KEY_RIGHT] = ICON_RIGHT};
     *icon = 0;
     out[0] = '\0';
     if (k->kind == KEY_TO_BANGLA)
@@ -188,7 +191,7 @@ static void build_key(ui_t *ui, const kb_key_t *k, ui_rect_t r)
     unsigned icon;
     keyboard_key_id(k, id, sizeof id);
     key_label(k, label, sizeof label, &icon);
-    button_kind_t kind = k->kind == KEY_CHAR ? BUTTON_KEY
+    button_kind_t kind = k->kind == KEY_CHAR   ? BUTTON_KEY
                          : k->kind == KEY_DONE ? BUTTON_PRIMARY
                                                : BUTTON_KEY_SPECIAL;
     widget_button(ui, id, r, label, icon, kind);

@@ -43,8 +43,8 @@ typedef struct {
 
 typedef struct {
     int row_count;
-    int cols;                                  /* half-cells per row */
-    kb_key_t rows[KB_MAX_ROWS][KB_MAX_KEYS];   /* a row ends at a key with span 0 */
+    int cols;                                /* half-cells per row */
+    kb_key_t rows[KB_MAX_ROWS][KB_MAX_KEYS]; /* a row ends at a key with span 0 */
 } kb_page_t;
 
 /* Number of pages of a layout (shift pages). */

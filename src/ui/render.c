@@ -104,10 +104,10 @@ static void draw_icon(const ui_t *ui, SDL_Renderer *r, const ui_cmd_t *c)
     int size = SDL_min(c->r.w, c->r.h);
     SDL_Texture *t = textcache_icon(ui->cache, r, c->icon, size);
     if (t)
-        draw_texture(r, t,
-                     (SDL_Rect){c->r.x + (c->r.w - size) / 2, c->r.y + (c->r.h - size) / 2, size,
-                                size},
-                     c->color);
+        draw_texture(
+            r, t,
+            (SDL_Rect){c->r.x + (c->r.w - size) / 2, c->r.y + (c->r.h - size) / 2, size, size},
+            c->color);
 }
 
 /* Whole-pixel modules with the quiet zone, centred in the box, error correction M. */

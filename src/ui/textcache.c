@@ -17,7 +17,7 @@ typedef struct {
     char *text; /* NULL: free slot */
     size_t len;
     text_box_t box;
-    int align;    /* -1 for an icon */
+    int align; /* -1 for an icon */
     unsigned icon;
     bool laid_out;
     text_layout_t layout;
@@ -93,7 +93,7 @@ static uint64_t key_hash(const char *text, size_t len, const text_box_t *box, in
 {
     uint64_t h = fnv(0xcbf29ce484222325ULL, text, len);
     int k[7] = {box->style.size_px, box->style.bold, box->max_w, box->max_lines,
-                box->min_size_px, align, (int)icon};
+                box->min_size_px,   align,           (int)icon};
     return fnv(h, k, sizeof k);
 }
 

@@ -16,10 +16,10 @@
 
 #include "text/layout.h"
 
-#define UI_MAX_CMDS  768
-#define UI_MAX_HITS  192
-#define UI_ARENA     (48 * 1024)
-#define UI_ID_MAX    64
+#define UI_MAX_CMDS 768
+#define UI_MAX_HITS 192
+#define UI_ARENA    (48 * 1024)
+#define UI_ID_MAX   64
 
 typedef struct {
     int x, y, w, h;
@@ -47,27 +47,27 @@ typedef struct {
 
 typedef struct {
     char id[UI_ID_MAX];
-    ui_rect_t r;   /* the touch target (already clipped to what is visible) */
-    bool active;   /* pressable; false for ids that are only there to be seen (expect) */
+    ui_rect_t r; /* the touch target (already clipped to what is visible) */
+    bool active; /* pressable; false for ids that are only there to be seen (expect) */
 } ui_hit_t;
 
 typedef struct textcache textcache_t;
 
 typedef struct ui {
-    int w, h;         /* logical screen size in pixels */
-    float px_per_mm;  /* of the panel, from its DPI */
-    float unit;       /* pixels per design millimetre: >= px_per_mm, grows on big screens */
+    int w, h;        /* logical screen size in pixels */
+    float px_per_mm; /* of the panel, from its DPI */
+    float unit;      /* pixels per design millimetre: >= px_per_mm, grows on big screens */
     fonts_t *fonts;
     textcache_t *cache;
     ui_cmd_t cmds[UI_MAX_CMDS];
     int cmd_count;
     ui_hit_t hits[UI_MAX_HITS];
     int hit_count;
-    int modal_from;   /* when >= 0, only hits from this index on can be pressed */
+    int modal_from; /* when >= 0, only hits from this index on can be pressed */
     char arena[UI_ARENA];
     size_t arena_used;
     ui_rect_t clip;
-    bool overflow;    /* a list ran out of room: a bug to report, never silent */
+    bool overflow;           /* a list ran out of room: a bug to report, never silent */
     char pressed[UI_ID_MAX]; /* the target under a finger right now, drawn pressed */
 } ui_t;
 

@@ -107,7 +107,8 @@ void widget_tile(ui_t *ui, const char *id, ui_rect_t r, unsigned icon, const cha
     int isz = ui_min(ui_mm(ui, 12.0f), r.h / 2 - pad);
     ui_rect_t ir = {r.x + (r.w - isz) / 2, r.y + pad, isz, isz};
     ui_icon(ui, ir, icon, COLOR_PRIMARY);
-    ui_rect_t tr = {r.x + pad, ir.y + isz + pad / 2, r.w - 2 * pad, r.y + r.h - (ir.y + isz + pad / 2) - pad / 2};
+    ui_rect_t tr = {r.x + pad, ir.y + isz + pad / 2, r.w - 2 * pad,
+                    r.y + r.h - (ir.y + isz + pad / 2) - pad / 2};
     text_box_t box = widget_box(ui, SIZE_LABEL, true, tr.w, 2);
     ui_text(ui, tr, label, &box, COLOR_TEXT, TEXT_ALIGN_CENTER, UI_VALIGN_MIDDLE);
     ui_hit(ui, id, r);

@@ -26,11 +26,11 @@
 #define COLOR_HIGHLIGHT   0xFFE3F1EBu
 
 /* Text sizes in design millimetres (em height). */
-#define SIZE_SMALL  3.4f
-#define SIZE_BODY   4.0f
-#define SIZE_LABEL  4.6f
-#define SIZE_TITLE  5.6f
-#define SIZE_HUGE   9.0f
+#define SIZE_SMALL   3.4f
+#define SIZE_BODY    4.0f
+#define SIZE_LABEL   4.6f
+#define SIZE_TITLE   5.6f
+#define SIZE_HUGE    9.0f
 
 #define TOUCH_MIN_MM 9.0f /* the smallest touch target anywhere */
 
@@ -39,8 +39,8 @@ typedef enum {
     BUTTON_SECONDARY, /* outlined: back, cancel, other choices */
     BUTTON_KEY,       /* keyboard key */
     BUTTON_KEY_SPECIAL,
-    BUTTON_SELECTED,  /* a chosen option */
-    BUTTON_FLAT       /* chrome in the top bar */
+    BUTTON_SELECTED, /* a chosen option */
+    BUTTON_FLAT      /* chrome in the top bar */
 } button_kind_t;
 
 /* A text box style at a design size. */
