@@ -65,3 +65,25 @@ if [ -f "$shim" ]; then
     check no-harfbuzz 1 "built without HarfBuzz" -- env LD_PRELOAD="$shim" "$kiosk" --headless \
         --data "$tmp/d2"
 fi
+
+# Display rotation: the real window path (SDL's dummy driver saves each frame as a BMP)
+# on an 800x480 panel turned 90 and 270 degrees must show the 480x800 portrait UI turned.
+diff_tool="${2:-$1}/png-diff"
+[ -x "$diff_tool" ] || diff_tool="$(dirname "$0")/../build/png-diff"
+printf 'shot upright\n' >"$tmp/upright.replay"
+"$kiosk" --headless --size 480x800 --data "$tmp/rot-data" --replay "$tmp/upright.replay" \
+    --shots "$tmp" >/dev/null 2>&1
+for deg in 90 270; do
+    mkdir -p "$tmp/frames-$deg"
+    (cd "$tmp/frames-$deg" && SDL_VIDEODRIVER=dummy SDL_VIDEO_DUMMY_SAVE_FRAMES=1 \
+        "$OLDPWD/$kiosk" --assets "$OLDPWD" --windowed --size 800x480 --rotation $deg \
+        --data "$tmp/rot-data" --exit-after 200 >/dev/null 2>&1)
+    frame=$(ls "$tmp/frames-$deg"/*.bmp 2>/dev/null | tail -1)
+    if [ -z "$frame" ]; then
+        echo "FAIL cli/rotation-$deg: no frame was saved"
+    elif "$diff_tool" "$tmp/upright.png" "$frame" --rotate $deg >"$tmp/rot.txt" 2>&1; then
+        echo "PASS cli/rotation-$deg"
+    else
+        echo "FAIL cli/rotation-$deg: $(cat "$tmp/rot.txt")"
+    fi
+done
