@@ -44,6 +44,19 @@ compare_shots() { # compare_shots NAME OUTDIR
     done
 }
 
+check_qr() { # check_qr SCRIPT NAME OUTDIR: "# qr: SHOT PAYLOAD" lines, decoded with zbar
+    local shot want got
+    while read -r shot want; do
+        [ -n "$shot" ] || continue
+        got=$(zbarimg -q --raw "$3/$shot.png" 2>/dev/null)
+        if [ "$got" = "$want" ]; then
+            echo "PASS $2/$shot: the QR code decodes to $want"
+        else
+            echo "FAIL $2/$shot: the QR code decodes to \"$got\", expected \"$want\""
+        fi
+    done < <(sed -n 's/^# qr: //p' "$1")
+}
+
 run_script() { # run_script SCRIPT SIZE -> runs, then compares
     local script=$1 size=$2 name out args data
     name="$(basename "$script" .replay)-$size"
@@ -56,6 +69,7 @@ run_script() { # run_script SCRIPT SIZE -> runs, then compares
         >"$out/log.txt" 2>&1; then
         echo "PASS $name: replay"
         compare_shots "$name" "$out"
+        check_qr "$script" "$name" "$out"
     else
         echo "FAIL $name: $(tail -3 "$out/log.txt" | tr '\n' ' ')"
     fi

@@ -14,14 +14,23 @@ static void token_text(const app_t *app, char *out, size_t cap)
     locale_digits(app->lang, app->s.token, out, cap);
 }
 
+/* "২৯ নভেম্বর ২০২৬ (১৪ অগ্রহায়ণ ১৪৩৩ বঙ্গাব্দ), সকাল ১০:৩০": Bangla readers get the
+ * Bangla calendar date too, as official notices print both. */
 static void when_text(const app_t *app, char *out, size_t cap)
 {
     locale_tm_t tm;
-    char d[96], t[64];
+    locale_bangla_date_t bd;
+    char d[96], b[128], t[64];
     locale_dhaka_time(app->s.confirmed_at, &tm);
     locale_format_date(app->lang, &tm, d, sizeof d);
     locale_format_time(app->lang, &tm, t, sizeof t);
-    snprintf(out, cap, "%s, %s", d, t);
+    if (app->lang != LANG_BN) {
+        snprintf(out, cap, "%s, %s", d, t);
+        return;
+    }
+    locale_bangla_date(&tm, &bd);
+    locale_format_bangla_date(app->lang, &bd, b, sizeof b);
+    snprintf(out, cap, "%s (%s), %s", d, b, t);
 }
 
 /* Title, service, the token and when; returns the y below them. */
@@ -37,7 +46,7 @@ static int token_block(app_t *app, ui_t *ui, int x, int y, int w)
                       COLOR_TEXT, TEXT_ALIGN_LEFT, 2);
     y += widget_label(ui, (ui_rect_t){x, y, w, 0}, app_tr(app, "done.token"), SIZE_BODY, false,
                       COLOR_MUTED, TEXT_ALIGN_LEFT, 1);
-    char tok[32], when[200];
+    char tok[32], when[320];
     token_text(app, tok, sizeof tok);
     text_box_t tb = widget_box(ui, 20.0f, true, w, 1);
     int th =
