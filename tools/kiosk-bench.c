@@ -80,7 +80,7 @@ int main(int argc, char **argv)
     snprintf(k.catalog_path, sizeof k.catalog_path, "%s/assets/catalog.json", k.root);
     if (boot_load_assets(&k, k.catalog_path) < 0 ||
         display_open_headless(&k.display, w, h, 0, err, sizeof err) < 0 ||
-        boot_start_app(&k, 1796000000) < 0)
+        boot_start_app(&k, 1796000000, NULL, NULL) < 0)
         return 1;
     frame(&k);
     printf("start to first frame (in process, %dx%d): %.1f ms\n", w, h, now_ms() - t0);

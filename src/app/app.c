@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/print.h"
 #include "screens/screens.h"
 #include "ui/textcache.h"
 
@@ -127,6 +128,8 @@ void app_advance(app_t *app, uint64_t now_ms)
 {
     uint64_t before = app->now_ms;
     app->now_ms = now_ms;
+    if (print_poll(app))
+        app->dirty = true;
     if (app->dialog == DIALOG_IDLE) {
         uint64_t elapsed = now_ms - app->dialog_since_ms;
         if (elapsed >= (uint64_t)app->cfg->idle_countdown_s * 1000) {

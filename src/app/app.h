@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "app/config.h"
+#include "app/printjob.h"
 #include "catalog/catalog.h"
 #include "catalog/validate.h"
 #include "text/edit.h"
@@ -37,6 +38,14 @@ typedef enum {
 
 typedef enum { DIALOG_NONE, DIALOG_IDLE, DIALOG_HOME, DIALOG_ERROR } dialog_t;
 
+/* The receipt of a confirmed request. */
+typedef enum {
+    RECEIPT_NONE,     /* no printer configured: the token is on screen only */
+    RECEIPT_PRINTING,
+    RECEIPT_PRINTED,
+    RECEIPT_FAILED    /* kept in the journal for a reprint; print_result says why */
+} receipt_state_t;
+
 /* Everything one citizen entered or was given. Wiped (zeroed) between citizens. */
 typedef struct {
     int category;                                  /* -1: none chosen */
@@ -54,6 +63,9 @@ typedef struct {
     char tracking[96];
     char qr_payload[384];
     int64_t confirmed_at; /* unix seconds */
+    int64_t request_id;   /* in the journal */
+    receipt_state_t receipt;
+    print_result_t print_result;
 } session_t;
 
 /* What the platform hands the app, in logical (rotated, calibrated) pixels. */
@@ -78,6 +90,9 @@ typedef struct app {
     const i18n_t *i18n;
     fonts_t *fonts;
     journal_t *journal; /* NULL: requests cannot be confirmed (shown as an error) */
+    const printer_spec_t *printer;     /* NULL: no printer */
+    const printer_profile_t *paper;
+    printjob_t *job;                   /* the printing thread's slot */
 
     lang_t lang;
     screen_t screen;

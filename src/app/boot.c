@@ -89,6 +89,8 @@ int boot_parse_now(const char *s, int64_t *out)
 
 void boot_free(kiosk_t *k)
 {
+    if (k->job_ready)
+        printjob_destroy(&k->job); /* waits for a receipt still printing: bounded */
     display_close(&k->display);
     textcache_free(k->cache);
     free(k->ui);
@@ -99,7 +101,27 @@ void boot_free(kiosk_t *k)
 }
 
 /* Journal, text cache, display list and app, for a w x h logical screen. */
-int boot_start_app(kiosk_t *k, int64_t epoch)
+int boot_load_printer(kiosk_t *k)
+{
+    char err[1024], path[1700];
+    const char *paper = k->cfg.paper;
+    if (strchr(paper, '/') || strstr(paper, ".ini"))
+        snprintf(path, sizeof path, "%s", paper);
+    else
+        snprintf(path, sizeof path, "%s/assets/printers/%s.ini", k->root, paper);
+    if (printer_profile_load(path, &k->paper, err, sizeof err) < 0) {
+        fprintf(stderr, "kiosk: paper \"%s\": %s\n", paper, err);
+        return -1;
+    }
+    k->has_printer = k->cfg.printer[0] != '\0';
+    if (k->has_printer && printer_spec_parse(k->cfg.printer, &k->printer, err, sizeof err) < 0) {
+        fprintf(stderr, "kiosk: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+int boot_start_app(kiosk_t *k, int64_t epoch, void (*notify)(void *ctx), void *ctx)
 {
     char err[512];
     if (!(k->journal = journal_open(k->cfg.data_dir, err, sizeof err))) {
@@ -114,5 +136,10 @@ int boot_start_app(kiosk_t *k, int64_t epoch)
     }
     ui_init(k->ui, k->display.w, k->display.h, k->cfg.dpi, k->fonts, k->cache);
     app_init(&k->app, &k->cfg, k->catalog, k->i18n, k->fonts, k->journal, k->ui, epoch);
+    printjob_init(&k->job, notify, ctx);
+    k->job_ready = true;
+    k->app.job = &k->job;
+    k->app.paper = &k->paper;
+    k->app.printer = k->has_printer ? &k->printer : NULL;
     return 0;
 }

@@ -10,6 +10,7 @@
 
 #include "app/app.h"
 #include "app/config.h"
+#include "app/printjob.h"
 #include "platform/display.h"
 
 typedef struct textcache textcache_t;
@@ -26,6 +27,11 @@ typedef struct kiosk {
     ui_t *ui;
     app_t app;
     display_t display;
+    bool has_printer;
+    printer_spec_t printer;
+    printer_profile_t paper;
+    printjob_t job;
+    bool job_ready;
 } kiosk_t;
 
 /* The folder holding assets/ and fonts/: given, beside the program in a source tree
@@ -35,8 +41,13 @@ void boot_find_root(const char *given, char *root, size_t cap);
 /* Fonts, the catalog at catalog_path and the translations. 0, or -1 after printing why. */
 int boot_load_assets(kiosk_t *k, const char *catalog_path);
 
-/* Journal, text cache, display list and app on the open display. 0, or -1 after printing. */
-int boot_start_app(kiosk_t *k, int64_t epoch);
+/* The printer and paper profile from the configuration (no printer when none is set).
+ * 0, or -1 after printing why. */
+int boot_load_printer(kiosk_t *k);
+
+/* Journal, text cache, display list and app on the open display; notify (may be NULL) is
+ * called from the printing thread when a receipt is done. 0, or -1 after printing why. */
+int boot_start_app(kiosk_t *k, int64_t epoch, void (*notify)(void *ctx), void *ctx);
 
 /* "2026-11-29T10:30" in Asia/Dhaka to Unix seconds. 0, or -1 when malformed. */
 int boot_parse_now(const char *s, int64_t *out);

@@ -27,6 +27,7 @@ void config_defaults(config_t *c)
     c->dpi = 132;
     snprintf(c->data_dir, sizeof c->data_dir, "var");
     snprintf(c->catalog, sizeof c->catalog, "catalog.json");
+    snprintf(c->paper, sizeof c->paper, "58mm");
 }
 
 static int bad(char *err, size_t cap, const char *fmt, ...)
@@ -142,6 +143,19 @@ static int set_display(config_t *c, const char *k, const char *v, char *err, siz
     return bad(err, cap, "unknown key \"%s\" in [display]", k);
 }
 
+static int set_printer(config_t *c, const char *k, const char *v, char *err, size_t cap)
+{
+    if (strcmp(k, "spec") == 0) {
+        if (strlen(v) >= sizeof c->printer)
+            return bad(err, cap, "too long");
+        snprintf(c->printer, sizeof c->printer, "%s", v);
+        return 0;
+    }
+    if (strcmp(k, "paper") == 0)
+        return set_path(v, c->paper, err, cap);
+    return bad(err, cap, "unknown key \"%s\" in [printer]", k);
+}
+
 int config_set(config_t *c, const char *section, const char *key, const char *value, char *err,
                size_t errcap)
 {
@@ -165,6 +179,8 @@ int config_set(config_t *c, const char *section, const char *key, const char *va
         return set_kiosk(c, key, value, err, errcap);
     if (strcmp(section, "display") == 0)
         return set_display(c, key, value, err, errcap);
+    if (strcmp(section, "printer") == 0)
+        return set_printer(c, key, value, err, errcap);
     return bad(err, errcap, "unknown section [%s]", section);
 }
 

@@ -26,6 +26,8 @@ typedef struct {
     char data_dir[CONFIG_PATH_MAX];
     char catalog[CONFIG_PATH_MAX]; /* relative paths are relative to the assets folder */
     char receipt_url[256];         /* QR payload base; empty: the bare tracking id */
+    char printer[CONFIG_PATH_MAX]; /* usb, usb:VID:PID, lp:, tcp:, file:, png:; empty: none */
+    char paper[CONFIG_PATH_MAX];   /* a profile: 58mm, 80mm, tm-t88 or a path to an INI */
 } config_t;
 
 /* The defaults (a 7" 800x480 panel at 132 dpi, Bangla first, 60 s idle timeout). */

@@ -15,6 +15,7 @@
 #include "app/app.h"
 #include "app/boot.h"
 #include "app/config.h"
+#include "app/print.h"
 #include "platform/display.h"
 #include "platform/input.h"
 #include "platform/replay.h"
@@ -34,6 +35,8 @@
 
 typedef struct {
     const char *config, *data, *catalog, *assets, *lang, *replay, *shots, *now, *check_catalog;
+    const char *printer, *paper;
+    bool print_test;
     bool windowed, headless, list_services;
     int size_w, size_h, rotation, dpi, idle_timeout;
     long exit_after_ms;
@@ -60,7 +63,11 @@ static void usage(FILE *out)
                  "  --now YYYY-MM-DDTHH:MM  the wall clock at start (Asia/Dhaka; headless default\n"
                  "                       2026-11-29T10:30)\n"
                  "  --exit-after MS      quit after MS milliseconds (benchmarks)\n"
-                 "  --check-catalog FILE validate a catalog and exit\n"
+                 "  --printer SPEC       usb, usb:VID:PID, lp:PATH, tcp:HOST:PORT, file:PATH or\n"
+            "                       png:DIR (see assets/kiosk.ini)\n"
+            "  --paper NAME         58mm, 80mm, tm-t88 or a printer profile INI\n"
+            "  --print-test         print a test page on the configured printer and exit\n"
+            "  --check-catalog FILE validate a catalog and exit\n"
                  "  --list-services      print the catalog's services and exit\n"
                  "  --help, --version\n");
 }
@@ -95,7 +102,10 @@ static int parse_options(int argc, char **argv, options_t *o)
         O_CHECK,
         O_LIST,
         O_HELP,
-        O_VERSION
+        O_VERSION,
+        O_PRINTER,
+        O_PAPER,
+        O_PRINT_TEST
     };
     static const struct option opts[] = {{"config", 1, 0, O_CONFIG},
                                          {"data", 1, 0, O_DATA},
@@ -116,6 +126,9 @@ static int parse_options(int argc, char **argv, options_t *o)
                                          {"list-services", 0, 0, O_LIST},
                                          {"help", 0, 0, O_HELP},
                                          {"version", 0, 0, O_VERSION},
+                                         {"printer", 1, 0, O_PRINTER},
+                                         {"paper", 1, 0, O_PAPER},
+                                         {"print-test", 0, 0, O_PRINT_TEST},
                                          {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->rotation = o->dpi = o->idle_timeout = -1;
@@ -183,6 +196,15 @@ static int parse_options(int argc, char **argv, options_t *o)
         case O_VERSION:
             printf("sheba-kiosk %s\n", KIOSK_VERSION);
             return 0;
+        case O_PRINTER:
+            o->printer = optarg;
+            break;
+        case O_PAPER:
+            o->paper = optarg;
+            break;
+        case O_PRINT_TEST:
+            o->print_test = true;
+            break;
         default:
             usage(stderr);
             return 2;
@@ -222,6 +244,8 @@ static int load_config(kiosk_t *k, const options_t *o)
     }
     if (override(&k->cfg, "kiosk", "data", o->data, "--data") < 0 ||
         override(&k->cfg, "kiosk", "language", o->lang, "--lang") < 0 ||
+        override(&k->cfg, "printer", "spec", o->printer, "--printer") < 0 ||
+        override(&k->cfg, "printer", "paper", o->paper, "--paper") < 0 ||
         int_override(&k->cfg, "display", "rotation", o->rotation, "--rotation") < 0 ||
         int_override(&k->cfg, "display", "dpi", o->dpi, "--dpi") < 0 ||
         int_override(&k->cfg, "kiosk", "idle_timeout", o->idle_timeout, "--idle-timeout") < 0)
@@ -244,7 +268,7 @@ static int run_headless(kiosk_t *k, const options_t *o)
     }
     int w = o->size_w ? o->size_w : 800, h = o->size_h ? o->size_h : 480;
     if (display_open_headless(&k->display, w, h, k->cfg.rotation, err, sizeof err) < 0 ||
-        boot_start_app(k, epoch) < 0) {
+        boot_start_app(k, epoch, NULL, NULL) < 0) {
         fprintf(stderr, "kiosk: %s\n", err);
         return 1;
     }
@@ -258,6 +282,16 @@ static int run_headless(kiosk_t *k, const options_t *o)
         return 1;
     }
     return 0;
+}
+
+/* From the printing thread: wake the main loop (SDL's event queue is thread-safe). */
+static void wake(void *ctx)
+{
+    (void)ctx;
+    SDL_Event ev;
+    SDL_zero(ev);
+    ev.type = SDL_USEREVENT;
+    SDL_PushEvent(&ev);
 }
 
 static void on_resize(kiosk_t *k, input_state_t *in)
@@ -310,7 +344,7 @@ static int run_display(kiosk_t *k, const options_t *o)
     char err[512];
     int w = o->size_w ? o->size_w : 1280, h = o->size_h ? o->size_h : 800;
     if (display_open_window(&k->display, o->windowed, w, h, k->cfg.rotation, err, sizeof err) < 0 ||
-        boot_start_app(k, (int64_t)time(NULL)) < 0) {
+        boot_start_app(k, (int64_t)time(NULL), wake, NULL) < 0) {
         fprintf(stderr, "kiosk: %s\n", err);
         return 1;
     }
@@ -323,6 +357,22 @@ static int run_display(kiosk_t *k, const options_t *o)
     else
         SDL_ShowCursor(SDL_DISABLE);
     return main_loop(k, &in, o->exit_after_ms);
+}
+
+static int run_print_test(kiosk_t *k)
+{
+    char detail[800];
+    if (!k->has_printer) {
+        fprintf(stderr, "kiosk: --print-test: no printer configured (--printer or [printer] spec)\n");
+        return 1;
+    }
+    print_result_t r = print_test_page(k->fonts, &k->printer, &k->paper, detail, sizeof detail);
+    if (r != PRINT_OK) {
+        fprintf(stderr, "kiosk: test page: %s: %s\n", print_result_name(r), detail);
+        return 1;
+    }
+    printf("test page printed (%s, %d dots)\n", k->paper.name, k->paper.width_dots);
+    return 0;
 }
 
 static int check_catalog(kiosk_t *k, const char *path, bool list)
@@ -349,8 +399,10 @@ int main(int argc, char **argv)
         return 1;
     if (o.check_catalog || o.list_services) {
         rc = check_catalog(&k, o.check_catalog ? o.check_catalog : k.catalog_path, o.list_services);
-    } else if (boot_load_assets(&k, k.catalog_path) < 0) {
+    } else if (boot_load_assets(&k, k.catalog_path) < 0 || boot_load_printer(&k) < 0) {
         rc = 1;
+    } else if (o.print_test) {
+        rc = run_print_test(&k);
     } else {
         rc = o.headless ? run_headless(&k, &o) : run_display(&k, &o);
     }

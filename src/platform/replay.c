@@ -260,11 +260,24 @@ static int cmd_expect(ctx_t *c, const char *id, bool want)
     return 0;
 }
 
+/* Let a receipt that is printing finish before the next step, so scripts and their
+ * screenshots do not depend on how fast the printer (or the machine) is. Jobs end in
+ * bounded time: every printer wait has a timeout. */
+static void settle(replay_t *r)
+{
+    if (!r->app->job)
+        return;
+    printjob_wait(r->app->job);
+    app_advance(r->app, r->app->now_ms);
+    app_build(r->app);
+}
+
 static int run_line(ctx_t *c, char *line)
 {
     char *cmd = line + strspn(line, " \t");
     if (!*cmd || *cmd == '#')
         return 0;
+    settle(c->r);
     size_t n = strcspn(cmd, " \t");
     char *args = cmd + n;
     if (*args)

@@ -2,35 +2,69 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/print.h"
 #include "screens/screens.h"
 #include "text/locale.h"
 #include "ui/widgets.h"
 
-#define ICON_OK 0xe2e6 /* task_alt */
+#define ICON_OK    0xe2e6 /* task_alt */
+#define ICON_PRINT 0xe8ad /* print */
+#define ICON_WARN  0xe002 /* warning */
+
+/* Why a receipt did not print, as a citizen can act on it. */
+static const char *failure_msgid(print_result_t r)
+{
+    switch (r) {
+    case PRINT_PAPER_OUT: return N_("print.paper_out");
+    case PRINT_COVER_OPEN: return N_("print.cover_open");
+    default: return N_("print.not_responding");
+    }
+}
+
+/* The receipt's state under the token; returns the height used. */
+static int receipt_block(app_t *app, ui_t *ui, int x, int y, int w, int bottom)
+{
+    int isz = ui_mm(ui, 6.0f), pad = ui_mm(ui, 2.0f);
+    if (app->s.receipt == RECEIPT_PRINTING || app->s.receipt == RECEIPT_PRINTED) {
+        bool done = app->s.receipt == RECEIPT_PRINTED;
+        ui_icon(ui, (ui_rect_t){x, y, isz, isz}, ICON_PRINT, COLOR_PRIMARY);
+        int h = widget_label(ui, (ui_rect_t){x + isz + pad, y, w - isz - pad, 0},
+                             app_tr(app, done ? "print.printed" : "print.printing"), SIZE_BODY,
+                             true, COLOR_PRIMARY, TEXT_ALIGN_LEFT, 2);
+        ui_mark(ui, done ? "receipt:printed" : "receipt:printing", (ui_rect_t){x, y, w, h});
+        return (h > isz ? h : isz) + pad;
+    }
+    if (app->s.receipt != RECEIPT_FAILED)
+        return 0;
+    /* The reason in both languages: staff nearby may read the other one. */
+    lang_t other = app->lang == LANG_BN ? LANG_EN : LANG_BN;
+    const char *why = failure_msgid(app->s.print_result);
+    int bh = ui_mm(ui, 11.0f), bw = ui_mm(ui, 42.0f) < w ? ui_mm(ui, 42.0f) : w;
+    ui_rect_t box = {x, y, w, bottom - y};
+    ui_rect(ui, box, COLOR_ERROR_BG, ui_mm(ui, 2.0f));
+    ui_mark(ui, "receipt:failed", box);
+    int ty = y + pad, tw = w - 2 * pad - isz - pad, tx = x + pad + isz + pad;
+    ui_icon(ui, (ui_rect_t){x + pad, ty, isz, isz}, ICON_WARN, COLOR_ERROR);
+    ty += widget_label(ui, (ui_rect_t){tx, ty, tw, 0}, app_tr(app, why), SIZE_BODY, true,
+                       COLOR_ERROR, TEXT_ALIGN_LEFT, 2);
+    ty += widget_label(ui, (ui_rect_t){tx, ty, tw, 0}, i18n_get(app->i18n, other, why),
+                       SIZE_SMALL, false, COLOR_ERROR, TEXT_ALIGN_LEFT, 2);
+    int room = box.y + box.h - bh - pad - ty;
+    text_box_t kb = widget_box(ui, SIZE_SMALL, false, tw, 1);
+    const text_layout_t *one = ui_layout(ui, "Ag", &kb);
+    int lines = one && one->line_h ? room / one->line_h : 0;
+    if (lines > 0)
+        widget_label(ui, (ui_rect_t){tx, ty, tw, 0}, app_tr(app, "print.kept"), SIZE_SMALL,
+                     false, COLOR_TEXT, TEXT_ALIGN_LEFT, lines > 4 ? 4 : lines);
+    widget_button(ui, "print:retry", (ui_rect_t){x + w - pad - bw, box.y + box.h - bh - pad, bw, bh},
+                  app_tr(app, "print.retry"), ICON_PRINT, BUTTON_SECONDARY);
+    return box.h;
+}
 
 /* "A-০৪২" in Bangla mode: the prefix letter stays, the number is read in Bangla. */
 static void token_text(const app_t *app, char *out, size_t cap)
 {
     locale_digits(app->lang, app->s.token, out, cap);
-}
-
-/* "২৯ নভেম্বর ২০২৬ (১৪ অগ্রহায়ণ ১৪৩৩ বঙ্গাব্দ), সকাল ১০:৩০": Bangla readers get the
- * Bangla calendar date too, as official notices print both. */
-static void when_text(const app_t *app, char *out, size_t cap)
-{
-    locale_tm_t tm;
-    locale_bangla_date_t bd;
-    char d[96], b[128], t[64];
-    locale_dhaka_time(app->s.confirmed_at, &tm);
-    locale_format_date(app->lang, &tm, d, sizeof d);
-    locale_format_time(app->lang, &tm, t, sizeof t);
-    if (app->lang != LANG_BN) {
-        snprintf(out, cap, "%s, %s", d, t);
-        return;
-    }
-    locale_bangla_date(&tm, &bd);
-    locale_format_bangla_date(app->lang, &bd, b, sizeof b);
-    snprintf(out, cap, "%s (%s), %s", d, b, t);
 }
 
 /* Title, service, the token and when; returns the y below them. */
@@ -53,7 +87,7 @@ static int token_block(app_t *app, ui_t *ui, int x, int y, int w)
         ui_text(ui, (ui_rect_t){x, y, w, 0}, tok, &tb, COLOR_TEXT, TEXT_ALIGN_LEFT, UI_VALIGN_TOP);
     ui_mark(ui, "token", (ui_rect_t){x, y, w, th});
     y += th;
-    when_text(app, when, sizeof when);
+    locale_format_when(app->lang, app->s.confirmed_at, when, sizeof when);
     return y + widget_label(ui, (ui_rect_t){x, y, w, 0}, when, SIZE_SMALL, false, COLOR_MUTED,
                             TEXT_ALIGN_LEFT, 1);
 }
@@ -96,6 +130,11 @@ void screen_done_build(app_t *app, ui_t *ui)
         qr_block(app, ui, cx, top, col, qr);
         int w = cx - 2 * pad;
         int y = token_block(app, ui, pad, top, w) + ui_mm(ui, 2.0f);
+        if (app->s.receipt == RECEIPT_FAILED) {
+            receipt_block(app, ui, pad, y, w, ui->h - pad);
+            return;
+        }
+        y += receipt_block(app, ui, pad, y, w, ui->h - pad);
         steps(app, ui, pad, y, w, ui->h - pad);
         return;
     }
@@ -104,6 +143,16 @@ void screen_done_build(app_t *app, ui_t *ui)
     ui_rect_t btn = {pad, ui->h - pad - bh, w, bh};
     widget_button(ui, "finish", btn, app_tr(app, "done.finish"), 0, BUTTON_PRIMARY);
     int y = token_block(app, ui, pad, top, w) + ui_mm(ui, 2.0f);
+    if (app->s.receipt == RECEIPT_FAILED) {
+        /* The failure first; the QR code below it, to photograph. */
+        int fh = ui_mm(ui, 40.0f);
+        receipt_block(app, ui, pad, y, w, y + fh);
+        y += fh + ui_mm(ui, 2.0f);
+        int qr = btn.y - pad - small - y;
+        qr_block(app, ui, pad, y, w, qr < w / 2 ? qr : w / 2);
+        return;
+    }
+    y += receipt_block(app, ui, pad, y, w, btn.y);
     int text_h = ui_mm(ui, 24.0f);
     int qr = btn.y - pad - text_h - small - y;
     qr = qr < w / 2 ? qr : w / 2;
@@ -114,6 +163,11 @@ void screen_done_build(app_t *app, ui_t *ui)
 
 bool screen_done_press(app_t *app, const char *id)
 {
+    if (strcmp(id, "print:retry") == 0) {
+        if (app->s.receipt == RECEIPT_FAILED)
+            print_start(app);
+        return true;
+    }
     if (strcmp(id, "finish") == 0) {
         app_wipe(app);
         return true;

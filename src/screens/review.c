@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "screens/screens.h"
+#include "app/print.h"
 #include "store/journal.h"
 #include "ui/widgets.h"
 
@@ -108,7 +109,9 @@ static void confirm(app_t *app)
     else
         snprintf(s->qr_payload, sizeof s->qr_payload, "%s", rec.tracking);
     s->confirmed_at = req.now;
+    s->request_id = rec.id;
     screens_go(app, SCREEN_DONE);
+    print_start(app); /* kept in the journal first: a failed print loses nothing */
 }
 
 bool screen_review_press(app_t *app, const char *id)

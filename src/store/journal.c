@@ -223,3 +223,28 @@ int journal_commit(journal_t *j, const journal_request_t *req, journal_receipt_t
     }
     return exec(j, "COMMIT", err, errcap);
 }
+
+int journal_record_print(journal_t *j, int64_t request_id, const char *status,
+                         const char *detail, int64_t now, char *err, size_t errcap)
+{
+    sqlite3_stmt *st;
+    /* A receipt printed once stays "printed": a later success is a reprint. */
+    const char *sql = "UPDATE requests SET "
+                      "print_status = CASE WHEN ?1 = 'printed' AND print_status IN "
+                      "('printed', 'reprinted') THEN 'reprinted' ELSE ?1 END, "
+                      "printed_at = CASE WHEN ?1 = 'printed' THEN ?2 ELSE printed_at END, "
+                      "print_error = CASE WHEN ?1 = 'printed' THEN NULL ELSE ?3 END "
+                      "WHERE id = ?4";
+    if (sqlite3_prepare_v2(j->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(j, "recording a print", err, errcap);
+    sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now);
+    sqlite3_bind_text(st, 3, detail, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, request_id);
+    int rc = sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(j->db) == 1 ? 0 : -1;
+    sqlite3_finalize(st);
+    if (rc < 0)
+        snprintf(err, errcap, "journal: no request %lld to record a print for",
+                 (long long)request_id);
+    return rc;
+}

@@ -437,3 +437,29 @@ int locale_format_bangla_date(lang_t lang, const locale_bangla_date_t *bd, char 
         sink_str(&k, " বঙ্গাব্দ"); /* "Bangla era"; the Bangla reader expects it after the year */
     return sink_close(&k);
 }
+
+int locale_format_when(lang_t lang, int64_t unix_seconds, char *out, size_t cap)
+{
+    locale_tm_t tm;
+    locale_bangla_date_t bd;
+    char d[96], b[128], t[64];
+    locale_dhaka_time(unix_seconds, &tm);
+    if (locale_format_date(lang, &tm, d, sizeof d) < 0 ||
+        locale_format_time(lang, &tm, t, sizeof t) < 0)
+        return cap ? (out[0] = '\0', -1) : -1;
+    int n;
+    if (lang == LANG_EN) {
+        n = snprintf(out, cap, "%s, %s", d, t);
+    } else {
+        locale_bangla_date(&tm, &bd);
+        if (locale_format_bangla_date(lang, &bd, b, sizeof b) < 0)
+            return cap ? (out[0] = '\0', -1) : -1;
+        n = snprintf(out, cap, "%s (%s), %s", d, b, t);
+    }
+    if (n < 0 || (size_t)n >= cap) {
+        if (cap)
+            out[0] = '\0';
+        return -1;
+    }
+    return n;
+}

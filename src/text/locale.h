@@ -77,4 +77,11 @@ void locale_bangla_date(const locale_tm_t *tm, locale_bangla_date_t *out);
 /* A Bangla calendar date: bn "১৫ অগ্রহায়ণ ১৪৩৩ বঙ্গাব্দ", en "15 Agrahayan 1433". */
 int locale_format_bangla_date(lang_t lang, const locale_bangla_date_t *bd, char *out, size_t cap);
 
+/*
+ * When something happened, as a receipt or a screen says it: bn "২৯ নভেম্বর ২০২৬ (১৪ অগ্রহায়ণ
+ * ১৪৩৩ বঙ্গাব্দ), সকাল ১০:৩০" (Bangla readers get the Bangla calendar date too, as official
+ * notices print both), en "29 November 2026, 10:30 am".
+ */
+int locale_format_when(lang_t lang, int64_t unix_seconds, char *out, size_t cap);
+
 #endif

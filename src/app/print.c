@@ -1,0 +1,174 @@
+/* app/print.c - composing, encoding and printing the citizen's receipt. */
+#include "app/print.h"
+
+#include <qrencode.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "receipt/receipt.h"
+#include "store/journal.h"
+#include "text/locale.h"
+
+/* Strings that live as long as one composition. */
+typedef struct {
+    char token[32], when[320], fee[64];
+    char values[RECEIPT_MAX_ITEMS][TEXT_EDIT_CAP];
+} texts_t;
+
+static void identifiers(app_t *app, const catalog_service_t *svc, receipt_request_t *rq,
+                        texts_t *t)
+{
+    for (int i = 0; i < svc->field_count && rq->item_count < RECEIPT_MAX_ITEMS; i++) {
+        const catalog_field_t *f = &svc->fields[i];
+        const char *v = app->s.value[i];
+        if (!v[0] || (f->type != FIELD_NID && f->type != FIELD_BRN && f->type != FIELD_MOBILE &&
+                      f->type != FIELD_TEXT))
+            continue;
+        char *out = t->values[rq->item_count];
+        if (f->type == FIELD_TEXT && i == 0)
+            snprintf(out, TEXT_EDIT_CAP, "%s", v); /* the applicant's name */
+        else if (f->type == FIELD_TEXT)
+            continue;
+        else
+            /* Only the last digits: a receipt left on the counter must not give away an ID. */
+            receipt_mask(v, f->type == FIELD_MOBILE ? 3 : 4, out, TEXT_EDIT_CAP);
+        char shown[TEXT_EDIT_CAP];
+        if (f->type != FIELD_TEXT && locale_digits(app->lang, out, shown, sizeof shown) >= 0)
+            snprintf(out, TEXT_EDIT_CAP, "%s", shown);
+        rq->labels[rq->item_count] = f->label.s[app->lang];
+        rq->values[rq->item_count++] = out;
+    }
+}
+
+static void fill(app_t *app, receipt_request_t *rq, texts_t *t)
+{
+    const catalog_service_t *svc = &app->catalog->services[app->s.service];
+    lang_t l = app->lang, o = l == LANG_BN ? LANG_EN : LANG_BN;
+    memset(rq, 0, sizeof *rq);
+    rq->centre[0] = app->cfg->centre_name[l];
+    rq->centre[1] = app->cfg->centre_name[o];
+    rq->service[0] = svc->name.s[l];
+    rq->service[1] = svc->name.s[o];
+    rq->token_label = app_tr(app, "receipt.token");
+    locale_digits(l, app->s.token, t->token, sizeof t->token);
+    rq->token = t->token;
+    locale_format_when(l, app->s.confirmed_at, t->when, sizeof t->when);
+    rq->when = t->when;
+    rq->fee_label = app_tr(app, "receipt.fee");
+    if (svc->fee == 0 || locale_format_taka(l, svc->fee, t->fee, sizeof t->fee) < 0)
+        snprintf(t->fee, sizeof t->fee, "%s", app_tr(app, "fee.free"));
+    rq->fee = t->fee;
+    identifiers(app, svc, rq, t);
+    rq->documents_label = app_tr(app, "receipt.documents");
+    for (int i = 0; i < svc->document_count && i < RECEIPT_MAX_ITEMS; i++)
+        rq->documents[rq->document_count++] = svc->documents[i].s[l];
+    rq->tracking_label = app_tr(app, "receipt.tracking");
+    rq->tracking = app->s.tracking;
+    rq->qr_payload = app->s.qr_payload;
+    rq->instruction = app_tr(app, "receipt.instruction");
+}
+
+/* Native QR module size so the code takes about three quarters of the paper. */
+static int native_module(const char *payload, int width_dots)
+{
+    QRcode *q = QRcode_encodeString(payload, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    int mod = q ? width_dots * 3 / 4 / (q->width + 8) : 4;
+    QRcode_free(q);
+    return mod < 1 ? 1 : (mod > 16 ? 16 : mod);
+}
+
+int print_encode(app_t *app, escpos_buf_t *out)
+{
+    const printer_profile_t *pp = app->paper;
+    receipt_request_t rq;
+    static texts_t t; /* large; only the main thread composes */
+    receipt_t r;
+    fill(app, &rq, &t);
+    if (receipt_compose_request(app->fonts, &rq, pp->width_dots, pp->native_qr, &r) < 0)
+        return -1;
+    escpos_init(out);
+    escpos_raster(out, &r.top, pp->max_band_rows);
+    if (r.native_qr) {
+        escpos_qr_native(out, rq.qr_payload, native_module(rq.qr_payload, pp->width_dots), 'M');
+        escpos_raster(out, &r.bottom, pp->max_band_rows);
+    }
+    /* With a cutter: feed past the blade and cut; without: feed to the tear bar. */
+    if (pp->cutter)
+        escpos_cut(out, 4, true);
+    else
+        escpos_feed_dots(out, 96);
+    receipt_free(&r);
+    memset(&t, 0, sizeof t); /* masked, but still the citizen's */
+    return out->failed ? -1 : 0;
+}
+
+void print_start(app_t *app)
+{
+    if (!app->printer || !app->paper || !app->job) {
+        app->s.receipt = RECEIPT_NONE;
+        return;
+    }
+    escpos_buf_t b = {0};
+    if (print_encode(app, &b) == 0 &&
+        printjob_start(app->job, app->printer, app->paper, app->s.tracking, app->s.request_id,
+                       b.data, b.len)) {
+        app->s.receipt = RECEIPT_PRINTING;
+    } else {
+        app->s.receipt = RECEIPT_FAILED;
+        app->s.print_result = PRINT_IO;
+    }
+    escpos_buf_free(&b);
+    app->dirty = true;
+}
+
+bool print_poll(app_t *app)
+{
+    if (!app->job)
+        return false;
+    print_result_t r;
+    int64_t id;
+    char detail[800], err[256];
+    if (printjob_poll(app->job, &r, detail, sizeof detail, &id) != JOB_DONE)
+        return false;
+    if (app->journal && journal_record_print(app->journal, id, print_result_name(r), detail,
+                                             app_unix_now(app), err, sizeof err) < 0)
+        fprintf(stderr, "kiosk: %s\n", err);
+    if (r != PRINT_OK) /* request ids only: nothing the citizen typed goes to the log */
+        fprintf(stderr, "kiosk: receipt of request %lld: %s: %s\n", (long long)id,
+                print_result_name(r), detail);
+    /* The citizen may have left already (wiped session): then only the journal hears. */
+    if (app->screen == SCREEN_DONE && app->s.request_id == id) {
+        app->s.receipt = r == PRINT_OK ? RECEIPT_PRINTED : RECEIPT_FAILED;
+        app->s.print_result = r;
+        app->dirty = true;
+    }
+    return true;
+}
+
+print_result_t print_test_page(fonts_t *fonts, const printer_spec_t *spec,
+                               const printer_profile_t *paper, char *detail, size_t cap)
+{
+    char lines[512];
+    snprintf(lines, sizeof lines,
+             "Profile: %s\nWidth: %d dots at %d dpi\nCutter: %s\nNative QR: %s\n"
+             "Raster bands: up to %d rows",
+             paper->name, paper->width_dots, paper->dpi, paper->cutter ? "yes" : "no",
+             paper->native_qr ? "yes" : "no (raster)", paper->max_band_rows);
+    bitmap_t page;
+    if (receipt_compose_test(fonts, paper->width_dots, lines, &page) < 0) {
+        snprintf(detail, cap, "cannot compose the test page");
+        return PRINT_IO;
+    }
+    escpos_buf_t b = {0};
+    escpos_init(&b);
+    escpos_raster(&b, &page, paper->max_band_rows);
+    if (paper->cutter)
+        escpos_cut(&b, 4, true);
+    else
+        escpos_feed_dots(&b, 96);
+    bitmap_free(&page);
+    print_result_t r = b.failed ? PRINT_IO
+                                : printer_print(spec, paper, "test-page", b.data, b.len, detail, cap);
+    escpos_buf_free(&b);
+    return r;
+}

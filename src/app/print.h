@@ -1,0 +1,26 @@
+/*
+ * app/print.h - the citizen's receipt: composed from the confirmed request in the session's
+ * language, encoded as ESC/POS for the configured paper, and printed in the background.
+ * The outcome goes to the journal; a failed receipt can be printed again.
+ */
+#ifndef APP_PRINT_H
+#define APP_PRINT_H
+
+#include "app/app.h"
+#include "escpos/escpos.h"
+
+/* The receipt of the session's confirmed request as ESC/POS bytes. 0, or -1. */
+int print_encode(app_t *app, escpos_buf_t *out);
+
+/* Start printing the session's receipt (after a confirm, or "try again"). */
+void print_start(app_t *app);
+
+/* Collect a finished job: record it in the journal and update the session. Called as time
+ * passes (app_advance); true when something changed on screen. */
+bool print_poll(app_t *app);
+
+/* Print the technician's test page: the profile in use, samples, a QR code. */
+print_result_t print_test_page(fonts_t *fonts, const printer_spec_t *spec,
+                               const printer_profile_t *paper, char *detail, size_t cap);
+
+#endif

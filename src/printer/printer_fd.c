@@ -1,0 +1,136 @@
+/* printer/printer_fd.c - printers behind a file descriptor: lp:, tcp:, file:. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "printer/printer.h"
+
+typedef struct {
+    int fd;
+} fd_impl_t;
+
+static int fd_of(printer_t *p)
+{
+    return ((fd_impl_t *)p->impl)->fd;
+}
+
+/* Wait until fd is ready for events, at most timeout_ms: 1 ready, 0 timeout, -1 error. */
+static int wait_fd(int fd, short events, int timeout_ms)
+{
+    struct pollfd pfd = {.fd = fd, .events = events};
+    for (;;) {
+        int r = poll(&pfd, 1, timeout_ms);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r > 0 && (pfd.revents & (POLLERR | POLLNVAL)))
+            return -1;
+        return r > 0 ? 1 : r;
+    }
+}
+
+static long fd_write(printer_t *p, const uint8_t *data, size_t n, int timeout_ms)
+{
+    int fd = fd_of(p);
+    int r = wait_fd(fd, POLLOUT, timeout_ms);
+    if (r <= 0)
+        return r; /* 0: nothing taken this time; the caller's deadline decides */
+    ssize_t w = write(fd, data, n);
+    if (w < 0 && (errno == EAGAIN || errno == EINTR))
+        return 0;
+    if (w < 0)
+        snprintf(p->detail, sizeof p->detail, "write: %s", strerror(errno));
+    return w;
+}
+
+static long fd_read(printer_t *p, uint8_t *data, size_t n, int timeout_ms)
+{
+    int fd = fd_of(p);
+    int r = wait_fd(fd, POLLIN, timeout_ms);
+    if (r <= 0)
+        return r;
+    ssize_t got = read(fd, data, n);
+    if (got < 0 && (errno == EAGAIN || errno == EINTR))
+        return 0;
+    return got == 0 ? -1 : got; /* end of stream: the peer went away */
+}
+
+static void fd_close(printer_t *p)
+{
+    fd_impl_t *f = p->impl;
+    if (f) {
+        close(f->fd);
+        free(f);
+    }
+}
+
+static const printer_ops_t file_ops = {fd_write, NULL, NULL, fd_close};
+static const printer_ops_t duplex_ops = {fd_write, fd_read, NULL, fd_close};
+
+/* A TCP connection made within timeout_ms (a dead address must not hang the job). */
+static int connect_tcp(printer_t *p, int timeout_ms)
+{
+    char port[16];
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res, *ai;
+    snprintf(port, sizeof port, "%d", p->spec.port);
+    int e = getaddrinfo(p->spec.host, port, &hints, &res);
+    if (e) {
+        snprintf(p->detail, sizeof p->detail, "%s: %s", p->spec.host, gai_strerror(e));
+        return -1;
+    }
+    int fd = -1;
+    for (ai = res; ai && fd < 0; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+            continue;
+        int soerr = 0;
+        socklen_t sl = sizeof soerr;
+        if ((connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 ||
+             (errno == EINPROGRESS && wait_fd(fd, POLLOUT, timeout_ms) == 1 &&
+              getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == 0 && soerr == 0)))
+            break;
+        snprintf(p->detail, sizeof p->detail, "%s:%d: %s", p->spec.host, p->spec.port,
+                 soerr ? strerror(soerr) : errno == EINPROGRESS ? "no answer" : strerror(errno));
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    return fd;
+}
+
+print_result_t printer_fd_open(printer_t *p)
+{
+    int fd;
+    const printer_ops_t *ops = &duplex_ops;
+    if (p->spec.kind == PRINTER_TCP) {
+        fd = connect_tcp(p, 3000);
+    } else if (p->spec.kind == PRINTER_LP) {
+        /* usblp answers reads with the printer's replies: status works through it. */
+        fd = open(p->spec.path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0)
+            snprintf(p->detail, sizeof p->detail, "%s: %s", p->spec.path, strerror(errno));
+    } else {
+        fd = open(p->spec.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        ops = &file_ops;
+        if (fd < 0)
+            snprintf(p->detail, sizeof p->detail, "%s: %s", p->spec.path, strerror(errno));
+    }
+    if (fd < 0)
+        return PRINT_NOT_FOUND;
+    fd_impl_t *f = malloc(sizeof *f);
+    if (!f) {
+        close(fd);
+        return PRINT_IO;
+    }
+    f->fd = fd;
+    p->impl = f;
+    p->ops = ops;
+    return PRINT_OK;
+}
