@@ -15,7 +15,7 @@ VERSION := 0.1.0
 # Debian packages: what building needs, and what the tests need on top.
 DEB_BUILD := build-essential pkg-config libsdl2-dev libsdl2-ttf-dev libqrencode-dev \
              libcjson-dev libinih-dev libutf8proc-dev libpng-dev libsqlite3-dev libusb-1.0-0-dev
-DEB_TEST  := libcmocka-dev gettext zbar-tools python3
+DEB_TEST  := libcmocka-dev gettext zbar-tools python3 umockdev libumockdev-dev clang-format
 
 PKGS    := sdl2 SDL2_ttf libqrencode libcjson inih libutf8proc libpng sqlite3 libusb-1.0
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla
@@ -71,6 +71,14 @@ $(SAN)/kiosk: $(SAN)/obj/src/app/main.o $(SAN)/libkiosk.a
 
 $(BUILD)/%: $(BUILD)/obj/tools/%.o $(BUILD)/libkiosk.a
 	$(CC) -o $@ $^ $(PKG_LIBS)
+
+# Tests of the USB printer path run against an emulated device (umockdev): they need its
+# library, and run under umockdev-wrapper (tests/run.sh does that).
+UMOCKDEV_CFLAGS = $(shell pkg-config --cflags umockdev-1.0 2>/dev/null)
+UMOCKDEV_LIBS   = $(shell pkg-config --libs umockdev-1.0 2>/dev/null)
+$(BUILD)/obj/tests/unit/test_usb%.o $(SAN)/obj/tests/unit/test_usb%.o: \
+    PKG_CFLAGS += $(UMOCKDEV_CFLAGS)
+$(BUILD)/tests/test_usb% $(SAN)/tests/test_usb%: PKG_LIBS += $(UMOCKDEV_LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libkiosk.a
 	@mkdir -p $(dir $@)

@@ -168,7 +168,8 @@ print_result_t print_test_page(fonts_t *fonts, const printer_spec_t *spec,
         escpos_feed_dots(&b, 96);
     bitmap_free(&page);
     print_result_t r = b.failed ? PRINT_IO
-                                : printer_print(spec, paper, "test-page", b.data, b.len, detail, cap);
+                                : printer_print(spec, paper, "test-page", b.data, b.len,
+                                                PRINTER_JOB_TIMEOUT_MS, detail, cap);
     escpos_buf_free(&b);
     return r;
 }

@@ -58,12 +58,29 @@ void escpos_feed_dots(escpos_buf_t *b, int n)
         put(b, 3, ESC, 'J', n > 255 ? 255 : n);
 }
 
+/* Bytes per row that a band needs: up to its rightmost black byte. A narrower band prints
+ * left-aligned with white to its right, which is what the paper had anyway. */
+static int used_width(const bitmap_t *img, int y0, int rows)
+{
+    int x = 1;
+    for (int y = y0; y < y0 + rows; y++) {
+        const uint8_t *r = img->bits + (size_t)y * (size_t)img->stride;
+        for (int i = img->stride - 1; i >= x; i--)
+            if (r[i]) {
+                x = i + 1;
+                break;
+            }
+    }
+    return x;
+}
+
 /* One GS v 0 band: the header says x bytes by y rows, and exactly x * y bytes follow. */
 static void band(escpos_buf_t *b, const bitmap_t *img, int y0, int rows)
 {
-    int x = img->stride;
+    int x = used_width(img, y0, rows);
     put(b, 8, GS, 'v', '0', 0, x & 0xFF, x >> 8, rows & 0xFF, rows >> 8);
-    escpos_bytes(b, img->bits + (size_t)y0 * (size_t)x, (size_t)x * (size_t)rows);
+    for (int y = y0; y < y0 + rows; y++)
+        escpos_bytes(b, img->bits + (size_t)y * (size_t)img->stride, (size_t)x);
 }
 
 void escpos_raster(escpos_buf_t *b, const bitmap_t *img, int band_rows)

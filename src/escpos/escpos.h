@@ -5,8 +5,9 @@
  * Bangla cannot be printed with any printer font (no ESC/POS code page has it), so a
  * receipt is one 1-bit raster sent as GS v 0 bands. What this encoder emits, exactly:
  *   ESC @                         1B 40                  initialize
- *   GS v 0 0 xL xH yL yH data     1D 76 30 00 ...        a raster band; x = bytes per row,
- *                                                        y = rows, data = x * y bytes, always
+ *   GS v 0 0 xL xH yL yH data     1D 76 30 00 ...        a raster band; x = bytes per row
+ *                                                        (up to the band's rightmost black
+ *                                                        byte), y = rows, data = x * y bytes
  *   ESC J n                       1B 4A n                feed n dots (n <= 255); used instead
  *                                                        of sending blank bands
  *   GS ( k ...                    1D 28 6B ...           native QR (model 2, size, EC, store,

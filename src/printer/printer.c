@@ -320,14 +320,14 @@ static print_result_t checked(printer_t *p, print_result_t *result)
 }
 
 print_result_t printer_print(const printer_spec_t *spec, const printer_profile_t *profile,
-                             const char *job_name, const uint8_t *data, size_t len, char *detail,
-                             size_t cap)
+                             const char *job_name, const uint8_t *data, size_t len,
+                             int timeout_ms, char *detail, size_t cap)
 {
     print_result_t r;
     printer_t *p = printer_open(spec, profile, job_name, &r, detail, cap);
     if (!p)
         return r;
-    if (checked(p, &r) == PRINT_OK && (r = printer_write_all(p, data, len, 30000)) == PRINT_OK) {
+    if (checked(p, &r) == PRINT_OK && (r = printer_write_all(p, data, len, timeout_ms)) == PRINT_OK) {
         if (p->ops->finish && p->ops->finish(p) < 0)
             r = PRINT_IO;
         else

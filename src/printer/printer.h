@@ -103,10 +103,14 @@ print_result_t printer_write_all(printer_t *p, const uint8_t *data, size_t len, 
 
 void printer_close(printer_t *p);
 
-/* A whole job: open, check the status, send, check again, close. */
+/* A whole job: open, check the status, send, check again, close; sending must finish
+ * within timeout_ms (status questions wait at most 1.5 s each). */
 print_result_t printer_print(const printer_spec_t *spec, const printer_profile_t *profile,
-                             const char *job_name, const uint8_t *data, size_t len, char *detail,
-                             size_t cap);
+                             const char *job_name, const uint8_t *data, size_t len,
+                             int timeout_ms, char *detail, size_t cap);
+
+/* How long a receipt may take to send before the job gives up. */
+#define PRINTER_JOB_TIMEOUT_MS 30000
 
 /* Transports (printer_open picks one). Each fills p->ops and p->impl; 0 or a result. */
 print_result_t printer_fd_open(printer_t *p);

@@ -41,6 +41,7 @@ static int png_finish(printer_t *p)
     char err[256], name[128], path[800];
     if (escpos_decode(b->data, b->len, p->profile.width_dots, &page, &info, err, sizeof err) < 0) {
         snprintf(p->detail, sizeof p->detail, "the receipt's bytes do not decode: %s", err);
+        bitmap_free(&page); /* the decoder leaves the page to its caller, even on failure */
         return -1;
     }
     safe_name(p->name, name, sizeof name);
