@@ -7,6 +7,7 @@ set -u
 cd "$(dirname "$0")/.."
 kiosk="$1/kiosk"
 diff="$2/png-diff"
+render_tool="$2/receipt-render"
 label=$(basename "$1")
 outroot="tests/out/$label"
 rm -rf "$outroot"
@@ -57,6 +58,43 @@ check_qr() { # check_qr SCRIPT NAME OUTDIR: "# qr: SHOT PAYLOAD" lines, decoded 
     done < <(sed -n 's/^# qr: //p' "$1")
 }
 
+# "# printer: file" prints to a file; "# printer: tcp MODE" to tests/fake-printer.py in MODE.
+# Sets printer_args, and fake_pid when a fake printer runs.
+start_printer() { # start_printer SCRIPT OUTDIR
+    local kind mode
+    read -r kind mode < <(header "$1" printer)
+    printer_args=""
+    fake_pid=""
+    case "$kind" in
+    file) printer_args="--printer file:$2/receipt.bin" ;;
+    tcp)
+        rm -f "$2/port"
+        python3 tests/fake-printer.py --mode "$mode" --port-file "$2/port" \
+            --out "$2/receipt.bin" &
+        fake_pid=$!
+        for _ in $(seq 100); do [ -s "$2/port" ] && break; sleep 0.05; done
+        printer_args="--printer tcp:127.0.0.1:$(cat "$2/port" 2>/dev/null)"
+        ;;
+    esac
+}
+
+# "# receipt-qr: PAYLOAD": render what reached the printer and read its QR code with zbar.
+check_receipt() { # check_receipt SCRIPT NAME OUTDIR
+    local want got
+    want=$(header "$1" receipt-qr)
+    [ -n "$want" ] || return 0
+    if ! "$render_tool" "$3/receipt.bin" "$3/receipt.png" >"$3/render.txt" 2>&1; then
+        echo "FAIL $2/receipt: receipt-render: $(cat "$3/render.txt")"
+        return
+    fi
+    got=$(zbarimg -q --raw "$3/receipt.png" 2>/dev/null | head -1)
+    if [ "$got" = "$want" ]; then
+        echo "PASS $2/receipt: the printed QR code decodes to $want"
+    else
+        echo "FAIL $2/receipt: the printed QR code decodes to \"$got\", expected \"$want\""
+    fi
+}
+
 run_script() { # run_script SCRIPT SIZE -> runs, then compares
     local script=$1 size=$2 name out args data
     name="$(basename "$script" .replay)-$size"
@@ -64,15 +102,18 @@ run_script() { # run_script SCRIPT SIZE -> runs, then compares
     data="$tmp/data-$name"
     args=$(header "$script" args)
     mkdir -p "$out"
+    start_printer "$script" "$out"
     # shellcheck disable=SC2086
-    if "$kiosk" --headless --size "$size" --data "$data" $args --replay "$script" --shots "$out" \
-        >"$out/log.txt" 2>&1; then
+    if "$kiosk" --headless --size "$size" --data "$data" $args $printer_args --replay "$script" \
+        --shots "$out" >"$out/log.txt" 2>&1; then
         echo "PASS $name: replay"
         compare_shots "$name" "$out"
         check_qr "$script" "$name" "$out"
+        check_receipt "$script" "$name" "$out"
     else
         echo "FAIL $name: $(tail -3 "$out/log.txt" | tr '\n' ' ')"
     fi
+    [ -z "$fake_pid" ] || { kill "$fake_pid" 2>/dev/null; wait "$fake_pid" 2>/dev/null; }
 }
 
 for script in tests/e2e/*.replay; do

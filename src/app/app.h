@@ -40,10 +40,10 @@ typedef enum { DIALOG_NONE, DIALOG_IDLE, DIALOG_HOME, DIALOG_ERROR } dialog_t;
 
 /* The receipt of a confirmed request. */
 typedef enum {
-    RECEIPT_NONE,     /* no printer configured: the token is on screen only */
+    RECEIPT_NONE, /* no printer configured: the token is on screen only */
     RECEIPT_PRINTING,
     RECEIPT_PRINTED,
-    RECEIPT_FAILED    /* kept in the journal for a reprint; print_result says why */
+    RECEIPT_FAILED /* kept in the journal for a reprint; print_result says why */
 } receipt_state_t;
 
 /* Everything one citizen entered or was given. Wiped (zeroed) between citizens. */
@@ -89,10 +89,10 @@ typedef struct app {
     const catalog_t *catalog;
     const i18n_t *i18n;
     fonts_t *fonts;
-    journal_t *journal; /* NULL: requests cannot be confirmed (shown as an error) */
-    const printer_spec_t *printer;     /* NULL: no printer */
+    journal_t *journal;            /* NULL: requests cannot be confirmed (shown as an error) */
+    const printer_spec_t *printer; /* NULL: no printer */
     const printer_profile_t *paper;
-    printjob_t *job;                   /* the printing thread's slot */
+    printjob_t *job; /* the printing thread's slot */
 
     lang_t lang;
     screen_t screen;

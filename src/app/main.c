@@ -64,10 +64,10 @@ static void usage(FILE *out)
                  "                       2026-11-29T10:30)\n"
                  "  --exit-after MS      quit after MS milliseconds (benchmarks)\n"
                  "  --printer SPEC       usb, usb:VID:PID, lp:PATH, tcp:HOST:PORT, file:PATH or\n"
-            "                       png:DIR (see assets/kiosk.ini)\n"
-            "  --paper NAME         58mm, 80mm, tm-t88 or a printer profile INI\n"
-            "  --print-test         print a test page on the configured printer and exit\n"
-            "  --check-catalog FILE validate a catalog and exit\n"
+                 "                       png:DIR (see assets/kiosk.ini)\n"
+                 "  --paper NAME         58mm, 80mm, tm-t88 or a printer profile INI\n"
+                 "  --print-test         print a test page on the configured printer and exit\n"
+                 "  --check-catalog FILE validate a catalog and exit\n"
                  "  --list-services      print the catalog's services and exit\n"
                  "  --help, --version\n");
 }
@@ -363,7 +363,8 @@ static int run_print_test(kiosk_t *k)
 {
     char detail[800];
     if (!k->has_printer) {
-        fprintf(stderr, "kiosk: --print-test: no printer configured (--printer or [printer] spec)\n");
+        fprintf(stderr,
+                "kiosk: --print-test: no printer configured (--printer or [printer] spec)\n");
         return 1;
     }
     print_result_t r = print_test_page(k->fonts, &k->printer, &k->paper, detail, sizeof detail);

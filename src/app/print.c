@@ -15,8 +15,7 @@ typedef struct {
     char values[RECEIPT_MAX_ITEMS][TEXT_EDIT_CAP];
 } texts_t;
 
-static void identifiers(app_t *app, const catalog_service_t *svc, receipt_request_t *rq,
-                        texts_t *t)
+static void identifiers(app_t *app, const catalog_service_t *svc, receipt_request_t *rq, texts_t *t)
 {
     for (int i = 0; i < svc->field_count && rq->item_count < RECEIPT_MAX_ITEMS; i++) {
         const catalog_field_t *f = &svc->fields[i];

@@ -17,9 +17,8 @@ static void *run(void *arg)
 {
     printjob_t *j = arg;
     char detail[800] = "";
-    print_result_t r =
-        printer_print(&j->spec, &j->profile, j->name, j->data, j->len, PRINTER_JOB_TIMEOUT_MS,
-                      detail, sizeof detail);
+    print_result_t r = printer_print(&j->spec, &j->profile, j->name, j->data, j->len,
+                                     PRINTER_JOB_TIMEOUT_MS, detail, sizeof detail);
     pthread_mutex_lock(&j->lock);
     j->result = r;
     snprintf(j->detail, sizeof j->detail, "%s", detail);

@@ -20,16 +20,16 @@ typedef struct {
     pthread_mutex_t lock;
     pthread_t thread;
     bool joinable;
-    job_state_t state;      /* under lock */
-    print_result_t result;  /* under lock, once JOB_DONE */
-    char detail[800];       /* under lock */
+    job_state_t state;     /* under lock */
+    print_result_t result; /* under lock, once JOB_DONE */
+    char detail[800];      /* under lock */
     /* Owned by the running thread. */
     printer_spec_t spec;
     printer_profile_t profile;
     uint8_t *data;
     size_t len;
     char name[128];
-    int64_t tag;            /* the caller's id for the job (the journal's request id) */
+    int64_t tag; /* the caller's id for the job (the journal's request id) */
     void (*notify)(void *ctx);
     void *notify_ctx;
 } printjob_t;

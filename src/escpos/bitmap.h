@@ -11,9 +11,9 @@
 #include <stdint.h>
 
 typedef struct {
-    int w, h;       /* dots */
-    int stride;     /* bytes per row: (w + 7) / 8 */
-    uint8_t *bits;  /* h * stride bytes */
+    int w, h;      /* dots */
+    int stride;    /* bytes per row: (w + 7) / 8 */
+    uint8_t *bits; /* h * stride bytes */
 } bitmap_t;
 
 /* A white w x h bitmap; false when out of memory or the size is not positive. */

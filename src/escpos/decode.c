@@ -37,8 +37,10 @@ typedef struct {
         const uint8_t *data; /* points into the stream, which outlives the decode */
         size_t len;
         bool stored;
-        int module; /* dots per module */
-        int level;  /* QR_ECLEVEL_L .. QR_ECLEVEL_H */
+        int module;     /* dots per module */
+        int level;      /* QR_ECLEVEL_L .. QR_ECLEVEL_H */
+        QRcode *symbol; /* data at level, once printed: a stream of repeated prints (a fuzzer
+                           finds them) would otherwise re-encode a version 40 code each time */
     } qr;
     escpos_decode_info_t *info;
     char *err;
@@ -226,20 +228,27 @@ static int qr_print(dec_t *d)
         return fail(d, "GS ( k print: QR data contains a NUL byte");
     if (!d->page)
         return 0;
-    char *s = malloc(d->qr.len + 1);
-    if (!s)
-        return fail(d, "GS ( k print: out of memory");
-    memcpy(s, d->qr.data, d->qr.len);
-    s[d->qr.len] = '\0';
-    QRcode *q = QRcode_encodeString(s, 0, (QRecLevel)d->qr.level, QR_MODE_8, 1);
-    free(s);
-    if (!q)
+    if (!d->qr.symbol) {
+        char *s = malloc(d->qr.len + 1);
+        if (!s)
+            return fail(d, "GS ( k print: out of memory");
+        memcpy(s, d->qr.data, d->qr.len);
+        s[d->qr.len] = '\0';
+        d->qr.symbol = QRcode_encodeString(s, 0, (QRecLevel)d->qr.level, QR_MODE_8, 1);
+        free(s);
+    }
+    if (!d->qr.symbol)
         return fail(d, "GS ( k print: %zu bytes do not fit a QR code at this EC level", d->qr.len);
-    int rc = draw_qr(d, q);
-    QRcode_free(q);
-    if (rc == 0)
-        record_qr(d);
-    return rc;
+    if (draw_qr(d, d->qr.symbol) < 0)
+        return -1;
+    record_qr(d);
+    return 0;
+}
+
+static void forget_symbol(dec_t *d)
+{
+    QRcode_free(d->qr.symbol);
+    d->qr.symbol = NULL;
 }
 
 /* One QR function; a = its parameters after cn fn, k = pL + 256 pH (counting cn and fn). */
@@ -266,6 +275,7 @@ static int qr_function(dec_t *d, int fn, const uint8_t *a, size_t k)
         if (a[0] < 48 || a[0] > 51)
             return fail(d, "GS ( k fn 69: error correction %d (must be 48..51)", a[0]);
         d->qr.level = a[0] - 48;
+        forget_symbol(d);
         return 0;
     case 80:
         if (a[0] != 48)
@@ -273,6 +283,7 @@ static int qr_function(dec_t *d, int fn, const uint8_t *a, size_t k)
         d->qr.data = a + 1;
         d->qr.len = k - 3;
         d->qr.stored = true;
+        forget_symbol(d);
         return 0;
     default:
         if (a[0] != 48)
@@ -488,6 +499,7 @@ int escpos_decode(const uint8_t *data, size_t len, int width_dots, bitmap_t *pag
     d.page = page;
     d.width = w;
     int rc = run(&d);
+    forget_symbol(&d);
     page->h = d.used; /* rows beyond were only reserved */
     return rc;
 }

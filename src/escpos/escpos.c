@@ -116,12 +116,12 @@ void escpos_qr_native(escpos_buf_t *b, const char *payload, int module, char ec)
     if (n > 7089)
         n = 7089; /* the most a QR code holds; the printer would reject more */
     size_t k = n + 3;
-    put(b, 9, GS, '(', 'k', 4, 0, '1', 'A', '2', 0);        /* model 2 */
-    put(b, 8, GS, '(', 'k', 3, 0, '1', 'C', module);        /* module size */
-    put(b, 8, GS, '(', 'k', 3, 0, '1', 'E', '0' + level);   /* error correction */
+    put(b, 9, GS, '(', 'k', 4, 0, '1', 'A', '2', 0);      /* model 2 */
+    put(b, 8, GS, '(', 'k', 3, 0, '1', 'C', module);      /* module size */
+    put(b, 8, GS, '(', 'k', 3, 0, '1', 'E', '0' + level); /* error correction */
     put(b, 8, GS, '(', 'k', (int)(k & 0xFF), (int)(k >> 8), '1', 'P', '0');
-    escpos_bytes(b, payload, n);                              /* store */
-    put(b, 8, GS, '(', 'k', 3, 0, '1', 'Q', '0');            /* print */
+    escpos_bytes(b, payload, n);                  /* store */
+    put(b, 8, GS, '(', 'k', 3, 0, '1', 'Q', '0'); /* print */
 }
 
 void escpos_cut(escpos_buf_t *b, int feed_lines, bool partial)

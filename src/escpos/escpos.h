@@ -55,7 +55,7 @@ void escpos_status_request(escpos_buf_t *b, int n);
 
 /* What the printer said about itself. */
 typedef struct {
-    bool valid;       /* every reply had the fixed bits of a status byte */
+    bool valid; /* every reply had the fixed bits of a status byte */
     bool online;
     bool cover_open;
     bool paper_near_end;

@@ -13,8 +13,8 @@
 #define CHUNK 4096 /* a clone's input buffer is about 4 KB: never hand it more at once */
 
 static const char *const result_names[PRINT_RESULT_COUNT] = {
-    "printed", "not-found", "offline", "paper-out", "cover-open", "printer-error", "io-error",
-    "timeout",
+    "printed",    "not-found",     "offline",  "paper-out",
+    "cover-open", "printer-error", "io-error", "timeout",
 };
 
 const char *print_result_name(print_result_t r)
@@ -124,8 +124,9 @@ int printer_profile_load(const char *path, printer_profile_t *p, char *err, size
 
 static int spec_fail(char *err, size_t cap, const char *spec, const char *why)
 {
-    snprintf(err, cap, "printer \"%s\": %s (expected usb, usb:VID:PID, lp:PATH, tcp:HOST:PORT, "
-                       "file:PATH or png:DIR)",
+    snprintf(err, cap,
+             "printer \"%s\": %s (expected usb, usb:VID:PID, lp:PATH, tcp:HOST:PORT, "
+             "file:PATH or png:DIR)",
              spec, why);
     return -1;
 }
@@ -163,8 +164,11 @@ int printer_spec_parse(const char *spec, printer_spec_t *s, char *err, size_t er
     static const struct {
         const char *name;
         printer_kind_t kind;
-    } kinds[] = {{"usb", PRINTER_USB}, {"lp", PRINTER_LP},   {"tcp", PRINTER_TCP},
-                 {"file", PRINTER_FILE}, {"png", PRINTER_PNG}};
+    } kinds[] = {{"usb", PRINTER_USB},
+                 {"lp", PRINTER_LP},
+                 {"tcp", PRINTER_TCP},
+                 {"file", PRINTER_FILE},
+                 {"png", PRINTER_PNG}};
     memset(s, 0, sizeof *s);
     const char *colon = strchr(spec, ':');
     size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
@@ -271,8 +275,8 @@ print_result_t printer_write_all(printer_t *p, const uint8_t *data, size_t len, 
     while (off < len) {
         long long left = deadline - now_ms();
         if (left <= 0) {
-            snprintf(p->detail, sizeof p->detail, "sent %zu of %zu bytes, then it stopped taking data",
-                     off, len);
+            snprintf(p->detail, sizeof p->detail,
+                     "sent %zu of %zu bytes, then it stopped taking data", off, len);
             return PRINT_TIMEOUT;
         }
         size_t n = len - off < CHUNK ? len - off : CHUNK;
@@ -320,14 +324,15 @@ static print_result_t checked(printer_t *p, print_result_t *result)
 }
 
 print_result_t printer_print(const printer_spec_t *spec, const printer_profile_t *profile,
-                             const char *job_name, const uint8_t *data, size_t len,
-                             int timeout_ms, char *detail, size_t cap)
+                             const char *job_name, const uint8_t *data, size_t len, int timeout_ms,
+                             char *detail, size_t cap)
 {
     print_result_t r;
     printer_t *p = printer_open(spec, profile, job_name, &r, detail, cap);
     if (!p)
         return r;
-    if (checked(p, &r) == PRINT_OK && (r = printer_write_all(p, data, len, timeout_ms)) == PRINT_OK) {
+    if (checked(p, &r) == PRINT_OK &&
+        (r = printer_write_all(p, data, len, timeout_ms)) == PRINT_OK) {
         if (p->ops->finish && p->ops->finish(p) < 0)
             r = PRINT_IO;
         else

@@ -24,7 +24,7 @@
 /* What a model can do; data in assets/printers/NAME.ini. */
 typedef struct {
     char name[64];
-    int width_dots;    /* 384 for 58 mm, 576 for 80 mm, 512 for TM-T88 */
+    int width_dots; /* 384 for 58 mm, 576 for 80 mm, 512 for TM-T88 */
     int dpi;
     bool cutter;
     bool native_qr;    /* GS ( k works (many clones print it as text) */
@@ -41,8 +41,8 @@ typedef enum { PRINTER_USB, PRINTER_LP, PRINTER_TCP, PRINTER_FILE, PRINTER_PNG }
 
 typedef struct {
     printer_kind_t kind;
-    char path[512];  /* lp, file, png */
-    char host[256];  /* tcp */
+    char path[512]; /* lp, file, png */
+    char host[256]; /* tcp */
     int port;
     uint16_t vid, pid; /* usb: 0 = any printer-class device */
 } printer_spec_t;
@@ -53,13 +53,13 @@ int printer_spec_parse(const char *spec, printer_spec_t *s, char *err, size_t er
 /* Why a job did not print. */
 typedef enum {
     PRINT_OK,
-    PRINT_NOT_FOUND,   /* no such printer: unplugged, off, wrong address */
+    PRINT_NOT_FOUND, /* no such printer: unplugged, off, wrong address */
     PRINT_OFFLINE,
     PRINT_PAPER_OUT,
     PRINT_COVER_OPEN,
-    PRINT_ERROR,       /* the printer reports an error */
-    PRINT_IO,          /* the connection failed mid-job */
-    PRINT_TIMEOUT,     /* it stopped taking data */
+    PRINT_ERROR,   /* the printer reports an error */
+    PRINT_IO,      /* the connection failed mid-job */
+    PRINT_TIMEOUT, /* it stopped taking data */
     PRINT_RESULT_COUNT
 } print_result_t;
 
@@ -85,9 +85,9 @@ struct printer {
     const printer_ops_t *ops;
     printer_spec_t spec;
     printer_profile_t profile;
-    char name[128];       /* job name: the file name of a png: receipt */
-    char detail[800];     /* what went wrong, for the log */
-    void *impl;           /* the transport's own state */
+    char name[128];   /* job name: the file name of a png: receipt */
+    char detail[800]; /* what went wrong, for the log */
+    void *impl;       /* the transport's own state */
 };
 
 /* Open the printer for one job; NULL with the reason in *why and detail. */
@@ -106,8 +106,8 @@ void printer_close(printer_t *p);
 /* A whole job: open, check the status, send, check again, close; sending must finish
  * within timeout_ms (status questions wait at most 1.5 s each). */
 print_result_t printer_print(const printer_spec_t *spec, const printer_profile_t *profile,
-                             const char *job_name, const uint8_t *data, size_t len,
-                             int timeout_ms, char *detail, size_t cap);
+                             const char *job_name, const uint8_t *data, size_t len, int timeout_ms,
+                             char *detail, size_t cap);
 
 /* How long a receipt may take to send before the job gives up. */
 #define PRINTER_JOB_TIMEOUT_MS 30000

@@ -97,7 +97,9 @@ static int connect_tcp(printer_t *p, int timeout_ms)
               getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == 0 && soerr == 0)))
             break;
         snprintf(p->detail, sizeof p->detail, "%s:%d: %s", p->spec.host, p->spec.port,
-                 soerr ? strerror(soerr) : errno == EINPROGRESS ? "no answer" : strerror(errno));
+                 soerr                  ? strerror(soerr)
+                 : errno == EINPROGRESS ? "no answer"
+                                        : strerror(errno));
         close(fd);
         fd = -1;
     }

@@ -31,8 +31,7 @@ static bool scan_config(const struct libusb_config_descriptor *cfg, bool any_cla
     for (int i = 0; i < cfg->bNumInterfaces; i++) {
         for (int a = 0; a < cfg->interface[i].num_altsetting; a++) {
             const struct libusb_interface_descriptor *d = &cfg->interface[i].altsetting[a];
-            bool printer = d->bInterfaceClass == LIBUSB_CLASS_PRINTER &&
-                           d->bInterfaceSubClass == 1;
+            bool printer = d->bInterfaceClass == LIBUSB_CLASS_PRINTER && d->bInterfaceSubClass == 1;
             if (!printer && !any_class)
                 continue;
             usb_printer_info_t c = {.config = cfg->bConfigurationValue,
@@ -107,8 +106,8 @@ static long usb_read(printer_t *p, uint8_t *data, size_t n, int timeout_ms)
     int got = 0;
     /* A bulk IN transfer must allow a whole packet, or the host reports an overflow. */
     unsigned char buf[512];
-    int rc = libusb_bulk_transfer(u->h, u->info.ep_in, buf, (int)sizeof buf, &got,
-                                  (unsigned)timeout_ms);
+    int rc =
+        libusb_bulk_transfer(u->h, u->info.ep_in, buf, (int)sizeof buf, &got, (unsigned)timeout_ms);
     if (rc == LIBUSB_ERROR_TIMEOUT)
         return 0;
     if (rc != 0)
@@ -228,8 +227,7 @@ print_result_t printer_usb_open(printer_t *p)
 
 /* The IEEE 1284 device id: a class request; 2-byte big-endian length first, which some
  * printers send little-endian ("some printers do it wrong", PAPPL). */
-static void device_id(libusb_device_handle *h, const usb_printer_info_t *in, char *out,
-                      size_t cap)
+static void device_id(libusb_device_handle *h, const usb_printer_info_t *in, char *out, size_t cap)
 {
     unsigned char buf[1024];
     out[0] = '\0';

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define QR_QUIET 4
+#define QR_QUIET    4
 #define ALPHA_BLACK 128 /* half coverage or more: a black dot */
 
 bool receipt_builder_begin(receipt_builder_t *b, fonts_t *fonts, int width_dots)
@@ -77,8 +77,8 @@ void receipt_builder_text(receipt_builder_t *b, const char *text, int size_px, b
     if (!text || !text[0] || b->failed)
         return;
     int w = b->bmp.w - 2 * b->margin;
-    b->y += draw_text(b, text, size_px, bold, aligned_x(b, w, TEXT_ALIGN_LEFT), w, align,
-                      max_lines);
+    b->y +=
+        draw_text(b, text, size_px, bold, aligned_x(b, w, TEXT_ALIGN_LEFT), w, align, max_lines);
 }
 
 void receipt_builder_pair(receipt_builder_t *b, const char *label, const char *value, int size_px)
@@ -264,8 +264,7 @@ static void ruler(receipt_builder_t *b)
     b->y += 28;
 }
 
-int receipt_compose_test(fonts_t *fonts, int width_dots, const char *profile_lines,
-                         bitmap_t *out)
+int receipt_compose_test(fonts_t *fonts, int width_dots, const char *profile_lines, bitmap_t *out)
 {
     receipt_builder_t b;
     if (!receipt_builder_begin(&b, fonts, width_dots))
@@ -275,11 +274,11 @@ int receipt_compose_test(fonts_t *fonts, int width_dots, const char *profile_lin
     receipt_builder_text(&b, "পরীক্ষামূলক পাতা · Test page", SZ_BODY, false, TEXT_ALIGN_CENTER, 2);
     receipt_builder_rule(&b);
     /* Reph (র্ক), pre-base vowel signs (কি, কে), split vowels (কো), conjuncts (ক্ষ, জ্ঞ, ন্ত্র). */
-    receipt_builder_text(&b, "কর্ম কিনে কেন কোথায় ক্ষমা জ্ঞান মন্ত্রী স্বাধীনতা শ্রদ্ধা", SZ_BODY,
-                         false, TEXT_ALIGN_LEFT, 4);
+    receipt_builder_text(&b, "কর্ম কিনে কেন কোথায় ক্ষমা জ্ঞান মন্ত্রী স্বাধীনতা শ্রদ্ধা", SZ_BODY, false,
+                         TEXT_ALIGN_LEFT, 4);
     receipt_builder_text(&b, "বাংলাদেশ ৳ ১,২৩,৪৫৬ · ০১২৩৪৫৬৭৮৯", SZ_BODY, true, TEXT_ALIGN_LEFT, 2);
-    receipt_builder_text(&b, "The quick brown fox jumps over the lazy dog 0123456789", SZ_BODY, false,
-                         TEXT_ALIGN_LEFT, 3);
+    receipt_builder_text(&b, "The quick brown fox jumps over the lazy dog 0123456789", SZ_BODY,
+                         false, TEXT_ALIGN_LEFT, 3);
     receipt_builder_rule(&b);
     receipt_builder_text(&b, profile_lines, SZ_SMALL, false, TEXT_ALIGN_LEFT, 8);
     receipt_builder_space(&b, 8);

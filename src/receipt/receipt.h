@@ -19,10 +19,10 @@
 
 typedef struct {
     fonts_t *fonts;
-    bitmap_t bmp;  /* grows as blocks are added */
-    int y;         /* next free row */
-    int margin;    /* dots left and right */
-    bool failed;   /* out of memory or text that could not be drawn */
+    bitmap_t bmp; /* grows as blocks are added */
+    int y;        /* next free row */
+    int margin;   /* dots left and right */
+    bool failed;  /* out of memory or text that could not be drawn */
 } receipt_builder_t;
 
 bool receipt_builder_begin(receipt_builder_t *b, fonts_t *fonts, int width_dots);
@@ -43,11 +43,11 @@ bitmap_t receipt_builder_end(receipt_builder_t *b);
 
 /* Everything printed on a citizen's receipt, already in the right language. */
 typedef struct {
-    const char *centre[2];         /* primary, secondary language */
+    const char *centre[2]; /* primary, secondary language */
     const char *service[2];
-    const char *token_label;       /* "টোকেন নম্বর" */
-    const char *token;             /* "A-০৪২" */
-    const char *when;              /* date and time, formatted */
+    const char *token_label; /* "টোকেন নম্বর" */
+    const char *token;       /* "A-০৪২" */
+    const char *when;        /* date and time, formatted */
     const char *fee_label, *fee;
     const char *labels[RECEIPT_MAX_ITEMS], *values[RECEIPT_MAX_ITEMS]; /* masked ids */
     int item_count;
@@ -72,8 +72,7 @@ void receipt_free(receipt_t *r);
 
 /* A test page for technicians: a width ruler, Bangla and English samples (reph, pre-base
  * vowel signs, conjuncts), a QR code and the profile's description (profile_lines). */
-int receipt_compose_test(fonts_t *fonts, int width_dots, const char *profile_lines,
-                         bitmap_t *out);
+int receipt_compose_test(fonts_t *fonts, int width_dots, const char *profile_lines, bitmap_t *out);
 
 /* Mask an identifier so only its last `keep` digits show: "1234567890" -> "******7890". */
 void receipt_mask(const char *value, int keep, char *out, size_t cap);

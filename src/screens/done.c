@@ -15,9 +15,12 @@
 static const char *failure_msgid(print_result_t r)
 {
     switch (r) {
-    case PRINT_PAPER_OUT: return N_("print.paper_out");
-    case PRINT_COVER_OPEN: return N_("print.cover_open");
-    default: return N_("print.not_responding");
+    case PRINT_PAPER_OUT:
+        return N_("print.paper_out");
+    case PRINT_COVER_OPEN:
+        return N_("print.cover_open");
+    default:
+        return N_("print.not_responding");
     }
 }
 
@@ -29,8 +32,8 @@ static int receipt_block(app_t *app, ui_t *ui, int x, int y, int w, int bottom)
         bool done = app->s.receipt == RECEIPT_PRINTED;
         ui_icon(ui, (ui_rect_t){x, y, isz, isz}, ICON_PRINT, COLOR_PRIMARY);
         int h = widget_label(ui, (ui_rect_t){x + isz + pad, y, w - isz - pad, 0},
-                             app_tr(app, done ? "print.printed" : "print.printing"), SIZE_BODY,
-                             true, COLOR_PRIMARY, TEXT_ALIGN_LEFT, 2);
+                             app_tr(app, done ? N_("print.printed") : N_("print.printing")),
+                             SIZE_BODY, true, COLOR_PRIMARY, TEXT_ALIGN_LEFT, 2);
         ui_mark(ui, done ? "receipt:printed" : "receipt:printing", (ui_rect_t){x, y, w, h});
         return (h > isz ? h : isz) + pad;
     }
@@ -39,7 +42,6 @@ static int receipt_block(app_t *app, ui_t *ui, int x, int y, int w, int bottom)
     /* The reason in both languages: staff nearby may read the other one. */
     lang_t other = app->lang == LANG_BN ? LANG_EN : LANG_BN;
     const char *why = failure_msgid(app->s.print_result);
-    int bh = ui_mm(ui, 11.0f), bw = ui_mm(ui, 42.0f) < w ? ui_mm(ui, 42.0f) : w;
     ui_rect_t box = {x, y, w, bottom - y};
     ui_rect(ui, box, COLOR_ERROR_BG, ui_mm(ui, 2.0f));
     ui_mark(ui, "receipt:failed", box);
@@ -47,17 +49,18 @@ static int receipt_block(app_t *app, ui_t *ui, int x, int y, int w, int bottom)
     ui_icon(ui, (ui_rect_t){x + pad, ty, isz, isz}, ICON_WARN, COLOR_ERROR);
     ty += widget_label(ui, (ui_rect_t){tx, ty, tw, 0}, app_tr(app, why), SIZE_BODY, true,
                        COLOR_ERROR, TEXT_ALIGN_LEFT, 2);
-    ty += widget_label(ui, (ui_rect_t){tx, ty, tw, 0}, i18n_get(app->i18n, other, why),
-                       SIZE_SMALL, false, COLOR_ERROR, TEXT_ALIGN_LEFT, 2);
-    int room = box.y + box.h - bh - pad - ty;
+    /* Then what to do, then the reason in the other language, as far as room allows. */
     text_box_t kb = widget_box(ui, SIZE_SMALL, false, tw, 1);
     const text_layout_t *one = ui_layout(ui, "Ag", &kb);
-    int lines = one && one->line_h ? room / one->line_h : 0;
+    int line = one && one->line_h ? one->line_h : 1, end = box.y + box.h - pad;
+    int lines = (end - ty) / line;
     if (lines > 0)
-        widget_label(ui, (ui_rect_t){tx, ty, tw, 0}, app_tr(app, "print.kept"), SIZE_SMALL,
-                     false, COLOR_TEXT, TEXT_ALIGN_LEFT, lines > 4 ? 4 : lines);
-    widget_button(ui, "print:retry", (ui_rect_t){x + w - pad - bw, box.y + box.h - bh - pad, bw, bh},
-                  app_tr(app, "print.retry"), ICON_PRINT, BUTTON_SECONDARY);
+        ty += widget_label(ui, (ui_rect_t){tx, ty, tw, 0}, app_tr(app, "print.kept"), SIZE_SMALL,
+                           false, COLOR_TEXT, TEXT_ALIGN_LEFT, lines > 4 ? 4 : lines);
+    lines = (end - ty) / line;
+    if (lines > 0)
+        widget_label(ui, (ui_rect_t){tx, ty, tw, 0}, i18n_get(app->i18n, other, why), SIZE_SMALL,
+                     false, COLOR_ERROR, TEXT_ALIGN_LEFT, lines > 2 ? 2 : lines);
     return box.h;
 }
 
@@ -82,7 +85,9 @@ static int token_block(app_t *app, ui_t *ui, int x, int y, int w)
                       COLOR_MUTED, TEXT_ALIGN_LEFT, 1);
     char tok[32], when[320];
     token_text(app, tok, sizeof tok);
-    text_box_t tb = widget_box(ui, 20.0f, true, w, 1);
+    /* Smaller when a printing problem needs the room: the token stays the largest text. */
+    float size = app->s.receipt == RECEIPT_FAILED ? 13.0f : 20.0f;
+    text_box_t tb = widget_box(ui, size, true, w, 1);
     int th =
         ui_text(ui, (ui_rect_t){x, y, w, 0}, tok, &tb, COLOR_TEXT, TEXT_ALIGN_LEFT, UI_VALIGN_TOP);
     ui_mark(ui, "token", (ui_rect_t){x, y, w, th});
@@ -113,6 +118,22 @@ static void steps(app_t *app, ui_t *ui, int x, int y, int w, int bottom)
                      COLOR_TEXT, TEXT_ALIGN_LEFT, lines > 5 ? 5 : lines);
 }
 
+/* "Finish", and "print again" above it when the receipt failed, stacked up from the bottom
+ * of column c; returns the top of the stack. */
+static int finish_buttons(app_t *app, ui_t *ui, ui_rect_t c)
+{
+    int bh = ui_mm(ui, 13.0f), gap = ui_mm(ui, 2.0f);
+    int y = c.y + c.h - bh;
+    widget_button(ui, "finish", (ui_rect_t){c.x, y, c.w, bh}, app_tr(app, "done.finish"), 0,
+                  BUTTON_PRIMARY);
+    if (app->s.receipt == RECEIPT_FAILED) {
+        y -= bh + gap;
+        widget_button(ui, "print:retry", (ui_rect_t){c.x, y, c.w, bh}, app_tr(app, "print.retry"),
+                      ICON_PRINT, BUTTON_SECONDARY);
+    }
+    return y;
+}
+
 void screen_done_build(app_t *app, ui_t *ui)
 {
     ui_rect_t body = chrome_top_bar(app, ui, NULL);
@@ -122,9 +143,8 @@ void screen_done_build(app_t *app, ui_t *ui)
         /* Landscape: the token and the steps on the left; QR and the button on the right. */
         int col = ui->w / 3 > ui_mm(ui, 50.0f) ? ui->w / 3 : ui_mm(ui, 50.0f);
         int cx = ui->w - pad - col;
-        widget_button(ui, "finish", (ui_rect_t){cx, ui->h - pad - bh, col, bh},
-                      app_tr(app, "done.finish"), 0, BUTTON_PRIMARY);
-        int qr = ui->h - pad - bh - pad - small - top;
+        int buttons = finish_buttons(app, ui, (ui_rect_t){cx, 0, col, ui->h - pad});
+        int qr = buttons - pad - small - top;
         qr = qr < col ? qr : col;
         qr = qr < ui_mm(ui, 60.0f) ? qr : ui_mm(ui, 60.0f);
         qr_block(app, ui, cx, top, col, qr);
@@ -140,8 +160,7 @@ void screen_done_build(app_t *app, ui_t *ui)
     }
     /* Portrait: one column, the QR code between the token and the steps. */
     int w = ui->w - 2 * pad;
-    ui_rect_t btn = {pad, ui->h - pad - bh, w, bh};
-    widget_button(ui, "finish", btn, app_tr(app, "done.finish"), 0, BUTTON_PRIMARY);
+    ui_rect_t btn = {pad, finish_buttons(app, ui, (ui_rect_t){pad, 0, w, ui->h - pad}), w, bh};
     int y = token_block(app, ui, pad, top, w) + ui_mm(ui, 2.0f);
     if (app->s.receipt == RECEIPT_FAILED) {
         /* The failure first; the QR code below it, to photograph. */

@@ -224,8 +224,8 @@ int journal_commit(journal_t *j, const journal_request_t *req, journal_receipt_t
     return exec(j, "COMMIT", err, errcap);
 }
 
-int journal_record_print(journal_t *j, int64_t request_id, const char *status,
-                         const char *detail, int64_t now, char *err, size_t errcap)
+int journal_record_print(journal_t *j, int64_t request_id, const char *status, const char *detail,
+                         int64_t now, char *err, size_t errcap)
 {
     sqlite3_stmt *st;
     /* A receipt printed once stays "printed": a later success is a reprint. */

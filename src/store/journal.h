@@ -46,7 +46,7 @@ int journal_commit(journal_t *j, const journal_request_t *req, journal_receipt_t
 
 /* Record how printing a request's receipt went: status "printed" or a failure name
  * ("paper-out"...), with a detail for staff. A reprint that succeeds becomes "reprinted". */
-int journal_record_print(journal_t *j, int64_t request_id, const char *status,
-                         const char *detail, int64_t now, char *err, size_t errcap);
+int journal_record_print(journal_t *j, int64_t request_id, const char *status, const char *detail,
+                         int64_t now, char *err, size_t errcap);
 
 #endif

@@ -165,7 +165,7 @@ static void test_missing_file_names_it(void **state)
 static void test_unknown_section(void **state)
 {
     (void)state;
-    expect_load_error(BAD "unknown_section.ini", 6, "unknown section [printer]");
+    expect_load_error(BAD "unknown_section.ini", 6, "unknown section [modem]");
 }
 
 static void test_unknown_key(void **state)

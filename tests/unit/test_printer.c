@@ -79,9 +79,9 @@ static void test_spec_parse_kinds(void **state)
 static void test_spec_parse_rejects(void **state)
 {
     (void)state;
-    static const char *const bad[] = {"serial:/dev/ttyS0", "usb:xyz", "usb:0416",
-                                      "tcp:host",          "tcp::9100", "tcp:h:70000",
-                                      "file:",             "png",       ""};
+    static const char *const bad[] = {
+        "serial:/dev/ttyS0", "usb:xyz", "usb:0416", "tcp:host", "tcp::9100",
+        "tcp:h:70000",       "file:",   "png",      ""};
     printer_spec_t s;
     char err[512];
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -117,10 +117,11 @@ static void test_bad_profiles_name_file_and_line(void **state)
     (void)state;
     static const struct {
         const char *file, *want;
-    } bad[] = {{"tests/data/printers/width_not_multiple_of_8.ini", "width_not_multiple_of_8.ini:3:"},
-               {"tests/data/printers/bad_bool.ini", "bad_bool.ini:3: cutter"},
-               {"tests/data/printers/unknown_section.ini", "unknown_section.ini:4: unknown section"},
-               {"tests/data/printers/unknown_key.ini", "unknown_key.ini:2: unknown key"}};
+    } bad[] = {
+        {"tests/data/printers/width_not_multiple_of_8.ini", "width_not_multiple_of_8.ini:3:"},
+        {"tests/data/printers/bad_bool.ini", "bad_bool.ini:3: cutter"},
+        {"tests/data/printers/unknown_section.ini", "unknown_section.ini:4: unknown section"},
+        {"tests/data/printers/unknown_key.ini", "unknown_key.ini:2: unknown key"}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         printer_profile_t p;
         char err[512];
@@ -252,8 +253,7 @@ static void *fake_run(void *arg)
         fake_keep(f, buf, (size_t)n);
         /* Look at the joined stream so a request split across reads is still seen. */
         for (size_t i = from >= 2 ? from - 2 : 0; i + 2 < f->len; i++)
-            if (f->got[i] == 0x10 && f->got[i + 1] == 0x04 && f->got[i + 2] <= 4 &&
-                i + 2 >= from) {
+            if (f->got[i] == 0x10 && f->got[i + 1] == 0x04 && f->got[i + 2] <= 4 && i + 2 >= from) {
                 uint8_t r = f->status[f->got[i + 2]];
                 if (write(c, &r, 1) != 1)
                     break;
@@ -518,8 +518,7 @@ static void test_png_printer_writes_a_decodable_receipt(void **state)
     escpos_buf_t b;
     job(&b, 40);
     assert_int_equal(
-        printer_print(&s, &p, "../UDC 1/x", b.data, b.len, 5000, detail, sizeof detail),
-        PRINT_OK);
+        printer_print(&s, &p, "../UDC 1/x", b.data, b.len, 5000, detail, sizeof detail), PRINT_OK);
     snprintf(path, sizeof path, "%s/receipts/___UDC_1_x.png", tmp); /* no path escapes */
     image_t img;
     assert_int_equal(image_read(path, &img, detail, sizeof detail), 0);
@@ -529,8 +528,7 @@ static void test_png_printer_writes_a_decodable_receipt(void **state)
     escpos_buf_t junk = {0};
     escpos_bytes(&junk, "\x1b\x7f", 2);
     assert_int_equal(
-        printer_print(&s, &p, "junk", junk.data, junk.len, 5000, detail, sizeof detail),
-        PRINT_IO);
+        printer_print(&s, &p, "junk", junk.data, junk.len, 5000, detail, sizeof detail), PRINT_IO);
     assert_non_null(strstr(detail, "do not decode"));
     escpos_buf_free(&junk);
     escpos_buf_free(&b);
