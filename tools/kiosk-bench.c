@@ -15,6 +15,9 @@
 #include <time.h>
 
 #include "app/boot.h"
+#include "app/print.h"
+#include "escpos/decode.h"
+#include "receipt/receipt.h"
 #include "ui/render.h"
 #include "ui/textcache.h"
 #include "ui/widgets.h"
@@ -53,6 +56,54 @@ static void measure(kiosk_t *k, const char *name)
         t[i] = frame(k);
     qsort(t, WARM_RUNS, sizeof t[0], cmp_double);
     printf("  %-28s cold %7.2f ms   warm median %6.2f ms\n", name, cold, t[WARM_RUNS / 2]);
+}
+
+/* Bytes other encoders would send for the same raster (formulas from their source, see
+ * escpos.md): one full-width GS v 0 in 960-row fragments (python-escpos), and ESC * 24-dot
+ * column strips (ReceiptPrinterEncoder's default): 5 + 3 * w bytes and LF per strip. */
+static void compare_bytes(const bitmap_t *img, size_t ours)
+{
+    size_t full = 0;
+    for (int y = 0; y < img->h; y += 960)
+        full += 8 + (size_t)img->stride * (size_t)(img->h - y < 960 ? img->h - y : 960);
+    size_t column = 3 + 2 + (size_t)((img->h + 23) / 24) * (5 + 3 * (size_t)img->w + 1);
+    printf("  bytes for the same receipt: ours %zu, one full-width raster (python-escpos) %zu "
+           "(%.1fx), column mode (ReceiptPrinterEncoder) %zu (%.1fx)\n",
+           ours, full, (double)full / (double)ours, column, (double)column / (double)ours);
+}
+
+/* Compose + encode the done screen's receipt at 576 dots (80 mm). */
+static void bench_receipt(kiosk_t *k)
+{
+    printer_profile_t p;
+    char err[256], path[1200];
+    snprintf(path, sizeof path, "%s/assets/printers/80mm.ini", k->root);
+    if (printer_profile_load(path, &p, err, sizeof err) < 0)
+        return;
+    k->app.paper = &p;
+    double t[WARM_RUNS];
+    size_t bytes = 0;
+    for (int i = 0; i < WARM_RUNS; i++) {
+        escpos_buf_t b = {0};
+        double t0 = now_ms();
+        print_encode(&k->app, &b);
+        t[i] = now_ms() - t0;
+        bytes = b.len;
+        escpos_buf_free(&b);
+    }
+    qsort(t, WARM_RUNS, sizeof t[0], cmp_double);
+    printf("receipt at 576 dots (Bangla, raster QR): compose + encode median %.2f ms, "
+           "%zu bytes sent (target < 5 ms)\n",
+           t[WARM_RUNS / 2], bytes);
+    /* The raster itself, to compare what other encoders would send for it. */
+    escpos_buf_t b = {0};
+    print_encode(&k->app, &b);
+    bitmap_t page;
+    escpos_decode_info_t info;
+    if (escpos_decode(b.data, b.len, 576, &page, &info, err, sizeof err) == 0)
+        compare_bytes(&page, b.len);
+    bitmap_free(&page);
+    escpos_buf_free(&b);
 }
 
 static void press_all(kiosk_t *k, const char *const *ids)
@@ -114,6 +165,7 @@ int main(int argc, char **argv)
         static const char *const confirm[] = {"confirm", NULL};
         press_all(&k, confirm);
         measure(&k, "done (token, QR)");
+        bench_receipt(&k);
     } else {
         printf("  (the bench flow did not reach the review screen: %s)\n",
                app_screen_id(k.app.screen));
