@@ -18,7 +18,7 @@ void escpos_buf_free(escpos_buf_t *b)
 
 void escpos_bytes(escpos_buf_t *b, const void *p, size_t n)
 {
-    if (b->failed)
+    if (b->failed || n == 0)
         return;
     if (b->len + n > b->cap) {
         size_t cap = b->cap ? b->cap : 4096;
@@ -85,8 +85,8 @@ static void band(escpos_buf_t *b, const bitmap_t *img, int y0, int rows)
 
 void escpos_raster(escpos_buf_t *b, const bitmap_t *img, int band_rows)
 {
-    if (band_rows < 1)
-        band_rows = 1;
+    /* The header holds rows in two bytes: a taller band would lie about its data. */
+    band_rows = band_rows < 1 ? 1 : (band_rows > 65535 ? 65535 : band_rows);
     int y = 0;
     while (y < img->h) {
         /* A blank stretch costs 3 bytes per 255 dots as a feed instead of stride bytes a row. */
@@ -113,8 +113,10 @@ void escpos_qr_native(escpos_buf_t *b, const char *payload, int module, char ec)
     int level = lv && ec ? (int)(lv - levels) : 1;
     module = module < 1 ? 1 : (module > 16 ? 16 : module);
     size_t n = strlen(payload);
-    if (n > 7089)
-        n = 7089; /* the most a QR code holds; the printer would reject more */
+    if (n > ESCPOS_QR_MAX_BYTES) {
+        b->failed = true; /* cut short it would point somewhere else: refuse instead */
+        return;
+    }
     size_t k = n + 3;
     put(b, 9, GS, '(', 'k', 4, 0, '1', 'A', '2', 0);      /* model 2 */
     put(b, 8, GS, '(', 'k', 3, 0, '1', 'C', module);      /* module size */

@@ -44,10 +44,15 @@ void escpos_raster(escpos_buf_t *b, const bitmap_t *img, int band_rows);
 /* Feed n dots (any n >= 0: split into ESC J commands of at most 255). */
 void escpos_feed_dots(escpos_buf_t *b, int n);
 
-/* Native QR: model 2, module size 1..16, error correction 'L', 'M', 'Q' or 'H'. */
+/* The most bytes a QR code holds (version 40, byte mode, error correction L). */
+#define ESCPOS_QR_MAX_BYTES 2953
+
+/* Native QR: model 2, module size 1..16 (clamped), error correction 'L', 'M', 'Q' or 'H'
+ * (anything else gives 'M'). A payload longer than ESCPOS_QR_MAX_BYTES marks the buffer
+ * failed rather than printing a different, cut payload. */
 void escpos_qr_native(escpos_buf_t *b, const char *payload, int module, char ec);
 
-/* Feed lines then cut (partial when true). */
+/* Feed lines (at most 255) then cut (partial when true). */
 void escpos_cut(escpos_buf_t *b, int feed_lines, bool partial);
 
 /* The request for real-time status n (1 printer, 2 offline cause, 4 paper). */
@@ -63,8 +68,10 @@ typedef struct {
     bool error;
 } escpos_status_t;
 
-/* Fold one DLE EOT n reply byte into st. False (st->valid cleared) when the byte is not a
- * status byte (fixed bits 0xx1xx10 wrong). */
+/* Fold one DLE EOT n reply byte into st, which starts zeroed with valid = true: the
+ * replies to 1, 2 and 4 each add what they know (paper_out may come from 2 or from 4, so it
+ * is only ever set). False (st->valid cleared) when the byte is not a status byte (the
+ * fixed bits 0xx1xx10 are wrong). */
 bool escpos_status_parse(int n, uint8_t reply, escpos_status_t *st);
 
 #endif

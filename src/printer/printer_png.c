@@ -46,7 +46,9 @@ static int png_finish(printer_t *p)
     }
     safe_name(p->name, name, sizeof name);
     snprintf(path, sizeof path, "%s/%s.png", p->spec.path, name);
-    int rc = image_write_mono(path, page.bits, page.w, page.h, page.stride, err, sizeof err);
+    /* An empty job still leaves a (one-row, white) file: a PNG cannot have zero rows. */
+    int rc = image_write_mono(path, page.bits, page.w, page.h > 0 ? page.h : 1, page.stride, err,
+                              sizeof err);
     if (rc < 0)
         snprintf(p->detail, sizeof p->detail, "%s", err);
     bitmap_free(&page);

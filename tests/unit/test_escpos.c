@@ -1,8 +1,8 @@
-/* tests/unit/test_escpos.c - unit tests for escpos/: the encoder's exact bytes (vectors from
- * docs/../escpos.md and the header contract), the shape of every GS v 0 band, the decoder
- * (bitmap and QR round trips, zbarimg reading the rendered page, one test per error, random
- * and mutated streams), and status byte parsing. Random data comes from a fixed seed, so a
- * failure repeats. */
+/* tests/unit/test_escpos.c - unit tests for escpos/: the encoder's exact bytes (the vectors of
+ * the ESC/POS reference, section 1.4, and the header contract), the shape of every GS v 0
+ * band, the decoder (bitmap and QR round trips, zbarimg reading the rendered page, one test
+ * per error, random and mutated streams), and status byte parsing. Random data comes from a
+ * fixed seed, so a failure repeats. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "escpos/decode.h"
@@ -118,6 +118,16 @@ static void test_vector_raster_1x2_black_white(void **state)
     bitmap_set(&img, 0, 0, true);
     escpos_raster(&b, &img, 24);
     assert_buf(&b, want, sizeof want);
+    escpos_buf_free(&b);
+    bitmap_free(&img);
+    /* python-escpos's black_white.png, the source of that vector, is 2x2 (two black dots on
+     * top, "C0"): the same band and feed with C0. */
+    static const uint8_t want2[] = {0x1D, 0x76, 0x30, 0x00, 0x01, 0x00,
+                                    0x01, 0x00, 0xC0, 0x1B, 0x4A, 0x01};
+    assert_true(bitmap_init(&img, 2, 2));
+    bitmap_fill(&img, 0, 0, 2, 1, true);
+    escpos_raster(&b, &img, 24);
+    assert_buf(&b, want2, sizeof want2);
     escpos_buf_free(&b);
     bitmap_free(&img);
 }
