@@ -567,7 +567,7 @@ static void test_error_qr_lengths_and_values(void **state)
     expect_error(fn82, sizeof fn82, 384, "offset 0: unknown command GS ( k fn 82");
     static const uint8_t empty[] = {0x1D, 0x28, 0x6B, 0x03, 0x00, 0x31, 0x51, 0x30};
     expect_error(empty, sizeof empty, 384, "offset 0: GS ( k print: no QR data stored");
-    /* 2900 digits at EC H need version 40: 3 * (177 + 8) = 555 dots, too wide for 58 mm paper.
+    /* 2900 digits at EC H need version 39: 3 * (173 + 8) = 543 dots, too wide for 58 mm paper.
      * The first QR code (42 bytes) prints; the second's print command is at 42 + 25 + 3008. */
     escpos_buf_t b = {0};
     char big[2901]; /* within what the encoder accepts (2953 bytes) */
@@ -575,7 +575,7 @@ static void test_error_qr_lengths_and_values(void **state)
     big[sizeof big - 1] = '\0';
     escpos_qr_native(&b, "1", 3, 'L');
     escpos_qr_native(&b, big, 3, 'H');
-    expect_error(b.data, b.len, 384, "offset 2975: GS ( k print: QR code 555 dots wide is wider");
+    expect_error(b.data, b.len, 384, "offset 2975: GS ( k print: QR code 543 dots wide is wider");
     escpos_buf_free(&b);
 }
 
