@@ -568,7 +568,7 @@ static void test_error_qr_lengths_and_values(void **state)
     static const uint8_t empty[] = {0x1D, 0x28, 0x6B, 0x03, 0x00, 0x31, 0x51, 0x30};
     expect_error(empty, sizeof empty, 384, "offset 0: GS ( k print: no QR data stored");
     /* 2900 digits at EC H need version 39: 3 * (173 + 8) = 543 dots, too wide for 58 mm paper.
-     * The first QR code (42 bytes) prints; the second's print command is at 42 + 25 + 3008. */
+     * The first QR code (42 bytes) prints; the second's print command is at 42 + 25 + 2908. */
     escpos_buf_t b = {0};
     char big[2901]; /* within what the encoder accepts (2953 bytes) */
     memset(big, '7', sizeof big - 1);
