@@ -8,6 +8,7 @@
 
 #include "app/print.h"
 #include "screens/screens.h"
+#include "store/export.h"
 #include "ui/textcache.h"
 
 /* A finger that moves less than this is still a tap: fingers wobble, first-timers more. */
@@ -124,12 +125,26 @@ uint64_t app_next_deadline(const app_t *app)
     return app->last_input_ms + (uint64_t)app->cfg->idle_timeout_s * 1000;
 }
 
+/* Erase what citizens typed once it is older than the retention period. Checked whenever
+ * time passes and at most every few hours: it never adds a wake-up of its own. */
+static void retention(app_t *app)
+{
+    int64_t now = app_unix_now(app);
+    if (!app->journal || now < app->next_retention)
+        return;
+    char err[256];
+    if (journal_erase_older(app->journal, now, app->cfg->retention_days, err, sizeof err) < 0)
+        fprintf(stderr, "kiosk: %s\n", err);
+    app->next_retention = now + 6 * 3600;
+}
+
 void app_advance(app_t *app, uint64_t now_ms)
 {
     uint64_t before = app->now_ms;
     app->now_ms = now_ms;
     if (print_poll(app))
         app->dirty = true;
+    retention(app);
     if (app->dialog == DIALOG_IDLE) {
         uint64_t elapsed = now_ms - app->dialog_since_ms;
         if (elapsed >= (uint64_t)app->cfg->idle_countdown_s * 1000) {

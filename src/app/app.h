@@ -111,7 +111,8 @@ typedef struct app {
     int press_x, press_y, press_scroll;
     char press_id[UI_ID_MAX];
 
-    int scroll_max; /* set by the services screen when built */
+    int64_t next_retention; /* unix time of the next erase of old entries */
+    int scroll_max;         /* set by the services screen when built */
     ui_rect_t scroll_area;
 
     ui_t *ui; /* the display list of the last build */

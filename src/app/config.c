@@ -1,4 +1,5 @@
 /* app/config.c - INI configuration on inih, with line numbers in every error. */
+#define _POSIX_C_SOURCE 200809L /* fmemopen */
 #include "app/config.h"
 
 #include <errno.h>
@@ -28,6 +29,7 @@ void config_defaults(config_t *c)
     snprintf(c->data_dir, sizeof c->data_dir, "var");
     snprintf(c->catalog, sizeof c->catalog, "catalog.json");
     snprintf(c->paper, sizeof c->paper, "58mm");
+    c->retention_days = 30;
 }
 
 static int bad(char *err, size_t cap, const char *fmt, ...)
@@ -181,6 +183,11 @@ int config_set(config_t *c, const char *section, const char *key, const char *va
         return set_display(c, key, value, err, errcap);
     if (strcmp(section, "printer") == 0)
         return set_printer(c, key, value, err, errcap);
+    if (strcmp(section, "journal") == 0) {
+        if (strcmp(key, "retention_days") == 0)
+            return parse_int(value, 1, 3650, &c->retention_days, err, errcap);
+        return bad(err, errcap, "unknown key \"%s\" in [journal]", key);
+    }
     return bad(err, errcap, "unknown section [%s]", section);
 }
 
@@ -238,16 +245,10 @@ static int on_value(void *user, const char *section, const char *key, const char
     return 1;
 }
 
-int config_load(config_t *c, const char *path, char *err, size_t errcap)
+static int parse_stream(config_t *c, FILE *fp, const char *path, char *err, size_t errcap)
 {
-    reader_t r = {.cfg = c};
-    r.fp = fopen(path, "r");
-    if (!r.fp) {
-        snprintf(err, errcap, "%s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
+    reader_t r = {.cfg = c, .fp = fp};
     int rc = ini_parse_stream(read_line, &r, on_value, &r);
-    fclose(r.fp);
     /* inih reports the line of its first error, which may be a syntax error before ours. */
     if (r.err_line && (rc <= 0 || rc >= r.err_line)) {
         snprintf(err, errcap, "%s:%d: %s", path, r.err_line, r.msg);
@@ -259,4 +260,29 @@ int config_load(config_t *c, const char *path, char *err, size_t errcap)
         return -1;
     }
     return 0;
+}
+
+int config_load(config_t *c, const char *path, char *err, size_t errcap)
+{
+    FILE *fp = fopen(path, "r");
+    if (!fp) {
+        snprintf(err, errcap, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    int rc = parse_stream(c, fp, path, err, errcap);
+    fclose(fp);
+    return rc;
+}
+
+int config_parse(config_t *c, const char *name, const char *text, size_t len, char *err,
+                 size_t errcap)
+{
+    FILE *fp = fmemopen((void *)text, len, "r");
+    if (!fp) {
+        snprintf(err, errcap, "%s: cannot read: %s", name, strerror(errno));
+        return -1;
+    }
+    int rc = parse_stream(c, fp, name, err, errcap);
+    fclose(fp);
+    return rc;
 }

@@ -28,6 +28,7 @@ typedef struct {
     char receipt_url[256];         /* QR payload base; empty: the bare tracking id */
     char printer[CONFIG_PATH_MAX]; /* usb, usb:VID:PID, lp:, tcp:, file:, png:; empty: none */
     char paper[CONFIG_PATH_MAX];   /* a profile: 58mm, 80mm, tm-t88 or a path to an INI */
+    int retention_days;            /* citizens' entries are erased after this many days */
 } config_t;
 
 /* The defaults (a 7" 800x480 panel at 132 dpi, Bangla first, 60 s idle timeout). */
@@ -35,6 +36,10 @@ void config_defaults(config_t *c);
 
 /* Read an INI file over the current values. 0, or -1 with "FILE:LINE: ..." in err. */
 int config_load(config_t *c, const char *path, char *err, size_t errcap);
+
+/* The same from a buffer (name is used in messages); for tests and fuzzing. */
+int config_parse(config_t *c, const char *name, const char *text, size_t len, char *err,
+                 size_t errcap);
 
 /* Set one value as if read from a file ("kiosk", "idle_timeout", "90"); used for
  * command-line overrides. 0, or -1 with a message in err. */

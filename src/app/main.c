@@ -19,6 +19,7 @@
 #include "platform/display.h"
 #include "platform/input.h"
 #include "platform/replay.h"
+#include "store/export.h"
 #include "store/journal.h"
 #include "text/fonts.h"
 #include "text/locale.h"
@@ -35,8 +36,8 @@
 
 typedef struct {
     const char *config, *data, *catalog, *assets, *lang, *replay, *shots, *now, *check_catalog;
-    const char *printer, *paper;
-    bool print_test;
+    const char *printer, *paper, *since, *import;
+    bool print_test, export_journal, new_journal;
     bool windowed, headless, list_services;
     int size_w, size_h, rotation, dpi, idle_timeout;
     long exit_after_ms;
@@ -44,32 +45,37 @@ typedef struct {
 
 static void usage(FILE *out)
 {
-    fprintf(out, "Usage: kiosk [OPTIONS]\n"
-                 "Sheba Kiosk: a self-service terminal for Bangladesh's digital centres.\n\n"
-                 "  --config FILE        read settings from an INI file (see assets/kiosk.ini)\n"
-                 "  --data DIR           the data folder (journal); default ./var\n"
-                 "  --catalog FILE       the service catalog; default assets/catalog.json\n"
-                 "  --assets DIR         where assets/ and fonts/ are (default: found next to the\n"
-                 "                       program, else " KIOSK_DATADIR ")\n"
-                 "  --lang bn|en         the default language\n"
-                 "  --windowed           a window instead of full screen (development)\n"
-                 "  --size WxH           window or headless size in pixels\n"
-                 "  --rotation DEG       0, 90, 180 or 270\n"
-                 "  --dpi N              the panel's dots per inch\n"
-                 "  --idle-timeout S     seconds of silence before \"still there?\"\n"
-                 "  --headless           run offscreen (with --replay and --shots)\n"
-                 "  --replay SCRIPT      run a replay script (see README)\n"
-                 "  --shots DIR          where replay screenshots go\n"
-                 "  --now YYYY-MM-DDTHH:MM  the wall clock at start (Asia/Dhaka; headless default\n"
-                 "                       2026-11-29T10:30)\n"
-                 "  --exit-after MS      quit after MS milliseconds (benchmarks)\n"
-                 "  --printer SPEC       usb, usb:VID:PID, lp:PATH, tcp:HOST:PORT, file:PATH or\n"
-                 "                       png:DIR (see assets/kiosk.ini)\n"
-                 "  --paper NAME         58mm, 80mm, tm-t88 or a printer profile INI\n"
-                 "  --print-test         print a test page on the configured printer and exit\n"
-                 "  --check-catalog FILE validate a catalog and exit\n"
-                 "  --list-services      print the catalog's services and exit\n"
-                 "  --help, --version\n");
+    fprintf(out,
+            "Usage: kiosk [OPTIONS]\n"
+            "Sheba Kiosk: a self-service terminal for Bangladesh's digital centres.\n\n"
+            "  --config FILE        read settings from an INI file (see assets/kiosk.ini)\n"
+            "  --data DIR           the data folder (journal); default ./var\n"
+            "  --catalog FILE       the service catalog; default assets/catalog.json\n"
+            "  --assets DIR         where assets/ and fonts/ are (default: found next to the\n"
+            "                       program, else " KIOSK_DATADIR ")\n"
+            "  --lang bn|en         the default language\n"
+            "  --windowed           a window instead of full screen (development)\n"
+            "  --size WxH           window or headless size in pixels\n"
+            "  --rotation DEG       0, 90, 180 or 270\n"
+            "  --dpi N              the panel's dots per inch\n"
+            "  --idle-timeout S     seconds of silence before \"still there?\"\n"
+            "  --headless           run offscreen (with --replay and --shots)\n"
+            "  --replay SCRIPT      run a replay script (see README)\n"
+            "  --shots DIR          where replay screenshots go\n"
+            "  --now YYYY-MM-DDTHH:MM  the wall clock at start (Asia/Dhaka; headless default\n"
+            "                       2026-11-29T10:30)\n"
+            "  --exit-after MS      quit after MS milliseconds (benchmarks)\n"
+            "  --printer SPEC       usb, usb:VID:PID, lp:PATH, tcp:HOST:PORT, file:PATH or\n"
+            "                       png:DIR (see assets/kiosk.ini)\n"
+            "  --paper NAME         58mm, 80mm, tm-t88 or a printer profile INI\n"
+            "  --print-test         print a test page on the configured printer and exit\n"
+            "  --export-journal     write the journal as JSON Lines to stdout and exit\n"
+            "  --since YYYY-MM-DD   with --export-journal: only requests from that day on\n"
+            "  --import-journal FILE  add the requests of an export that are not in the journal\n"
+            "  --new-journal        after a damaged journal was moved aside: start a new one\n"
+            "  --check-catalog FILE validate a catalog and exit\n"
+            "  --list-services      print the catalog's services and exit\n"
+            "  --help, --version\n");
 }
 
 static int parse_size(const char *s, int *w, int *h)
@@ -105,7 +111,11 @@ static int parse_options(int argc, char **argv, options_t *o)
         O_VERSION,
         O_PRINTER,
         O_PAPER,
-        O_PRINT_TEST
+        O_PRINT_TEST,
+        O_EXPORT,
+        O_SINCE,
+        O_IMPORT,
+        O_NEW_JOURNAL
     };
     static const struct option opts[] = {{"config", 1, 0, O_CONFIG},
                                          {"data", 1, 0, O_DATA},
@@ -129,6 +139,10 @@ static int parse_options(int argc, char **argv, options_t *o)
                                          {"printer", 1, 0, O_PRINTER},
                                          {"paper", 1, 0, O_PAPER},
                                          {"print-test", 0, 0, O_PRINT_TEST},
+                                         {"export-journal", 0, 0, O_EXPORT},
+                                         {"since", 1, 0, O_SINCE},
+                                         {"import-journal", 1, 0, O_IMPORT},
+                                         {"new-journal", 0, 0, O_NEW_JOURNAL},
                                          {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->rotation = o->dpi = o->idle_timeout = -1;
@@ -205,6 +219,18 @@ static int parse_options(int argc, char **argv, options_t *o)
         case O_PRINT_TEST:
             o->print_test = true;
             break;
+        case O_EXPORT:
+            o->export_journal = true;
+            break;
+        case O_SINCE:
+            o->since = optarg;
+            break;
+        case O_IMPORT:
+            o->import = optarg;
+            break;
+        case O_NEW_JOURNAL:
+            o->new_journal = true;
+            break;
         default:
             usage(stderr);
             return 2;
@@ -267,11 +293,12 @@ static int run_headless(kiosk_t *k, const options_t *o)
         return 2;
     }
     int w = o->size_w ? o->size_w : 800, h = o->size_h ? o->size_h : 480;
-    if (display_open_headless(&k->display, w, h, k->cfg.rotation, err, sizeof err) < 0 ||
-        boot_start_app(k, epoch, NULL, NULL) < 0) {
+    if (display_open_headless(&k->display, w, h, k->cfg.rotation, err, sizeof err) < 0) {
         fprintf(stderr, "kiosk: %s\n", err);
         return 1;
     }
+    if (boot_start_app(k, epoch, NULL, NULL) < 0)
+        return 1; /* it said why */
     replay_t r = {.app = &k->app, .display = &k->display, .shots_dir = o->shots};
     touch_map_t map;
     touch_map_init(&map, k->cfg.rotation, k->cfg.calibration, w, h);
@@ -343,11 +370,12 @@ static int run_display(kiosk_t *k, const options_t *o)
 {
     char err[512];
     int w = o->size_w ? o->size_w : 1280, h = o->size_h ? o->size_h : 800;
-    if (display_open_window(&k->display, o->windowed, w, h, k->cfg.rotation, err, sizeof err) < 0 ||
-        boot_start_app(k, (int64_t)time(NULL), wake, NULL) < 0) {
+    if (display_open_window(&k->display, o->windowed, w, h, k->cfg.rotation, err, sizeof err) < 0) {
         fprintf(stderr, "kiosk: %s\n", err);
         return 1;
     }
+    if (boot_start_app(k, (int64_t)time(NULL), wake, NULL) < 0)
+        return 1; /* it said why */
     touch_map_t map;
     touch_map_init(&map, k->cfg.rotation, k->cfg.calibration, k->display.w, k->display.h);
     input_state_t in;
@@ -376,6 +404,58 @@ static int run_print_test(kiosk_t *k)
     return 0;
 }
 
+static int import_file(journal_t *j, const char *path)
+{
+    char err[1200];
+    size_t len = 0;
+    char *text = SDL_LoadFile(path, &len);
+    if (!text) {
+        fprintf(stderr, "kiosk: %s: cannot read: %s\n", path, SDL_GetError());
+        return 1;
+    }
+    long added, skipped;
+    int rc = journal_import(j, path, text, len, &added, &skipped, err, sizeof err);
+    SDL_free(text);
+    if (rc < 0) {
+        fprintf(stderr, "kiosk: %s (nothing was added)\n", err);
+        return 1;
+    }
+    printf("%s: %ld requests added, %ld already in the journal\n", path, added, skipped);
+    return 0;
+}
+
+/* --export-journal, --import-journal, --new-journal: work on the data folder and exit. */
+static int journal_command(kiosk_t *k, const options_t *o)
+{
+    char err[1200];
+    if (o->new_journal && journal_accept_new(k->cfg.data_dir, err, sizeof err) < 0) {
+        fprintf(stderr, "kiosk: %s\n", err);
+        return 1;
+    }
+    journal_t *j = journal_open(k->cfg.data_dir, err, sizeof err);
+    if (!j) {
+        fprintf(stderr, "kiosk: %s\n", err);
+        return 1;
+    }
+    int rc = 0;
+    if (o->export_journal) {
+        int64_t since = 0;
+        char iso[40];
+        snprintf(iso, sizeof iso, "%.10sT00:00:00+06:00", o->since ? o->since : "");
+        if (o->since && (strlen(o->since) != 10 || (since = journal_parse_time(iso)) < 0)) {
+            fprintf(stderr, "kiosk: --since %s: expected YYYY-MM-DD\n", o->since);
+            rc = 2;
+        } else if (journal_export(j, since, stdout, err, sizeof err) < 0) {
+            fprintf(stderr, "kiosk: %s\n", err);
+            rc = 1;
+        }
+    } else if (o->import) {
+        rc = import_file(j, o->import);
+    }
+    journal_close(j);
+    return rc;
+}
+
 static int check_catalog(kiosk_t *k, const char *path, bool list)
 {
     if (boot_load_assets(k, path) < 0)
@@ -398,7 +478,9 @@ int main(int argc, char **argv)
     boot_find_root(o.assets, k.root, sizeof k.root);
     if (load_config(&k, &o) < 0)
         return 1;
-    if (o.check_catalog || o.list_services) {
+    if (o.export_journal || o.import || o.new_journal) {
+        rc = journal_command(&k, &o);
+    } else if (o.check_catalog || o.list_services) {
         rc = check_catalog(&k, o.check_catalog ? o.check_catalog : k.catalog_path, o.list_services);
     } else if (boot_load_assets(&k, k.catalog_path) < 0 || boot_load_printer(&k) < 0) {
         rc = 1;

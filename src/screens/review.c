@@ -110,6 +110,8 @@ static void confirm(app_t *app)
         snprintf(s->qr_payload, sizeof s->qr_payload, "%s", rec.tracking);
     s->confirmed_at = req.now;
     s->request_id = rec.id;
+    /* Ids only, never what the citizen typed: logs leave the kiosk for support. */
+    fprintf(stderr, "kiosk: confirmed request %s token %s\n", rec.tracking, rec.token);
     screens_go(app, SCREEN_DONE);
     print_start(app); /* kept in the journal first: a failed print loses nothing */
 }

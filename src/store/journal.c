@@ -2,19 +2,28 @@
 #include "store/journal.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "store/journal_private.h"
 #include "text/locale.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 struct journal {
     sqlite3 *db;
 };
+
+sqlite3 *journal_db(journal_t *j)
+{
+    return j->db;
+}
 
 /* Version 1. Later versions append migrations; user_version records where a file is. */
 static const char *const migrations[SCHEMA_VERSION] = {
@@ -35,6 +44,10 @@ static const char *const migrations[SCHEMA_VERSION] = {
     "  request_id INTEGER NOT NULL REFERENCES requests(id) ON DELETE CASCADE,"
     "  field_id TEXT NOT NULL, value TEXT NOT NULL,"
     "  PRIMARY KEY(request_id, field_id));",
+    /* 2: retention erases what citizens typed after some days, keeping the request (counts,
+     * tokens) and saying so. */
+    "ALTER TABLE requests ADD COLUMN fields_erased INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX requests_created ON requests(created_at);",
 };
 
 static int db_fail(journal_t *j, const char *what, char *err, size_t cap)
@@ -84,6 +97,85 @@ static int migrate(journal_t *j, char *err, size_t cap)
     return 0;
 }
 
+#define MARKER "journal.DAMAGED"
+
+/* Refuse to start over a journal that was found damaged until a technician says so. */
+static bool damaged_before(const char *dir, char *err, size_t errcap)
+{
+    char path[1100], why[600] = "";
+    snprintf(path, sizeof path, "%s/%s", dir, MARKER);
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        return false;
+    size_t n = fread(why, 1, sizeof why - 1, fp);
+    fclose(fp);
+    why[n] = '\0';
+    why[strcspn(why, "\n")] = '\0';
+    snprintf(err, errcap,
+             "%s: %s. Save that file, then start a new journal with "
+             "`kiosk --new-journal --data %s` (and restore the last export with "
+             "--import-journal, so no token is issued twice).",
+             dir, why, dir);
+    return true;
+}
+
+/* Move a damaged journal (and its WAL) aside and leave a marker saying where it went. */
+static void move_aside(const char *dir, const char *path, const char *reason, char *err,
+                       size_t errcap)
+{
+    char to[1100], from[1100], marker[1100];
+    long long t = (long long)time(NULL);
+    static const char *const parts[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(from, sizeof from, "%s%s", path, parts[i]);
+        snprintf(to, sizeof to, "%s.damaged-%lld%s", path, t, parts[i]);
+        rename(from, to);
+    }
+    snprintf(to, sizeof to, "%s.damaged-%lld", path, t);
+    snprintf(marker, sizeof marker, "%s/%s", dir, MARKER);
+    FILE *fp = fopen(marker, "w");
+    if (fp) {
+        fprintf(fp, "the journal was damaged (%s) and was moved to %s\n", reason, to);
+        fclose(fp);
+    }
+    damaged_before(dir, err, errcap);
+}
+
+/* quick_check reads every page: a damaged file fails here, not at the first confirm. */
+static bool healthy(journal_t *j, char *why, size_t cap)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(j->db, "PRAGMA quick_check", -1, &st, NULL);
+    bool ok = rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+              strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
+    if (!ok)
+        snprintf(why, cap, "%s",
+                 rc == SQLITE_OK && sqlite3_column_text(st, 0)
+                     ? (const char *)sqlite3_column_text(st, 0)
+                     : sqlite3_errmsg(j->db));
+    sqlite3_finalize(st);
+    return ok;
+}
+
+static int configure(journal_t *j, const char *path, char *err, size_t errcap)
+{
+    /* A file from a newer kiosk is refused before anything about it changes. */
+    int v = user_version(j);
+    if (v > SCHEMA_VERSION) {
+        snprintf(err, errcap, "%s: schema version %d is newer than this kiosk (%d)", path, v,
+                 SCHEMA_VERSION);
+        return -1;
+    }
+    /* WAL with full sync: a commit survives power loss and costs one fsync of the log.
+     * secure_delete: what retention erases is overwritten, not left in free pages. */
+    if (exec(j, "PRAGMA journal_mode=WAL", err, errcap) < 0 ||
+        exec(j, "PRAGMA synchronous=FULL", err, errcap) < 0 ||
+        exec(j, "PRAGMA secure_delete=ON", err, errcap) < 0 ||
+        exec(j, "PRAGMA foreign_keys=ON", err, errcap) < 0)
+        return -1;
+    return migrate(j, err, errcap);
+}
+
 journal_t *journal_open(const char *dir, char *err, size_t errcap)
 {
     struct stat st;
@@ -95,12 +187,14 @@ journal_t *journal_open(const char *dir, char *err, size_t errcap)
         snprintf(err, errcap, "%s: the data folder is not a folder", dir);
         return NULL;
     }
+    if (damaged_before(dir, err, errcap))
+        return NULL;
     journal_t *j = calloc(1, sizeof *j);
     if (!j) {
         snprintf(err, errcap, "journal: out of memory");
         return NULL;
     }
-    char path[1024];
+    char path[1024], why[256];
     snprintf(path, sizeof path, "%s/journal.sqlite", dir);
     if (sqlite3_open_v2(path, &j->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
         SQLITE_OK) {
@@ -109,22 +203,27 @@ journal_t *journal_open(const char *dir, char *err, size_t errcap)
         return NULL;
     }
     sqlite3_busy_timeout(j->db, 5000);
-    /* WAL with full sync: a commit survives power loss and costs one fsync of the log. */
-    /* A file from a newer kiosk is refused before anything about it changes. */
-    int v = user_version(j);
-    if (v > SCHEMA_VERSION) {
-        snprintf(err, errcap, "%s: schema version %d is newer than this kiosk (%d)", path, v,
-                 SCHEMA_VERSION);
+    if (!healthy(j, why, sizeof why)) {
         journal_close(j);
+        move_aside(dir, path, why, err, errcap);
         return NULL;
     }
-    if (exec(j, "PRAGMA journal_mode=WAL", err, errcap) < 0 ||
-        exec(j, "PRAGMA synchronous=FULL", err, errcap) < 0 ||
-        exec(j, "PRAGMA foreign_keys=ON", err, errcap) < 0 || migrate(j, err, errcap) < 0) {
+    if (configure(j, path, err, errcap) < 0) {
         journal_close(j);
         return NULL;
     }
     return j;
+}
+
+int journal_accept_new(const char *dir, char *err, size_t errcap)
+{
+    char marker[1100];
+    snprintf(marker, sizeof marker, "%s/%s", dir, MARKER);
+    if (unlink(marker) != 0 && errno != ENOENT) {
+        snprintf(err, errcap, "%s: %s", marker, strerror(errno));
+        return -1;
+    }
+    return 0;
 }
 
 void journal_close(journal_t *j)

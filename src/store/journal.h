@@ -36,8 +36,16 @@ typedef struct {
     char tracking[96]; /* "UDC-0001-T01-20261129-0007": unique across terminals */
 } journal_receipt_t;
 
-/* Open (creating when absent) DIR/journal.sqlite; DIR is created with mode 0700. */
+/*
+ * Open (creating when absent) DIR/journal.sqlite; DIR is created with mode 0700. A damaged
+ * or unreadable database is moved aside (journal.sqlite.damaged-TIME) with a marker, and
+ * the kiosk refuses to start a new journal over it until journal_accept_new is called
+ * (kiosk --new-journal): tokens must not start again from 1 by accident.
+ */
 journal_t *journal_open(const char *dir, char *err, size_t errcap);
+
+/* A technician saw the damage message and saved the old file: allow a new journal. */
+int journal_accept_new(const char *dir, char *err, size_t errcap);
 void journal_close(journal_t *j);
 
 /* Commit a confirmed request and issue its token. 0, or -1 with a message in err. */
