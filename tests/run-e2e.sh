@@ -8,6 +8,10 @@ cd "$(dirname "$0")/.."
 kiosk="$1/kiosk"
 diff="$2/png-diff"
 render_tool="$2/receipt-render"
+verify_tool="$2/verify-receipt"
+# A fixed signing key, so that signed QR codes (and the screenshots showing them) are the
+# same on every run; the kiosk makes a random one per data folder otherwise.
+key_args="--signing-key tests/data/signing-test.key"
 label=$(basename "$1")
 outroot="tests/out/$label"
 rm -rf "$outroot"
@@ -45,16 +49,23 @@ compare_shots() { # compare_shots NAME OUTDIR
     done
 }
 
-check_qr() { # check_qr SCRIPT NAME OUTDIR: "# qr: SHOT PAYLOAD" lines, decoded with zbar
-    local shot want got
+# A QR payload must be the expected tracking id's, signed with the test key.
+check_payload() { # check_payload LABEL GOT WANT_TRACKING
+    local v
+    if [ "${2%%\?*}" != "$3" ]; then
+        echo "FAIL $1: the QR code decodes to \"$2\", expected tracking id $3"
+    elif v=$("$verify_tool" "$2" --key tests/data/signing-test.pub 2>&1); then
+        echo "PASS $1: the QR code is $3, signed: $v"
+    else
+        echo "FAIL $1: verify-receipt: $v"
+    fi
+}
+
+check_qr() { # check_qr SCRIPT NAME OUTDIR: "# qr: SHOT TRACKING" lines, decoded with zbar
+    local shot want
     while read -r shot want; do
         [ -n "$shot" ] || continue
-        got=$(zbarimg -q --raw "$3/$shot.png" 2>/dev/null)
-        if [ "$got" = "$want" ]; then
-            echo "PASS $2/$shot: the QR code decodes to $want"
-        else
-            echo "FAIL $2/$shot: the QR code decodes to \"$got\", expected \"$want\""
-        fi
+        check_payload "$2/$shot" "$(zbarimg -q --raw "$3/$shot.png" 2>/dev/null)" "$want"
     done < <(sed -n 's/^# qr: //p' "$1")
 }
 
@@ -88,11 +99,7 @@ check_receipt() { # check_receipt SCRIPT NAME OUTDIR
         return
     fi
     got=$(zbarimg -q --raw "$3/receipt.png" 2>/dev/null | head -1)
-    if [ "$got" = "$want" ]; then
-        echo "PASS $2/receipt: the printed QR code decodes to $want"
-    else
-        echo "FAIL $2/receipt: the printed QR code decodes to \"$got\", expected \"$want\""
-    fi
+    check_payload "$2/receipt" "$got" "$want"
 }
 
 run_script() { # run_script SCRIPT SIZE -> runs, then compares
@@ -104,7 +111,8 @@ run_script() { # run_script SCRIPT SIZE -> runs, then compares
     mkdir -p "$out"
     start_printer "$script" "$out"
     # shellcheck disable=SC2086
-    if "$kiosk" --headless --size "$size" --data "$data" $args $printer_args --replay "$script" \
+    if "$kiosk" --headless --size "$size" --data "$data" $key_args $args $printer_args \
+        --replay "$script" \
         --shots "$out" >"$out/log.txt" 2>&1; then
         echo "PASS $name: replay"
         compare_shots "$name" "$out"
@@ -141,11 +149,11 @@ done
 # The same script twice must give byte-identical screenshots.
 if [ "${UPDATE_GOLDEN:-0}" != 1 ]; then
     for run in 1 2; do
-        "$kiosk" --headless --size 800x480 --data "$tmp/det-$run" \
+        "$kiosk" --headless --size 800x480 --data "$tmp/det-$run" $key_args \
             --replay tests/e2e/flow_bn.replay --shots "$tmp/det-$run" >/dev/null 2>&1
     done
     if [ -n "$(ls "$tmp/det-1"/*.png 2>/dev/null)" ] && diff -r "$tmp/det-1" "$tmp/det-2" \
-        --exclude=journal.sqlite* >/dev/null; then
+        --exclude='journal.sqlite*' >/dev/null; then
         echo "PASS determinism: two runs give identical PNGs"
     else
         echo "FAIL determinism: two runs of flow_bn.replay differ"

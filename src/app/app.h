@@ -16,6 +16,7 @@
 
 #include "app/config.h"
 #include "app/printjob.h"
+#include "store/signing.h"
 #include "catalog/catalog.h"
 #include "catalog/validate.h"
 #include "text/edit.h"
@@ -92,7 +93,8 @@ typedef struct app {
     journal_t *journal;            /* NULL: requests cannot be confirmed (shown as an error) */
     const printer_spec_t *printer; /* NULL: no printer */
     const printer_profile_t *paper;
-    printjob_t *job; /* the printing thread's slot */
+    printjob_t *job;          /* the printing thread's slot */
+    const signing_key_t *key; /* signs QR payloads; NULL: unsigned */
 
     lang_t lang;
     screen_t screen;

@@ -89,6 +89,7 @@ int boot_parse_now(const char *s, int64_t *out)
 
 void boot_free(kiosk_t *k)
 {
+    signing_wipe(&k->key);
     if (k->job_ready)
         printjob_destroy(&k->job); /* waits for a receipt still printing: bounded */
     display_close(&k->display);
@@ -123,8 +124,9 @@ int boot_load_printer(kiosk_t *k)
 
 int boot_start_app(kiosk_t *k, int64_t epoch, void (*notify)(void *ctx), void *ctx)
 {
-    char err[512];
-    if (!(k->journal = journal_open(k->cfg.data_dir, err, sizeof err))) {
+    char err[1200];
+    if (!(k->journal = journal_open(k->cfg.data_dir, err, sizeof err)) ||
+        signing_load(k->cfg.data_dir, k->key_file, &k->key, err, sizeof err) < 0) {
         fprintf(stderr, "kiosk: %s\n", err);
         return -1;
     }
@@ -141,5 +143,6 @@ int boot_start_app(kiosk_t *k, int64_t epoch, void (*notify)(void *ctx), void *c
     k->app.job = &k->job;
     k->app.paper = &k->paper;
     k->app.printer = k->has_printer ? &k->printer : NULL;
+    k->app.key = &k->key;
     return 0;
 }

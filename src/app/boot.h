@@ -11,6 +11,7 @@
 #include "app/app.h"
 #include "app/config.h"
 #include "app/printjob.h"
+#include "store/signing.h"
 #include "platform/display.h"
 
 typedef struct textcache textcache_t;
@@ -32,6 +33,8 @@ typedef struct kiosk {
     printer_profile_t paper;
     printjob_t job;
     bool job_ready;
+    signing_key_t key;
+    const char *key_file; /* --signing-key: a fixed key (tests); NULL: DATA/signing.key */
 } kiosk_t;
 
 /* The folder holding assets/ and fonts/: given, beside the program in a source tree

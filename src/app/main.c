@@ -36,7 +36,7 @@
 
 typedef struct {
     const char *config, *data, *catalog, *assets, *lang, *replay, *shots, *now, *check_catalog;
-    const char *printer, *paper, *since, *import;
+    const char *printer, *paper, *since, *import, *signing_key;
     bool print_test, export_journal, new_journal;
     bool windowed, headless, list_services;
     int size_w, size_h, rotation, dpi, idle_timeout;
@@ -73,6 +73,7 @@ static void usage(FILE *out)
             "  --since YYYY-MM-DD   with --export-journal: only requests from that day on\n"
             "  --import-journal FILE  add the requests of an export that are not in the journal\n"
             "  --new-journal        after a damaged journal was moved aside: start a new one\n"
+            "  --signing-key FILE   sign receipts with this key instead of DATA/signing.key\n"
             "  --check-catalog FILE validate a catalog and exit\n"
             "  --list-services      print the catalog's services and exit\n"
             "  --help, --version\n");
@@ -115,7 +116,8 @@ static int parse_options(int argc, char **argv, options_t *o)
         O_EXPORT,
         O_SINCE,
         O_IMPORT,
-        O_NEW_JOURNAL
+        O_NEW_JOURNAL,
+        O_SIGNING_KEY
     };
     static const struct option opts[] = {{"config", 1, 0, O_CONFIG},
                                          {"data", 1, 0, O_DATA},
@@ -143,6 +145,7 @@ static int parse_options(int argc, char **argv, options_t *o)
                                          {"since", 1, 0, O_SINCE},
                                          {"import-journal", 1, 0, O_IMPORT},
                                          {"new-journal", 0, 0, O_NEW_JOURNAL},
+                                         {"signing-key", 1, 0, O_SIGNING_KEY},
                                          {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->rotation = o->dpi = o->idle_timeout = -1;
@@ -230,6 +233,9 @@ static int parse_options(int argc, char **argv, options_t *o)
             break;
         case O_NEW_JOURNAL:
             o->new_journal = true;
+            break;
+        case O_SIGNING_KEY:
+            o->signing_key = optarg;
             break;
         default:
             usage(stderr);
@@ -476,6 +482,7 @@ int main(int argc, char **argv)
         return rc;
     static kiosk_t k;
     boot_find_root(o.assets, k.root, sizeof k.root);
+    k.key_file = o.signing_key;
     if (load_config(&k, &o) < 0)
         return 1;
     if (o.export_journal || o.import || o.new_journal) {

@@ -104,10 +104,11 @@ static void confirm(app_t *app)
     }
     snprintf(s->token, sizeof s->token, "%s", rec.token);
     snprintf(s->tracking, sizeof s->tracking, "%s", rec.tracking);
-    if (app->cfg->receipt_url[0])
-        snprintf(s->qr_payload, sizeof s->qr_payload, "%s/%s", app->cfg->receipt_url, rec.tracking);
-    else
-        snprintf(s->qr_payload, sizeof s->qr_payload, "%s", rec.tracking);
+    const char *base = app->cfg->receipt_url;
+    if (!app->key || signing_payload(app->key, base, rec.tracking, rec.token, svc->id,
+                                     s->qr_payload, sizeof s->qr_payload) < 0)
+        snprintf(s->qr_payload, sizeof s->qr_payload, "%s%s%s", base, base[0] ? "/" : "",
+                 rec.tracking);
     s->confirmed_at = req.now;
     s->request_id = rec.id;
     /* Ids only, never what the citizen typed: logs leave the kiosk for support. */
