@@ -15,11 +15,11 @@ VERSION := 0.1.0
 # Debian packages: what building needs, and what the tests need on top.
 DEB_BUILD := build-essential pkg-config libsdl2-dev libsdl2-ttf-dev libqrencode-dev \
              libcjson-dev libinih-dev libutf8proc-dev libpng-dev libsqlite3-dev libusb-1.0-0-dev \
-             libsodium-dev
+             libsodium-dev libsystemd-dev
 DEB_TEST  := libcmocka-dev gettext zbar-tools python3 umockdev libumockdev-dev clang-format
 
 PKGS    := sdl2 SDL2_ttf libqrencode libcjson inih libutf8proc libpng sqlite3 libusb-1.0 \
-           libsodium
+           libsodium libsystemd
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla
 DEFS    := -DKIOSK_VERSION=\"$(VERSION)\"
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

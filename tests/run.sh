@@ -74,6 +74,9 @@ run_lines i18n tests/check-i18n.sh
 echo "Command line and start-up checks (release, then ASan+UBSan)"
 run_lines release tests/check-cli.sh "$release"
 run_lines san tests/check-cli.sh "$san" /nonexistent
+echo "Service manager and lockdown (release, then ASan+UBSan)"
+run_lines release python3 tests/check-service.py "$release"
+run_lines san python3 tests/check-service.py "$san"
 echo "End-to-end replays (release build)"
 run_lines release tests/run-e2e.sh "$release" "$release"
 echo "End-to-end replays (ASan+UBSan build)"

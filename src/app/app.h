@@ -114,7 +114,11 @@ typedef struct app {
     char press_id[UI_ID_MAX];
 
     int64_t next_retention; /* unix time of the next erase of old entries */
-    int scroll_max;         /* set by the services screen when built */
+    bool printed_any;       /* a receipt job has ended since start */
+    print_result_t last_print;
+    bool quit; /* the technician asked to restart or shut down */
+    int quit_status;
+    int scroll_max; /* set by the services screen when built */
     ui_rect_t scroll_area;
 
     ui_t *ui; /* the display list of the last build */

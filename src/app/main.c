@@ -3,10 +3,11 @@
  * Everything is loaded and validated before the first frame; any problem stops the
  * program with a message naming the file and place, and a non-zero exit status.
  */
-#define _GNU_SOURCE /* getopt_long */
+#define _GNU_SOURCE /* getopt_long, sigaction names */
 #include <SDL.h>
 #include <SDL_ttf.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "platform/display.h"
 #include "platform/input.h"
 #include "platform/replay.h"
+#include "platform/service.h"
 #include "store/export.h"
 #include "store/journal.h"
 #include "text/fonts.h"
@@ -339,17 +341,57 @@ static void on_resize(kiosk_t *k, input_state_t *in)
     k->app.dirty = true;
 }
 
+/* What the service manager shows for the kiosk (systemctl status): the printer's state. */
+static void report_status(kiosk_t *k, service_t *svc)
+{
+    char status[640];
+    if (!k->has_printer)
+        snprintf(status, sizeof status, "ready; no printer configured");
+    else if (!k->app.printed_any)
+        snprintf(status, sizeof status, "ready; printer %s (not used yet)", k->cfg.printer);
+    else
+        snprintf(status, sizeof status, "ready; last receipt: %s",
+                 print_result_name(k->app.last_print));
+    service_status(svc, status);
+}
+
+/* In kiosk mode only SIGTERM (the service manager) ends the program: closing the window
+ * (Alt+F4 where a window manager exists) is ignored; Ctrl+C and friends were ignored at
+ * start. In --windowed mode everything quits as usual. */
+static bool should_quit(const SDL_Event *ev, bool windowed, bool *close_seen)
+{
+    if (ev->type == SDL_WINDOWEVENT && ev->window.event == SDL_WINDOWEVENT_CLOSE) {
+        *close_seen = true;
+        return windowed;
+    }
+    if (ev->type != SDL_QUIT)
+        return false;
+    bool from_window = *close_seen;
+    *close_seen = false;
+    return windowed || !from_window;
+}
+
 /* Sleep until an event or the next timer: an idle kiosk uses no CPU. */
-static int main_loop(kiosk_t *k, input_state_t *in, long exit_after_ms)
+static int main_loop(kiosk_t *k, input_state_t *in, long exit_after_ms, bool windowed)
 {
     Uint64 t0 = SDL_GetTicks64();
+    service_t svc;
+    bool first = true, close_seen = false;
+    service_init(&svc);
     for (;;) {
         if (app_build(&k->app)) {
             ui_render(k->ui, display_begin(&k->display), COLOR_BG);
             display_present(&k->display);
+            if (first)
+                service_ready(&svc); /* only once something is on the screen */
+            first = false;
         }
+        report_status(k, &svc);
         uint64_t now = SDL_GetTicks64() - t0;
+        service_tick(&svc, now);
         uint64_t due = app_next_deadline(&k->app);
+        if (service_deadline(&svc) < due)
+            due = service_deadline(&svc);
         if (exit_after_ms >= 0 && (uint64_t)exit_after_ms < due)
             due = (uint64_t)exit_after_ms;
         SDL_Event ev;
@@ -360,7 +402,7 @@ static int main_loop(kiosk_t *k, input_state_t *in, long exit_after_ms)
             return 0;
         for (; got; got = SDL_PollEvent(&ev)) {
             app_input_t ai;
-            if (ev.type == SDL_QUIT)
+            if (should_quit(&ev, windowed, &close_seen))
                 return 0;
             if (ev.type == SDL_WINDOWEVENT && ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
                 on_resize(k, in);
@@ -369,6 +411,8 @@ static int main_loop(kiosk_t *k, input_state_t *in, long exit_after_ms)
             else if (input_translate(in, &ev, &ai))
                 app_input(&k->app, &ai);
         }
+        if (k->app.quit)
+            return k->app.quit_status;
     }
 }
 
@@ -386,11 +430,18 @@ static int run_display(kiosk_t *k, const options_t *o)
     touch_map_init(&map, k->cfg.rotation, k->cfg.calibration, k->display.w, k->display.h);
     input_state_t in;
     input_init(&in, &map, k->display.panel_w, k->display.panel_h);
-    if (o->windowed)
+    if (o->windowed) {
         SDL_StartTextInput(); /* a physical keyboard types into fields while developing */
-    else
+    } else {
+        /* Lockdown: no cursor, no screen saver, and no key or signal but SIGTERM ends it. */
         SDL_ShowCursor(SDL_DISABLE);
-    return main_loop(k, &in, o->exit_after_ms);
+        SDL_DisableScreenSaver();
+        signal(SIGINT, SIG_IGN);
+        signal(SIGQUIT, SIG_IGN);
+        signal(SIGHUP, SIG_IGN);
+        signal(SIGTSTP, SIG_IGN);
+    }
+    return main_loop(k, &in, o->exit_after_ms, o->windowed);
 }
 
 static int run_print_test(kiosk_t *k)

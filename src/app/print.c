@@ -129,6 +129,8 @@ bool print_poll(app_t *app)
     char detail[800], err[256];
     if (printjob_poll(app->job, &r, detail, sizeof detail, &id) != JOB_DONE)
         return false;
+    app->printed_any = true;
+    app->last_print = r;
     if (app->journal && journal_record_print(app->journal, id, print_result_name(r), detail,
                                              app_unix_now(app), err, sizeof err) < 0)
         fprintf(stderr, "kiosk: %s\n", err);

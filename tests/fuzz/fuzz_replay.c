@@ -1,0 +1,147 @@
+/*
+ * tests/fuzz/fuzz_replay.c - fuzz target for replay scripts (replay_text): the headless
+ * harness's language, run against the real app, so a script reaches every screen, the
+ * on-screen keyboards, the validators, the journal and the receipt encoder.
+ *
+ * The app is set up once (static state: loading fonts, catalog and translations takes far
+ * longer than running a script) on an 800x480 offscreen display, with a journal in a
+ * temporary folder and a printer writing to /dev/null, so a confirmed request also composes
+ * and encodes its receipt. Between inputs the app is reset to the welcome screen with its
+ * clock at zero. Requests confirmed by earlier inputs stay in the journal (token numbers
+ * go up): harmless, and cheaper than a new journal per input.
+ *
+ * "shot" fails cleanly: there is no shots folder. Inputs are capped at 4 KB and at 10 minutes
+ * of simulated time, so no input can make the target slow.
+ */
+#define _DEFAULT_SOURCE /* mkdtemp */
+#include <SDL.h>
+#include <SDL_ttf.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app/boot.h"
+#include "platform/replay.h"
+#include "platform/touch.h"
+
+#define MAX_INPUT   4096
+#define MAX_WAIT_MS (10LL * 60 * 1000) /* idle.replay waits 145 s; this allows a few cycles */
+#define SCREEN_W    800
+#define SCREEN_H    480
+
+static kiosk_t k;
+static replay_t r;
+static int64_t epoch;
+
+static void fatal(const char *what)
+{
+    fprintf(stderr, "fuzz_replay: setup failed: %s\n", what);
+    abort();
+}
+
+/* The folder holding assets/ and fonts/: the working directory in a source tree (how the
+ * tests and tools/fuzz run), else beside the program. */
+static void find_root(void)
+{
+    boot_find_root(access("assets/catalog.json", R_OK) == 0 ? "." : NULL, k.root, sizeof k.root);
+}
+
+/* At exit: close everything (leak checkers run after this) and remove the journal. */
+static void cleanup(void)
+{
+    char dir[CONFIG_PATH_MAX], path[CONFIG_PATH_MAX + 32];
+    snprintf(dir, sizeof dir, "%s", k.cfg.data_dir);
+    boot_free(&k);
+    TTF_Quit();
+    SDL_Quit();
+    static const char *const names[] = {"journal.sqlite", "journal.sqlite-wal",
+                                        "journal.sqlite-shm"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
+static void setup(void)
+{
+    char err[512];
+    find_root();
+    config_defaults(&k.cfg);
+    /* The journal syncs every commit: in memory (/dev/shm) that costs nothing. */
+    snprintf(k.cfg.data_dir, sizeof k.cfg.data_dir, "%s/kiosk-fuzz-XXXXXX",
+             access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+    if (!mkdtemp(k.cfg.data_dir))
+        fatal("mkdtemp");
+    snprintf(k.cfg.printer, sizeof k.cfg.printer, "file:/dev/null");
+    snprintf(k.catalog_path, sizeof k.catalog_path, "%s/assets/catalog.json", k.root);
+    if (boot_parse_now("2026-11-29T10:30", &epoch) < 0 ||
+        boot_load_assets(&k, k.catalog_path) < 0 || boot_load_printer(&k) < 0)
+        fatal("assets or printer (see above)");
+    if (display_open_headless(&k.display, SCREEN_W, SCREEN_H, 0, err, sizeof err) < 0)
+        fatal(err);
+    if (boot_start_app(&k, epoch, NULL, NULL) < 0)
+        fatal("app (see above)");
+    r.app = &k.app;
+    r.display = &k.display;
+    r.shots_dir = NULL;
+    atexit(cleanup);
+}
+
+/* The welcome screen of a freshly started app, as main.c's headless mode begins. A receipt
+ * still printing from the last input is finished first, so it cannot land in this one. */
+static void reset(void)
+{
+    printjob_wait(&k.job);
+    app_advance(&k.app, k.app.now_ms);
+    app_wipe(&k.app);
+    app_init(&k.app, &k.cfg, k.catalog, k.i18n, k.fonts, k.journal, k.ui, epoch);
+    k.app.job = &k.job;
+    k.app.paper = &k.paper;
+    k.app.printer = k.has_printer ? &k.printer : NULL;
+    touch_map_t map;
+    touch_map_init(&map, k.cfg.rotation, k.cfg.calibration, SCREEN_W, SCREEN_H);
+    input_init(&r.input, &map, SCREEN_W, SCREEN_H);
+}
+
+/* The simulated time the script's "wait" lines add up to, parsed as replay.c does (an
+ * overestimate for lines it would reject, which only makes the cap stricter). */
+static long long total_wait(const char *text)
+{
+    long long sum = 0;
+    for (const char *p = text; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : "") {
+        p += strspn(p, " \t");
+        if (strncmp(p, "wait", 4) != 0 || (p[4] != ' ' && p[4] != '\t'))
+            continue;
+        long long ms = strtoll(p + 4, NULL, 10);
+        if (ms > 0)
+            sum += ms > MAX_WAIT_MS ? MAX_WAIT_MS + 1 : ms;
+        if (sum > MAX_WAIT_MS)
+            break;
+    }
+    return sum;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static char text[MAX_INPUT + 1];
+    if (size > MAX_INPUT)
+        return -1; /* not kept in the corpus */
+    memcpy(text, data, size);
+    text[size] = '\0';
+    if (total_wait(text) > MAX_WAIT_MS)
+        return -1;
+    if (!r.app)
+        setup();
+    reset();
+    char err[600] = "";
+    /* The script is given from libFuzzer's own buffer: a read past its end is caught. */
+    if (replay_text(&r, "fuzz.replay", (const char *)data, size, err, sizeof err) < 0 &&
+        strncmp(err, "fuzz.replay:", 12) != 0)
+        abort(); /* every failure names the script and line */
+    return 0;
+}
