@@ -77,6 +77,8 @@ run_lines san tests/check-cli.sh "$san" /nonexistent
 echo "Service manager and lockdown (release, then ASan+UBSan)"
 run_lines release python3 tests/check-service.py "$release"
 run_lines san python3 tests/check-service.py "$san"
+echo "Random input (monkey)"
+run_lines monkey tests/check-monkey.sh "$release" "$san"
 echo "End-to-end replays (release build)"
 run_lines release tests/run-e2e.sh "$release" "$release"
 echo "End-to-end replays (ASan+UBSan build)"

@@ -7,6 +7,7 @@
  * change how the next inputs behave, so the journal is started afresh after one.
  */
 #define _DEFAULT_SOURCE /* mkdtemp */
+#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,15 +20,19 @@
 static char dir[64];
 static journal_t *journal;
 
+/* Every file of the journal (main file, WAL, shared memory), not the folder. */
 static void remove_files(void)
 {
-    static const char *const names[] = {"journal.sqlite", "journal.sqlite-wal",
-                                        "journal.sqlite-shm", "journal.sqlite-journal"};
-    char path[128];
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        unlink(path);
-    }
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char path[sizeof dir + 256];
+    while (d && (e = readdir(d)))
+        if (e->d_name[0] != '.') {
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            unlink(path);
+        }
+    if (d)
+        closedir(d);
 }
 
 static void open_journal(void)

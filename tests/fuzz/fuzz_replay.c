@@ -15,6 +15,7 @@
  */
 #define _DEFAULT_SOURCE /* mkdtemp */
 #include <SDL.h>
+#include <dirent.h>
 #include <SDL_ttf.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,12 +27,13 @@
 #include "platform/replay.h"
 #include "platform/touch.h"
 
-#define MAX_INPUT   4096
+#define SCRIPT_CAP  4096
 #define MAX_WAIT_MS (10LL * 60 * 1000) /* idle.replay waits 145 s; this allows a few cycles */
 #define SCREEN_W    800
 #define SCREEN_H    480
 
 static kiosk_t k;
+static app_t fresh; /* k.app as boot_start_app left it */
 static replay_t r;
 static int64_t epoch;
 
@@ -48,21 +50,31 @@ static void find_root(void)
     boot_find_root(access("assets/catalog.json", R_OK) == 0 ? "." : NULL, k.root, sizeof k.root);
 }
 
-/* At exit: close everything (leak checkers run after this) and remove the journal. */
+/* Every file in dir (the journal, the signing key made on first start), then dir. */
+static void remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char path[CONFIG_PATH_MAX + 256];
+    while (d && (e = readdir(d)))
+        if (e->d_name[0] != '.') {
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            unlink(path);
+        }
+    if (d)
+        closedir(d);
+    rmdir(dir);
+}
+
+/* At exit: close everything (leak checkers run after this) and remove the data folder. */
 static void cleanup(void)
 {
-    char dir[CONFIG_PATH_MAX], path[CONFIG_PATH_MAX + 32];
+    char dir[CONFIG_PATH_MAX];
     snprintf(dir, sizeof dir, "%s", k.cfg.data_dir);
     boot_free(&k);
     TTF_Quit();
     SDL_Quit();
-    static const char *const names[] = {"journal.sqlite", "journal.sqlite-wal",
-                                        "journal.sqlite-shm"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        unlink(path);
-    }
-    rmdir(dir);
+    remove_dir(dir);
 }
 
 static void setup(void)
@@ -84,23 +96,22 @@ static void setup(void)
         fatal(err);
     if (boot_start_app(&k, epoch, NULL, NULL) < 0)
         fatal("app (see above)");
+    fresh = k.app;
     r.app = &k.app;
     r.display = &k.display;
     r.shots_dir = NULL;
     atexit(cleanup);
 }
 
-/* The welcome screen of a freshly started app, as main.c's headless mode begins. A receipt
- * still printing from the last input is finished first, so it cannot land in this one. */
+/* The app as it was right after start: welcome screen, clock at zero. A receipt still
+ * printing from the last input is finished first, so it cannot land in this one; app_wipe
+ * clears what the app keeps outside itself (display list, cached texts). */
 static void reset(void)
 {
     printjob_wait(&k.job);
     app_advance(&k.app, k.app.now_ms);
     app_wipe(&k.app);
-    app_init(&k.app, &k.cfg, k.catalog, k.i18n, k.fonts, k.journal, k.ui, epoch);
-    k.app.job = &k.job;
-    k.app.paper = &k.paper;
-    k.app.printer = k.has_printer ? &k.printer : NULL;
+    k.app = fresh;
     touch_map_t map;
     touch_map_init(&map, k.cfg.rotation, k.cfg.calibration, SCREEN_W, SCREEN_H);
     input_init(&r.input, &map, SCREEN_W, SCREEN_H);
@@ -111,15 +122,14 @@ static void reset(void)
 static long long total_wait(const char *text)
 {
     long long sum = 0;
-    for (const char *p = text; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : "") {
-        p += strspn(p, " \t");
+    for (const char *line = text; line && sum <= MAX_WAIT_MS;) {
+        const char *p = line + strspn(line, " \t"), *nl = strchr(line, '\n');
+        line = nl ? nl + 1 : NULL;
         if (strncmp(p, "wait", 4) != 0 || (p[4] != ' ' && p[4] != '\t'))
             continue;
         long long ms = strtoll(p + 4, NULL, 10);
         if (ms > 0)
             sum += ms > MAX_WAIT_MS ? MAX_WAIT_MS + 1 : ms;
-        if (sum > MAX_WAIT_MS)
-            break;
     }
     return sum;
 }
@@ -128,8 +138,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static char text[MAX_INPUT + 1];
-    if (size > MAX_INPUT)
+    static char text[SCRIPT_CAP + 1];
+    if (size > SCRIPT_CAP)
         return -1; /* not kept in the corpus */
     memcpy(text, data, size);
     text[size] = '\0';

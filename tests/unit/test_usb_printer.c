@@ -44,6 +44,7 @@
 
 #define DATA_DIR      "tests/data/usb/"
 #define PRINTER_SYSFS "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-1"
+#define SERIAL_SYSFS  "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-2"
 #define DEVICE_ID     "MFG:Sheba Test;MDL:POS58;CMD:ESC/POS;"
 #define MAX_QUERIES   64
 
@@ -99,6 +100,7 @@ typedef struct {
     long unplug_at;    /* vanish when the OUT data reaches this byte count (-1: never) */
     bool device_id_le; /* send the 1284 id length little-endian, as some printers do */
     UMockdevTestbed *testbed;
+    const char *syspath; /* the device in sysfs, for unplugging */
 
     /* The kernel's side. */
     bool usblp_bound;
@@ -118,11 +120,13 @@ typedef struct {
     seen_t seen;
 } emu_t;
 
-static void emu_init(emu_t *e, UMockdevTestbed *tb, uint8_t ep_out, uint8_t ep_in)
+static void emu_init(emu_t *e, UMockdevTestbed *tb, const char *syspath, uint8_t ep_out,
+                     uint8_t ep_in)
 {
     memset(e, 0, sizeof *e);
     g_mutex_init(&e->lock);
     e->testbed = tb;
+    e->syspath = syspath;
     e->ep_out = ep_out;
     e->ep_in = ep_in;
     memset(e->eot, 0x12, sizeof e->eot); /* online, no error, paper present */
@@ -209,8 +213,9 @@ static void unplug(emu_t *e)
         finish(e, u, -ESHUTDOWN, 0);
     g_clear_object(&e->claimant);
     e->usblp_bound = false;
-    umockdev_testbed_uevent(e->testbed, PRINTER_SYSFS, "remove");
-    umockdev_testbed_remove_device(e->testbed, PRINTER_SYSFS);
+    /* (the test thread is inside libusb meanwhile, so the testbed is ours to change) */
+    umockdev_testbed_uevent(e->testbed, e->syspath, "remove");
+    umockdev_testbed_remove_device(e->testbed, e->syspath);
 }
 
 /* ---- the printer ---- */
@@ -221,6 +226,10 @@ static void send_replies(emu_t *e)
     urb_t *u;
     while (e->replies->len > 0 && (u = g_queue_pop_head(&e->waiting_in))) {
         struct usbdevfs_urb *urb = urb_of(u);
+        if (!u->buf) { /* a zero-length read gets nothing */
+            finish(e, u, 0, 0);
+            continue;
+        }
         u->buf->data[0] = e->replies->data[0];
         g_byte_array_remove_index(e->replies, 0);
         /* libusb asks usbfs to flag a short IN transfer; usbfs reports it as -EREMOTEIO */
@@ -408,7 +417,8 @@ static long get_capabilities(emu_t *e, UMockdevIoctlData *arg)
     UMockdevIoctlData *d = deref(arg, sizeof(uint32_t));
     if (!d)
         return -EFAULT;
-    /* What a typical host controller offers; libusb then sends each transfer in one URB. */
+    /* What a typical host controller offers (no scatter-gather): libusb sends a transfer of up
+     * to 16 KB as one URB, and the kiosk writes at most 4 KB at a time. */
     uint32_t caps = USBDEVFS_CAP_ZERO_PACKET | USBDEVFS_CAP_BULK_CONTINUATION |
                     USBDEVFS_CAP_NO_PACKET_SIZE_LIM | USBDEVFS_CAP_REAP_AFTER_DISCONNECT;
     memcpy(d->data, &caps, sizeof caps);
@@ -446,7 +456,8 @@ static long driver_ioctl(emu_t *e, UMockdevIoctlData *arg)
     if (cmd.ioctl_code == (int)USBDEVFS_DISCONNECT) {
         if (!e->usblp_bound && !claimed(e))
             return -ENODATA;
-        e->seen.detaches += e->usblp_bound;
+        if (e->usblp_bound)
+            e->seen.detaches++;
         e->usblp_bound = false;
         g_clear_object(&e->claimant);
         return 0;
@@ -678,8 +689,8 @@ static int setup(void **state)
     fx->testbed = umockdev_testbed_new();
     fx->handler = umockdev_ioctl_base_new();
     fx->other_handler = umockdev_ioctl_base_new();
-    emu_init(&fx->printer, fx->testbed, 0x03, 0x81);
-    emu_init(&fx->other, fx->testbed, 0x02, 0x82);
+    emu_init(&fx->printer, fx->testbed, PRINTER_SYSFS, 0x03, 0x81);
+    emu_init(&fx->other, fx->testbed, SERIAL_SYSFS, 0x02, 0x82);
     g_signal_connect(fx->handler, "handle-ioctl", G_CALLBACK(on_ioctl), &fx->printer);
     g_signal_connect(fx->other_handler, "handle-ioctl", G_CALLBACK(on_ioctl), &fx->other);
     fx->raw = g_byte_array_new();
