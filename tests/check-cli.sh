@@ -140,3 +140,16 @@ ls "$tmp/damaged"/journal.sqlite.damaged-* >/dev/null 2>&1 && echo "PASS cli/dam
     echo "FAIL cli/damaged-kept: the damaged file is gone"
 check new-journal 0 "" -- "$kiosk" --new-journal --export-journal --data "$tmp/damaged"
 check after-new-journal 0 "" -- "$kiosk" --headless --data "$tmp/damaged"
+
+# printer-probe on an emulated clone printer (umockdev): it finds it by its class and reads
+# the endpoints from the descriptors (OUT 0x03 here, not the 0x01 many tools assume).
+if command -v umockdev-run >/dev/null; then
+    check probe-finds-clone 0 "bulk out 0x03, bulk in 0x81" -- umockdev-run -d \
+        tests/data/usb/pos58-clone.umockdev -- "$tools/printer-probe"
+    check probe-unidirectional 0 "protocol 1 (unidirectional)" -- umockdev-run -d \
+        tests/data/usb/pos58-unidirectional.umockdev -- "$tools/printer-probe"
+    check probe-not-a-printer 1 "no USB printer found" -- umockdev-run -d \
+        tests/data/usb/hub-and-serial.umockdev -- "$tools/printer-probe"
+else
+    echo "FAIL cli/printer-probe: umockdev-run is not installed"
+fi

@@ -250,6 +250,10 @@ int printer_query_status(printer_t *p, escpos_status_t *st, int timeout_ms)
 {
     if (!p->ops->read)
         return 0;
+    /* A late reply to an earlier question must not be read as this one's answer. */
+    uint8_t stale[64];
+    for (int i = 0; i < 16 && p->ops->read(p, stale, sizeof stale, 1) > 0; i++)
+        ;
     memset(st, 0, sizeof *st);
     st->valid = true;
     static const int queries[] = {1, 2, 4};

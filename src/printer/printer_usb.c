@@ -23,8 +23,9 @@ typedef struct {
     usb_printer_info_t info;
 } usb_impl_t;
 
-/* The best printer interface of one configuration: bidirectional beats unidirectional. */
-static bool scan_config(const struct libusb_config_descriptor *cfg, bool any_class,
+/* The best printer interface of one configuration: bidirectional beats unidirectional;
+ * IEEE 1284.4 (protocol 3) and vendor protocols cannot take raw ESC/POS and are skipped. */
+static bool scan_config(const struct libusb_config_descriptor *cfg, int index, bool any_class,
                         usb_printer_info_t *best)
 {
     bool found = false;
@@ -32,9 +33,11 @@ static bool scan_config(const struct libusb_config_descriptor *cfg, bool any_cla
         for (int a = 0; a < cfg->interface[i].num_altsetting; a++) {
             const struct libusb_interface_descriptor *d = &cfg->interface[i].altsetting[a];
             bool printer = d->bInterfaceClass == LIBUSB_CLASS_PRINTER && d->bInterfaceSubClass == 1;
-            if (!printer && !any_class)
+            if ((!printer && !any_class) ||
+                (printer && d->bInterfaceProtocol != 1 && d->bInterfaceProtocol != 2))
                 continue;
             usb_printer_info_t c = {.config = cfg->bConfigurationValue,
+                                    .config_index = index,
                                     .iface = d->bInterfaceNumber,
                                     .altsetting = d->bAlternateSetting,
                                     .protocol = d->bInterfaceProtocol};
@@ -75,7 +78,7 @@ static bool usable(libusb_device *dev, uint16_t vid, uint16_t pid, usb_printer_i
         struct libusb_config_descriptor *cfg;
         if (libusb_get_config_descriptor(dev, (uint8_t)c, &cfg) != 0)
             continue;
-        found = scan_config(cfg, wanted, info);
+        found = scan_config(cfg, c, wanted, info);
         libusb_free_config_descriptor(cfg);
     }
     info->vid = dd.idVendor;
@@ -185,10 +188,14 @@ static libusb_device_handle *open_first(printer_t *p, usb_impl_t *u)
     }
     if (n >= 0)
         libusb_free_device_list(list, 1);
-    if (!h)
-        snprintf(p->detail, sizeof p->detail, "%s%s",
-                 last ? "cannot open the USB printer: " : "no USB printer found",
-                 last ? libusb_strerror(last) : "");
+    if (!h && last)
+        snprintf(p->detail, sizeof p->detail, "cannot open the USB printer: %s",
+                 libusb_strerror(last));
+    else if (!h && p->spec.vid)
+        snprintf(p->detail, sizeof p->detail, "no USB device %04x:%04x found", p->spec.vid,
+                 p->spec.pid);
+    else if (!h)
+        snprintf(p->detail, sizeof p->detail, "no USB printer found");
     return h;
 }
 
@@ -233,7 +240,8 @@ static void device_id(libusb_device_handle *h, const usb_printer_info_t *in, cha
     out[0] = '\0';
     int n = libusb_control_transfer(
         h, LIBUSB_REQUEST_TYPE_CLASS | LIBUSB_ENDPOINT_IN | LIBUSB_RECIPIENT_INTERFACE, 0,
-        in->config, (uint16_t)(in->iface << 8 | in->altsetting), buf, sizeof buf, 2000);
+        (uint16_t)in->config_index, (uint16_t)(in->iface << 8 | in->altsetting), buf, sizeof buf,
+        2000);
     if (n < 2)
         return;
     int len = buf[0] << 8 | buf[1];

@@ -10,6 +10,7 @@ typedef struct {
     uint16_t vid, pid;
     uint8_t bus, address;
     int config, iface, altsetting, protocol; /* protocol 1 = unidirectional, 2 = bidirectional */
+    int config_index;                        /* zero-based, as class requests want it */
     uint8_t ep_out, ep_in;                   /* ep_in 0: none (no status can be read) */
     uint8_t i_manufacturer, i_product, i_serial;
     char manufacturer[128], product[128], serial[128];
