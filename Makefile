@@ -16,7 +16,8 @@ VERSION := 0.1.0
 DEB_BUILD := build-essential pkg-config libsdl2-dev libsdl2-ttf-dev libqrencode-dev \
              libcjson-dev libinih-dev libutf8proc-dev libpng-dev libsqlite3-dev libusb-1.0-0-dev \
              libsodium-dev libsystemd-dev
-DEB_TEST  := libcmocka-dev gettext zbar-tools python3 umockdev libumockdev-dev clang-format
+DEB_TEST  := libcmocka-dev gettext zbar-tools python3 umockdev libumockdev-dev clang-format \
+             strace
 
 PKGS    := sdl2 SDL2_ttf libqrencode libcjson inih libutf8proc libpng sqlite3 libusb-1.0 \
            libsodium libsystemd

@@ -3,7 +3,8 @@
 killed with SIGKILL at a random moment (start-up, the form, around confirm, printing), two
 kiosks at a time on the same journal; then, with every kiosk stopped, the journal and the
 receipts that reached the printer are checked. Prints one PASS/FAIL line per check (as
-tests/check-cli.sh does); a summary goes to stderr. Always exits 0 unless it cannot run.
+tests/check-cli.sh does); a summary goes to stderr. Exits 0: tests/run.sh counts the lines
+(if the test itself cannot run, that is a "FAIL crash/setup" line).
 
   python3 tests/crash-test.py build/kiosk [--runs N] [--seed S] [--jobs J] [--keep DIR]
   python3 tests/crash-test.py build/kiosk --self-test
@@ -24,12 +25,19 @@ Each run: build/kiosk --headless --size 800x480 --data DIR --printer file:DIR/pr
                            follows the highest before it
   crash/uninterrupted-runs every run that was not killed ended with status 0 and confirmed
   crash/parallel-fresh-start  two kiosks started together on an empty data folder both work
+                           (with strace, once for certain: the first one is held inside the
+                           commit that creates the schema while the second one starts)
+  crash/first-start-killed    the first start on an empty folder killed at exact system
+                           calls (strace fault injection; SKIP line without strace): the next
+                           start works, signing.pub is there and matches signing.key
   crash/self-test          each check fails on a copy of the data broken on purpose
 --self-test alone makes a small data folder, then prints one line per sabotage.
 """
 import argparse
+import base64
 import calendar
 import os
+import random
 import re
 import shutil
 import signal
@@ -53,7 +61,7 @@ FLOWS = [
     ("birth_cert_copy_en.replay", "A", "birth_cert_copy"),
 ]
 DAYS = ["2026-11-27", "2026-11-28", "2026-11-29"]
-FRESH_PAIRS = 10
+FRESH_PAIRS = 6
 FIRST_MINUTE = 6 * 60  # runs start at 06:00 + their index in minutes (Asia/Dhaka)
 
 CONFIRM_RE = re.compile(r"kiosk: confirmed request (\S+) token (\S+)")
@@ -71,6 +79,13 @@ def short(text, head=70, tail=90):
     """A long kiosk message (one quotes a whole schema) cut in the middle."""
     text = " ".join(text.split())
     return text if len(text) <= head + tail + 5 else text[:head] + " [...] " + text[-tail:]
+
+
+def traced_env():
+    """For a kiosk under strace: LeakSanitizer (an ASan build) cannot work under ptrace."""
+    env = dict(os.environ)
+    env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") + ":detect_leaks=0").lstrip(":")
+    return env
 
 
 def now_arg(day, minute):
@@ -153,10 +168,10 @@ def aim(run, timing):
     return e * (1 + 0.3 * u), False  # beyond: usually too late, the run ends by itself
 
 
-def execute(kiosk, data, run, flow_path=None, timing=None, barrier=None):
+def execute(kiosk, data, run, flow_path=None, timing=None, barrier=None, wrapper=()):
     """Run one kiosk, reading its stderr as it comes; SIGKILL it where run.target says."""
     path = flow_path or os.path.join(FLOW_DIR, run.flow[0])
-    cmd = kiosk_cmd(kiosk, data, path, run.day, run.minute)
+    cmd = list(wrapper) + kiosk_cmd(kiosk, data, path, run.day, run.minute)
     kill_at, after_confirm = aim(run, timing)
     run.kill_at = kill_at
     if barrier:
@@ -164,7 +179,7 @@ def execute(kiosk, data, run, flow_path=None, timing=None, barrier=None):
     for attempt in range(100):
         try:
             p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.PIPE)
+                                 stderr=subprocess.PIPE, env=traced_env() if wrapper else None)
             break
         except OSError:  # the program is being relinked (ETXTBSY, EACCES): wait for it
             if attempt == 99:
@@ -209,6 +224,7 @@ def execute(kiosk, data, run, flow_path=None, timing=None, barrier=None):
         p.wait()
         run.other.append("(did not end within 60 s: killed)")
     th.join()
+    p.stderr.close()
     run.elapsed = time.monotonic() - t0
     run.rc = p.returncode
     run.killed = p.returncode == -signal.SIGKILL
@@ -235,7 +251,8 @@ def printed_receipts(blob):
             n = m.group(1)[0] + 256 * m.group(2)[0] - 3
             start = m.end()
             payload = job[start:start + n]
-            if n >= 0 and len(payload) == n and job[start + n:start + n + len(QR_PRINT)] == QR_PRINT:
+            printed = job[start + n:start + n + len(QR_PRINT)] == QR_PRINT
+            if n >= 0 and len(payload) == n and printed:
                 complete.append((payload, ji))
             else:
                 partial += 1  # cut short by a kill: the printer never printed this QR
@@ -627,8 +644,41 @@ def plan(rng, n):
 
 def parallel_fresh_start(kiosk, tmp, pairs):
     """Two kiosks started together on an empty data folder: both must start and confirm.
-    Returns {message: count}."""
-    problems = {}
+    With strace, once for certain: the first kiosk is held inside the commit that creates
+    the schema (its first sync of the new journal's log takes 1.5 s) while the second one
+    starts. Then `pairs` times as it comes. Returns ({message: count}, kiosks started)."""
+    problems, started = {}, 0
+
+    def failed(r):
+        if r.rc != 0 or len(r.confirmations) != 1:
+            m = "exit %s: %s" % (r.rc, short(" | ".join(r.other)))
+            problems[m] = problems.get(m, 0) + 1
+
+    strace = shutil.which("strace")
+    if strace:
+        data = os.path.join(tmp, "fresh-held")
+        os.makedirs(data)
+        wal = os.path.join(data, "journal.sqlite-wal")
+        a = Run(0, FLOWS[0], DAYS[0], 0)
+        b = Run(1, FLOWS[1], DAYS[0], 1)
+        hold = [strace, "-f", "-qq", "-o", "/dev/null", "-P", wal,
+                "-e", "trace=fsync,fdatasync",
+                "-e", "inject=fsync,fdatasync:delay_enter=1500000:when=1"]
+        th = threading.Thread(target=execute, args=(kiosk, data, a), kwargs={"wrapper": hold})
+        th.start()
+        deadline = time.monotonic() + 20
+        while th.is_alive() and time.monotonic() < deadline and not (
+                os.path.exists(wal) and os.path.getsize(wal) > 0):
+            time.sleep(0.005)
+        execute(kiosk, data, b)
+        th.join()
+        if any("strace: " in line for line in a.other) and a.rc != 0:
+            pass  # no ptrace here: only the pairs below
+        else:
+            failed(a)
+            failed(b)
+            started += 2
+        shutil.rmtree(data, ignore_errors=True)
     for i in range(pairs):
         data = os.path.join(tmp, "fresh-%d" % i)
         a = Run(0, FLOWS[0], DAYS[0], 0)
@@ -640,10 +690,56 @@ def parallel_fresh_start(kiosk, tmp, pairs):
             t.start()
         for t in ts:
             t.join()
-        for r in (a, b):
-            if r.rc != 0 or len(r.confirmations) != 1:
-                m = "exit %s: %s" % (r.rc, short(" | ".join(r.other)))
-                problems[m] = problems.get(m, 0) + 1
+        failed(a)
+        failed(b)
+        started += 2
+        shutil.rmtree(data, ignore_errors=True)
+    return problems, started
+
+
+KILL_POINTS = [  # (where, file, system call): strace kills the kiosk at that call
+    ("the first write of a new journal's log", "journal.sqlite-wal", "write"),
+    ("signing.key created, before its bytes", "signing.key", "write"),
+    ("signing.key written, before its fsync", "signing.key", "fsync"),
+    ("signing.key made, before signing.pub", "signing.pub", "openat"),
+]
+
+
+def first_start_kills(kiosk, tmp):
+    """The very first start on an empty data folder killed at exact moments (strace fault
+    injection: SIGKILL at a system call on a file): the next start must work, and the
+    terminal's public key must be there and match its signing key. None without strace."""
+    strace = shutil.which("strace")
+    if not strace:
+        return None
+    problems = []
+    for i, (where, name, call) in enumerate(KILL_POINTS):
+        data = os.path.join(tmp, "first-%d" % i)
+        os.makedirs(data)
+        cmd = [strace, "-f", "-qq", "-o", "/dev/null", "-P", os.path.join(data, name),
+               "-e", "trace=" + call, "-e", "inject=%s:signal=KILL" % call] + kiosk_cmd(
+            kiosk, data, os.path.join(FLOW_DIR, FLOWS[0][0]), DAYS[0], 0)
+        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, timeout=60, env=traced_env())
+        if p.returncode != -signal.SIGKILL and b"strace: " in p.stderr:
+            return None  # cannot trace here (no ptrace in this container)
+        r = execute(kiosk, data, Run(1, FLOWS[0], DAYS[0], 1))
+        if r.rc != 0 or len(r.confirmations) != 1:
+            problems.append("killed at %s%s, the next start: exit %s: %s" % (
+                where, "" if p.returncode == -signal.SIGKILL else " (never reached)", r.rc,
+                short(" | ".join(r.other))))
+            continue
+        try:
+            with open(os.path.join(data, "signing.key"), "rb") as f:
+                pk = f.read()[32:]
+            with open(os.path.join(data, "signing.pub")) as f:
+                pub = f.read().strip()
+            if base64.urlsafe_b64encode(pk).rstrip(b"=").decode() != pub:
+                problems.append("killed at %s: signing.pub does not match signing.key" % where)
+        except FileNotFoundError as e:
+            problems.append("killed at %s, then a normal run: %s is missing (receipts are "
+                            "signed with a key whose public half is nowhere)"
+                            % (where, os.path.basename(e.filename)))
         shutil.rmtree(data, ignore_errors=True)
     return problems
 
@@ -699,7 +795,6 @@ def main():
     if not os.access(kiosk, os.X_OK):
         print("FAIL crash/setup: %s is not an executable" % a.kiosk)
         return 0
-    import random
     rng = random.Random(a.seed)
     started = time.monotonic()
     tmp = tempfile.mkdtemp(prefix="crash-test-")
@@ -758,11 +853,18 @@ def main():
                                                       short(" | ".join(r.other)))
                       for r in odd[:3])))
 
-        fresh = parallel_fresh_start(kiosk, tmp, FRESH_PAIRS)
+        fresh, tried = parallel_fresh_start(kiosk, tmp, FRESH_PAIRS)
         print("PASS crash/parallel-fresh-start" if not fresh else
               "FAIL crash/parallel-fresh-start: %d of %d kiosks did not start: %s"
-              % (sum(fresh.values()), 2 * FRESH_PAIRS, "; ".join(
+              % (sum(fresh.values()), tried, "; ".join(
                   "%dx %s" % (n, m) for m, n in sorted(fresh.items(), key=lambda kv: -kv[1]))))
+
+        first = first_start_kills(kiosk, tmp)
+        if first is None:
+            print("SKIP crash/first-start-killed: strace cannot run here")
+        else:
+            print("PASS crash/first-start-killed" if not first else
+                  "FAIL crash/first-start-killed: " + "; ".join(first))
 
         res = self_test(kiosk, data, confs, tmp, DAYS[-1], last_minute + 1)
         missed = [(n, d) for n, caught, d in res if not caught]

@@ -110,6 +110,16 @@ run_script() { # run_script SCRIPT SIZE -> runs, then compares
     args=$(header "$script" args)
     mkdir -p "$out"
     start_printer "$script" "$out"
+    # "# pin: DIGITS" sets the technician PIN first; "# export-dir" gives the technician's
+    # journal export a folder (instead of a USB stick) through a configuration file.
+    pin=$(header "$script" pin)
+    [ -z "$pin" ] || echo "$pin" | "$kiosk" --set-pin --data "$data" >/dev/null 2>&1
+    if grep -q '^# export-dir' "$script"; then
+        mkdir -p "$out/usb"
+        printf '[technician]\nexport_dir = %s\nshutdown_command = true\n' "$out/usb" \
+            >"$out/kiosk.ini"
+        args="$args --config $out/kiosk.ini"
+    fi
     # shellcheck disable=SC2086
     if "$kiosk" --headless --size "$size" --data "$data" $key_args $args $printer_args \
         --replay "$script" \

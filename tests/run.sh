@@ -77,6 +77,8 @@ run_lines san tests/check-cli.sh "$san" /nonexistent
 echo "Service manager and lockdown (release, then ASan+UBSan)"
 run_lines release python3 tests/check-service.py "$release"
 run_lines san python3 tests/check-service.py "$san"
+echo "Crash safety: kill -9 across replayed flows"
+run_lines crash python3 tests/crash-test.py "$release/kiosk"
 echo "Random input (monkey)"
 run_lines monkey tests/check-monkey.sh "$release" "$san"
 echo "End-to-end replays (release build)"

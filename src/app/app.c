@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app/print.h"
+#include "app/tech.h"
 #include "screens/screens.h"
 #include "store/export.h"
 #include "ui/textcache.h"
@@ -15,8 +16,8 @@
 #define DRAG_SLOP_MM 3.0f
 
 static const char *const screen_ids[SCREEN_COUNT] = {
-    "screen:welcome", "screen:categories", "screen:services", "screen:service",
-    "screen:form",    "screen:review",     "screen:done",
+    "screen:welcome", "screen:categories", "screen:services", "screen:service", "screen:form",
+    "screen:review",  "screen:done",       "screen:tech-pin", "screen:tech",
 };
 
 const char *app_screen_id(screen_t s)
@@ -82,6 +83,11 @@ bool app_has_data(const app_t *app)
     return false;
 }
 
+static bool in_tech(const app_t *app)
+{
+    return app->screen == SCREEN_TECH || app->screen == SCREEN_TECH_PIN;
+}
+
 void app_press(app_t *app, const char *id)
 {
     app->dirty = true;
@@ -98,6 +104,10 @@ void app_press(app_t *app, const char *id)
             screens_go(app, SCREEN_CATEGORIES);
         return;
     }
+    if (in_tech(app)) {
+        tech_press(app, id);
+        return;
+    }
     if (strcmp(id, "home") == 0) {
         if (app_has_data(app))
             app->dialog = DIALOG_HOME;
@@ -110,7 +120,7 @@ void app_press(app_t *app, const char *id)
 
 static bool in_idle_scope(const app_t *app)
 {
-    return app->screen != SCREEN_WELCOME;
+    return app->screen != SCREEN_WELCOME && !in_tech(app);
 }
 
 uint64_t app_next_deadline(const app_t *app)
@@ -120,6 +130,8 @@ uint64_t app_next_deadline(const app_t *app)
         uint64_t elapsed = app->now_ms - app->dialog_since_ms;
         return app->dialog_since_ms + (elapsed / 1000 + 1) * 1000;
     }
+    if (in_tech(app))
+        return app->last_input_ms + TECH_IDLE_MS;
     if (!in_idle_scope(app))
         return UINT64_MAX;
     return app->last_input_ms + (uint64_t)app->cfg->idle_timeout_s * 1000;
@@ -145,6 +157,10 @@ void app_advance(app_t *app, uint64_t now_ms)
     if (print_poll(app))
         app->dirty = true;
     retention(app);
+    if (in_tech(app) && now_ms - app->last_input_ms >= TECH_IDLE_MS) {
+        tech_leave(app); /* a technician who walked away leaves no open door */
+        return;
+    }
     if (app->dialog == DIALOG_IDLE) {
         uint64_t elapsed = now_ms - app->dialog_since_ms;
         if (elapsed >= (uint64_t)app->cfg->idle_countdown_s * 1000) {
@@ -167,6 +183,7 @@ void app_advance(app_t *app, uint64_t now_ms)
 static void touch_down(app_t *app, int x, int y)
 {
     const ui_hit_t *h = ui_hit_at(app->ui, x, y);
+    tech_touch_down(app, x, y);
     app->pressing = true;
     app->dragging = false;
     app->press_x = x;
@@ -206,6 +223,9 @@ static void touch_up(app_t *app, int x, int y)
     snprintf(id, sizeof id, "%s", app->press_id);
     app->press_id[0] = '\0';
     app->dirty = true;
+    /* Held for seconds: the technician's gesture, never a press. */
+    if (tech_touch_up(app, x, y, app->now_ms - app->tech.press_started))
+        return;
     const ui_hit_t *h = ui_hit_at(app->ui, x, y);
     /* A press counts only if the finger lifts on the widget it went down on. */
     if (!was_drag && h && id[0] && strcmp(h->id, id) == 0)
@@ -225,6 +245,7 @@ void app_input(app_t *app, const app_input_t *in)
         }
         return;
     }
+    tech_touch(app, in);
     switch (in->kind) {
     case INPUT_TOUCH_DOWN:
         touch_down(app, in->x, in->y);

@@ -16,6 +16,7 @@
 
 #include "app/config.h"
 #include "app/printjob.h"
+#include "store/journal.h"
 #include "store/signing.h"
 #include "catalog/catalog.h"
 #include "catalog/validate.h"
@@ -34,6 +35,8 @@ typedef enum {
     SCREEN_FORM,
     SCREEN_REVIEW,
     SCREEN_DONE,
+    SCREEN_TECH_PIN, /* technician: the PIN pad */
+    SCREEN_TECH,     /* technician: menu and pages */
     SCREEN_COUNT
 } screen_t;
 
@@ -83,7 +86,44 @@ typedef struct {
     input_kind_t kind;
     int x, y;
     char text[32];
+    bool has_raw; /* touches: where on the panel, before calibration (0..1) */
+    float raw_x, raw_y;
 } app_input_t;
+
+typedef enum {
+    TECH_MENU,
+    TECH_PRINTER,
+    TECH_REPRINT,
+    TECH_COUNTS,
+    TECH_EXPORT,
+    TECH_CONFIG,
+    TECH_TOUCH,
+    TECH_CALIBRATE,
+    TECH_PAGE_COUNT
+} tech_page_t;
+
+#define TECH_POINTS 512
+#define TECH_ROWS   48
+
+/* The technician's session: how it was entered, and what its pages show. */
+typedef struct {
+    int gesture;            /* 1: the first corner was held; the opposite one is next */
+    uint64_t gesture_until; /* app clock */
+    uint64_t press_started; /* when the finger now down went down */
+    text_edit_t pin;
+    tech_page_t page;
+    char message[900]; /* the outcome of the last action, shown on the page */
+    bool message_error;
+    int16_t points[TECH_POINTS][2]; /* the touch test's trail */
+    int point_count, point_next;
+    int cal_step;           /* calibration: targets touched so far */
+    float cal_raw[3][2];    /* where the panel said each target was touched (0..1) */
+    int cal_target[3][2];   /* the targets, in logical pixels */
+    bool calibration_ready; /* three touches to solve, apply and save (the platform's job) */
+    int row_count;          /* reprint list */
+    journal_summary_t rows[TECH_ROWS];
+    int64_t reprinting; /* request id of a reprint in progress (0: none) */
+} tech_t;
 
 typedef struct app {
     const config_t *cfg;
@@ -122,6 +162,8 @@ typedef struct app {
     ui_rect_t scroll_area;
 
     ui_t *ui; /* the display list of the last build */
+    tech_t tech;
+    const char *data_dir; /* PIN, lock and calibration files live here */
 } app_t;
 
 /* Start in the welcome screen. The app borrows every pointer. */

@@ -144,5 +144,6 @@ int boot_start_app(kiosk_t *k, int64_t epoch, void (*notify)(void *ctx), void *c
     k->app.paper = &k->paper;
     k->app.printer = k->has_printer ? &k->printer : NULL;
     k->app.key = &k->key;
+    k->app.data_dir = k->cfg.data_dir;
     return 0;
 }

@@ -30,6 +30,7 @@ void config_defaults(config_t *c)
     snprintf(c->catalog, sizeof c->catalog, "catalog.json");
     snprintf(c->paper, sizeof c->paper, "58mm");
     c->retention_days = 30;
+    snprintf(c->shutdown_command, sizeof c->shutdown_command, "systemctl poweroff");
 }
 
 static int bad(char *err, size_t cap, const char *fmt, ...)
@@ -183,6 +184,21 @@ int config_set(config_t *c, const char *section, const char *key, const char *va
         return set_display(c, key, value, err, errcap);
     if (strcmp(section, "printer") == 0)
         return set_printer(c, key, value, err, errcap);
+    if (strcmp(section, "technician") == 0) {
+        if (strcmp(key, "export_dir") == 0) {
+            if (strlen(value) >= sizeof c->export_dir)
+                return bad(err, errcap, "too long");
+            snprintf(c->export_dir, sizeof c->export_dir, "%s", value);
+            return 0;
+        }
+        if (strcmp(key, "shutdown_command") == 0) {
+            if (!value[0] || strlen(value) >= sizeof c->shutdown_command)
+                return bad(err, errcap, "expected a command of 1 to 255 bytes");
+            snprintf(c->shutdown_command, sizeof c->shutdown_command, "%s", value);
+            return 0;
+        }
+        return bad(err, errcap, "unknown key \"%s\" in [technician]", key);
+    }
     if (strcmp(section, "journal") == 0) {
         if (strcmp(key, "retention_days") == 0)
             return parse_int(value, 1, 3650, &c->retention_days, err, errcap);

@@ -24,11 +24,13 @@ typedef struct {
     float calibration[6]; /* touch: x' = a x + b y + c, y' = d x + e y + f (0..1 units) */
     int dpi;              /* of the panel, for millimetre sizes */
     char data_dir[CONFIG_PATH_MAX];
-    char catalog[CONFIG_PATH_MAX]; /* relative paths are relative to the assets folder */
-    char receipt_url[256];         /* QR payload base; empty: the bare tracking id */
-    char printer[CONFIG_PATH_MAX]; /* usb, usb:VID:PID, lp:, tcp:, file:, png:; empty: none */
-    char paper[CONFIG_PATH_MAX];   /* a profile: 58mm, 80mm, tm-t88 or a path to an INI */
-    int retention_days;            /* citizens' entries are erased after this many days */
+    char catalog[CONFIG_PATH_MAX];    /* relative paths are relative to the assets folder */
+    char receipt_url[256];            /* QR payload base; empty: the bare tracking id */
+    char printer[CONFIG_PATH_MAX];    /* usb, usb:VID:PID, lp:, tcp:, file:, png:; empty: none */
+    char paper[CONFIG_PATH_MAX];      /* a profile: 58mm, 80mm, tm-t88 or a path to an INI */
+    int retention_days;               /* citizens' entries are erased after this many days */
+    char export_dir[CONFIG_PATH_MAX]; /* technician export target; empty: a USB stick */
+    char shutdown_command[256];       /* technician "shut down" */
 } config_t;
 
 /* The defaults (a 7" 800x480 panel at 132 dpi, Bangla first, 60 s idle timeout). */

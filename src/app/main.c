@@ -7,11 +7,15 @@
 #include <SDL.h>
 #include <SDL_ttf.h>
 #include <getopt.h>
+#include <errno.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <termios.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "app/app.h"
 #include "app/boot.h"
@@ -23,6 +27,7 @@
 #include "platform/replay.h"
 #include "platform/service.h"
 #include "store/export.h"
+#include "store/pin.h"
 #include "store/journal.h"
 #include "text/fonts.h"
 #include "text/locale.h"
@@ -42,7 +47,7 @@ typedef struct {
     const char *printer, *paper, *since, *import, *signing_key;
     long monkey;
     unsigned long long seed;
-    bool print_test, export_journal, new_journal;
+    bool print_test, export_journal, new_journal, set_pin;
     bool windowed, headless, list_services;
     int size_w, size_h, rotation, dpi, idle_timeout;
     long exit_after_ms;
@@ -81,6 +86,7 @@ static void usage(FILE *out)
             "  --import-journal FILE  add the requests of an export that are not in the journal\n"
             "  --new-journal        after a damaged journal was moved aside: start a new one\n"
             "  --signing-key FILE   sign receipts with this key instead of DATA/signing.key\n"
+            "  --set-pin            set the technician PIN (4-12 digits, read from stdin)\n"
             "  --check-catalog FILE validate a catalog and exit\n"
             "  --list-services      print the catalog's services and exit\n"
             "  --help, --version\n");
@@ -126,7 +132,8 @@ static int parse_options(int argc, char **argv, options_t *o)
         O_NEW_JOURNAL,
         O_SIGNING_KEY,
         O_MONKEY,
-        O_SEED
+        O_SEED,
+        O_SET_PIN
     };
     static const struct option opts[] = {{"config", 1, 0, O_CONFIG},
                                          {"data", 1, 0, O_DATA},
@@ -157,6 +164,7 @@ static int parse_options(int argc, char **argv, options_t *o)
                                          {"signing-key", 1, 0, O_SIGNING_KEY},
                                          {"monkey", 1, 0, O_MONKEY},
                                          {"seed", 1, 0, O_SEED},
+                                         {"set-pin", 0, 0, O_SET_PIN},
                                          {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->rotation = o->dpi = o->idle_timeout = -1;
@@ -254,6 +262,9 @@ static int parse_options(int argc, char **argv, options_t *o)
         case O_SEED:
             o->seed = strtoull(optarg, NULL, 0);
             break;
+        case O_SET_PIN:
+            o->set_pin = true;
+            break;
         default:
             usage(stderr);
             return 2;
@@ -283,6 +294,21 @@ static int int_override(config_t *c, const char *sec, const char *key, int v, co
     return v < 0 ? 0 : override(c, sec, key, s, flag);
 }
 
+/* The technician's calibration (DATA/calibration.ini) overrides the configuration's. */
+static int load_calibration(kiosk_t *k, const options_t *o)
+{
+    char path[1100], err[600];
+    const char *dir = o->data ? o->data : k->cfg.data_dir;
+    snprintf(path, sizeof path, "%s/calibration.ini", dir);
+    if (access(path, R_OK) != 0)
+        return 0;
+    if (config_load(&k->cfg, path, err, sizeof err) < 0) {
+        fprintf(stderr, "kiosk: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
 static int load_config(kiosk_t *k, const options_t *o)
 {
     char err[512];
@@ -291,6 +317,8 @@ static int load_config(kiosk_t *k, const options_t *o)
         fprintf(stderr, "kiosk: %s\n", err);
         return -1;
     }
+    if (load_calibration(k, o) < 0)
+        return -1;
     if (override(&k->cfg, "kiosk", "data", o->data, "--data") < 0 ||
         override(&k->cfg, "kiosk", "language", o->lang, "--lang") < 0 ||
         override(&k->cfg, "printer", "spec", o->printer, "--printer") < 0 ||
@@ -452,6 +480,7 @@ static int main_loop(kiosk_t *k, input_state_t *in, long exit_after_ms, bool win
             else if (input_translate(in, &ev, &ai))
                 app_input(&k->app, &ai);
         }
+        input_apply_calibration(in, &k->app, k->cfg.data_dir);
         if (k->app.quit)
             return k->app.quit_status;
     }
@@ -522,6 +551,54 @@ static int import_file(journal_t *j, const char *path)
     return 0;
 }
 
+/* One line from stdin without echo when it is a terminal. */
+static bool read_secret(const char *prompt, char *out, size_t cap)
+{
+    struct termios old, quiet;
+    bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
+    if (tty) {
+        fprintf(stderr, "%s", prompt);
+        quiet = old;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+    bool ok = fgets(out, (int)cap, stdin) != NULL;
+    if (tty) {
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+        fputc('\n', stderr);
+    }
+    out[strcspn(out, "\r\n")] = '\0';
+    return ok;
+}
+
+static int set_pin(const kiosk_t *k)
+{
+    char pin[64], again[64], err[600];
+    if (!read_secret("Technician PIN (4-12 digits): ", pin, sizeof pin)) {
+        fprintf(stderr, "kiosk: --set-pin: no PIN on standard input\n");
+        return 1;
+    }
+    if (isatty(STDIN_FILENO) &&
+        (!read_secret("Again: ", again, sizeof again) || strcmp(pin, again) != 0)) {
+        fprintf(stderr, "kiosk: --set-pin: the two PINs differ\n");
+        return 1;
+    }
+    struct stat st;
+    if (stat(k->cfg.data_dir, &st) != 0 && mkdir(k->cfg.data_dir, 0700) != 0) {
+        fprintf(stderr, "kiosk: %s: %s\n", k->cfg.data_dir, strerror(errno));
+        return 1;
+    }
+    int rc = pin_set(k->cfg.data_dir, pin, err, sizeof err);
+    explicit_bzero(pin, sizeof pin);
+    explicit_bzero(again, sizeof again);
+    if (rc < 0) {
+        fprintf(stderr, "kiosk: --set-pin: %s\n", err);
+        return 1;
+    }
+    printf("technician PIN set in %s/technician.pin\n", k->cfg.data_dir);
+    return 0;
+}
+
 /* --export-journal, --import-journal, --new-journal: work on the data folder and exit. */
 static int journal_command(kiosk_t *k, const options_t *o)
 {
@@ -577,7 +654,9 @@ int main(int argc, char **argv)
     k.key_file = o.signing_key;
     if (load_config(&k, &o) < 0)
         return 1;
-    if (o.export_journal || o.import || o.new_journal) {
+    if (o.set_pin) {
+        rc = set_pin(&k);
+    } else if (o.export_journal || o.import || o.new_journal) {
         rc = journal_command(&k, &o);
     } else if (o.check_catalog || o.list_services) {
         rc = check_catalog(&k, o.check_catalog ? o.check_catalog : k.catalog_path, o.list_services);

@@ -1,4 +1,5 @@
 /* app/print.c - composing, encoding and printing the citizen's receipt. */
+#define _DEFAULT_SOURCE /* explicit_bzero */
 #include "app/print.h"
 
 #include <qrencode.h>
@@ -15,11 +16,19 @@ typedef struct {
     char values[RECEIPT_MAX_ITEMS][TEXT_EDIT_CAP];
 } texts_t;
 
-static void identifiers(app_t *app, const catalog_service_t *svc, receipt_request_t *rq, texts_t *t)
+/* What a receipt is printed from: a session (just confirmed) or one rebuilt from the journal
+ * (a reprint), in the language the citizen used. */
+typedef struct {
+    const session_t *s;
+    lang_t lang;
+} source_t;
+
+static void identifiers(app_t *app, const source_t *src, const catalog_service_t *svc,
+                        receipt_request_t *rq, texts_t *t)
 {
     for (int i = 0; i < svc->field_count && rq->item_count < RECEIPT_MAX_ITEMS; i++) {
         const catalog_field_t *f = &svc->fields[i];
-        const char *v = app->s.value[i];
+        const char *v = src->s->value[i];
         if (!v[0] || (f->type != FIELD_NID && f->type != FIELD_BRN && f->type != FIELD_MOBILE &&
                       f->type != FIELD_TEXT))
             continue;
@@ -32,39 +41,41 @@ static void identifiers(app_t *app, const catalog_service_t *svc, receipt_reques
             /* Only the last digits: a receipt left on the counter must not give away an ID. */
             receipt_mask(v, f->type == FIELD_MOBILE ? 3 : 4, out, TEXT_EDIT_CAP);
         char shown[TEXT_EDIT_CAP];
-        if (f->type != FIELD_TEXT && locale_digits(app->lang, out, shown, sizeof shown) >= 0)
+        if (f->type != FIELD_TEXT && locale_digits(src->lang, out, shown, sizeof shown) >= 0)
             snprintf(out, TEXT_EDIT_CAP, "%s", shown);
-        rq->labels[rq->item_count] = f->label.s[app->lang];
+        rq->labels[rq->item_count] = f->label.s[src->lang];
         rq->values[rq->item_count++] = out;
     }
+    (void)app;
 }
 
-static void fill(app_t *app, receipt_request_t *rq, texts_t *t)
+static void fill(app_t *app, const source_t *src, receipt_request_t *rq, texts_t *t)
 {
-    const catalog_service_t *svc = &app->catalog->services[app->s.service];
-    lang_t l = app->lang, o = l == LANG_BN ? LANG_EN : LANG_BN;
+    const session_t *s = src->s;
+    const catalog_service_t *svc = &app->catalog->services[s->service];
+    lang_t l = src->lang, o = l == LANG_BN ? LANG_EN : LANG_BN;
     memset(rq, 0, sizeof *rq);
     rq->centre[0] = app->cfg->centre_name[l];
     rq->centre[1] = app->cfg->centre_name[o];
     rq->service[0] = svc->name.s[l];
     rq->service[1] = svc->name.s[o];
-    rq->token_label = app_tr(app, "receipt.token");
-    locale_digits(l, app->s.token, t->token, sizeof t->token);
+    rq->token_label = i18n_get(app->i18n, l, "receipt.token");
+    locale_digits(l, s->token, t->token, sizeof t->token);
     rq->token = t->token;
-    locale_format_when(l, app->s.confirmed_at, t->when, sizeof t->when);
+    locale_format_when(l, s->confirmed_at, t->when, sizeof t->when);
     rq->when = t->when;
-    rq->fee_label = app_tr(app, "receipt.fee");
+    rq->fee_label = i18n_get(app->i18n, l, "receipt.fee");
     if (svc->fee == 0 || locale_format_taka(l, svc->fee, t->fee, sizeof t->fee) < 0)
-        snprintf(t->fee, sizeof t->fee, "%s", app_tr(app, "fee.free"));
+        snprintf(t->fee, sizeof t->fee, "%s", i18n_get(app->i18n, l, "fee.free"));
     rq->fee = t->fee;
-    identifiers(app, svc, rq, t);
-    rq->documents_label = app_tr(app, "receipt.documents");
+    identifiers(app, src, svc, rq, t);
+    rq->documents_label = i18n_get(app->i18n, l, "receipt.documents");
     for (int i = 0; i < svc->document_count && i < RECEIPT_MAX_ITEMS; i++)
         rq->documents[rq->document_count++] = svc->documents[i].s[l];
-    rq->tracking_label = app_tr(app, "receipt.tracking");
-    rq->tracking = app->s.tracking;
-    rq->qr_payload = app->s.qr_payload;
-    rq->instruction = app_tr(app, "receipt.instruction");
+    rq->tracking_label = i18n_get(app->i18n, l, "receipt.tracking");
+    rq->tracking = s->tracking;
+    rq->qr_payload = s->qr_payload;
+    rq->instruction = i18n_get(app->i18n, l, "receipt.instruction");
 }
 
 /* Native QR module size so the code takes about three quarters of the paper. */
@@ -76,13 +87,13 @@ static int native_module(const char *payload, int width_dots)
     return mod < 1 ? 1 : (mod > 16 ? 16 : mod);
 }
 
-int print_encode(app_t *app, escpos_buf_t *out)
+static int encode(app_t *app, const source_t *src, escpos_buf_t *out)
 {
     const printer_profile_t *pp = app->paper;
     receipt_request_t rq;
     static texts_t t; /* large; only the main thread composes */
     receipt_t r;
-    fill(app, &rq, &t);
+    fill(app, src, &rq, &t);
     if (receipt_compose_request(app->fonts, &rq, pp->width_dots, pp->native_qr, &r) < 0)
         return -1;
     escpos_init(out);
@@ -99,6 +110,58 @@ int print_encode(app_t *app, escpos_buf_t *out)
     receipt_free(&r);
     memset(&t, 0, sizeof t); /* masked, but still the citizen's */
     return out->failed ? -1 : 0;
+}
+
+int print_encode(app_t *app, escpos_buf_t *out)
+{
+    source_t src = {&app->s, app->lang};
+    return encode(app, &src, out);
+}
+
+/* A session rebuilt from the journal: what the receipt needs, nothing more. */
+static int rebuild(app_t *app, const journal_request_row_t *row, session_t *s)
+{
+    memset(s, 0, sizeof *s);
+    s->service = catalog_find_service(app->catalog, row->s.service);
+    if (s->service < 0)
+        return -1; /* the catalog changed since: the service is gone */
+    const catalog_service_t *svc = &app->catalog->services[s->service];
+    for (int i = 0; i < svc->field_count; i++)
+        for (int k = 0; k < row->field_count; k++)
+            if (strcmp(svc->fields[i].id, row->field_ids[k]) == 0)
+                snprintf(s->value[i], sizeof s->value[i], "%s", row->values[k]);
+    snprintf(s->token, sizeof s->token, "%s", row->s.token);
+    snprintf(s->tracking, sizeof s->tracking, "%s", row->s.tracking);
+    s->confirmed_at = row->s.created;
+    s->request_id = row->s.id;
+    const char *base = app->cfg->receipt_url;
+    if (!app->key || signing_payload(app->key, base, s->tracking, s->token, svc->id, s->qr_payload,
+                                     sizeof s->qr_payload) < 0)
+        snprintf(s->qr_payload, sizeof s->qr_payload, "%s%s%s", base, base[0] ? "/" : "",
+                 s->tracking);
+    return 0;
+}
+
+print_result_t print_again(app_t *app, int64_t request_id)
+{
+    static journal_request_row_t row; /* large; the main thread only */
+    static session_t s;
+    escpos_buf_t b = {0};
+    print_result_t r = PRINT_IO;
+    if (!app->printer || !app->job)
+        r = PRINT_NOT_FOUND;
+    else if (app->journal && journal_get(app->journal, request_id, &row) == 0 &&
+             rebuild(app, &row, &s) == 0) {
+        int l = lang_from_code(row.lang);
+        source_t src = {&s, l < 0 ? LANG_BN : (lang_t)l};
+        if (encode(app, &src, &b) == 0 && printjob_start(app->job, app->printer, app->paper,
+                                                         s.tracking, request_id, b.data, b.len))
+            r = PRINT_OK;
+    }
+    escpos_buf_free(&b);
+    explicit_bzero(&row, sizeof row); /* it held a citizen's entries */
+    explicit_bzero(&s, sizeof s);
+    return r;
 }
 
 void print_start(app_t *app)
@@ -131,6 +194,20 @@ bool print_poll(app_t *app)
         return false;
     app->printed_any = true;
     app->last_print = r;
+    if (id <= 0) { /* the technician's test page or status question: no request to record */
+        snprintf(app->tech.message, sizeof app->tech.message, "%s%s%s", print_result_name(r),
+                 detail[0] ? ": " : "", detail);
+        app->tech.message_error = r != PRINT_OK;
+        app->dirty = true;
+        return true;
+    }
+    if (id == app->tech.reprinting) {
+        snprintf(app->tech.message, sizeof app->tech.message, "%s%s%s", print_result_name(r),
+                 detail[0] ? ": " : "", detail);
+        app->tech.message_error = r != PRINT_OK;
+        app->tech.reprinting = 0;
+        app->dirty = true;
+    }
     if (app->journal && journal_record_print(app->journal, id, print_result_name(r), detail,
                                              app_unix_now(app), err, sizeof err) < 0)
         fprintf(stderr, "kiosk: %s\n", err);
@@ -146,8 +223,7 @@ bool print_poll(app_t *app)
     return true;
 }
 
-print_result_t print_test_page(fonts_t *fonts, const printer_spec_t *spec,
-                               const printer_profile_t *paper, char *detail, size_t cap)
+int print_test_encode(fonts_t *fonts, const printer_profile_t *paper, escpos_buf_t *b)
 {
     char lines[512];
     snprintf(lines, sizeof lines,
@@ -156,21 +232,28 @@ print_result_t print_test_page(fonts_t *fonts, const printer_spec_t *spec,
              paper->name, paper->width_dots, paper->dpi, paper->cutter ? "yes" : "no",
              paper->native_qr ? "yes" : "no (raster)", paper->max_band_rows);
     bitmap_t page;
-    if (receipt_compose_test(fonts, paper->width_dots, lines, &page) < 0) {
-        snprintf(detail, cap, "cannot compose the test page");
-        return PRINT_IO;
-    }
-    escpos_buf_t b = {0};
-    escpos_init(&b);
-    escpos_raster(&b, &page, paper->max_band_rows);
+    if (receipt_compose_test(fonts, paper->width_dots, lines, &page) < 0)
+        return -1;
+    escpos_init(b);
+    escpos_raster(b, &page, paper->max_band_rows);
     if (paper->cutter)
-        escpos_cut(&b, 4, true);
+        escpos_cut(b, 4, true);
     else
-        escpos_feed_dots(&b, 96);
+        escpos_feed_dots(b, 96);
     bitmap_free(&page);
-    print_result_t r = b.failed ? PRINT_IO
-                                : printer_print(spec, paper, "test-page", b.data, b.len,
-                                                PRINTER_JOB_TIMEOUT_MS, detail, cap);
+    return b->failed ? -1 : 0;
+}
+
+print_result_t print_test_page(fonts_t *fonts, const printer_spec_t *spec,
+                               const printer_profile_t *paper, char *detail, size_t cap)
+{
+    escpos_buf_t b = {0};
+    print_result_t r = PRINT_IO;
+    if (print_test_encode(fonts, paper, &b) < 0)
+        snprintf(detail, cap, "cannot compose the test page");
+    else
+        r = printer_print(spec, paper, "test-page", b.data, b.len, PRINTER_JOB_TIMEOUT_MS, detail,
+                          cap);
     escpos_buf_free(&b);
     return r;
 }

@@ -45,7 +45,8 @@ bool printjob_start(printjob_t *j, const printer_spec_t *spec, const printer_pro
     j->data = malloc(len ? len : 1);
     if (!j->data)
         return false;
-    memcpy(j->data, data, len);
+    if (len)
+        memcpy(j->data, data, len);
     j->len = len;
     j->spec = *spec;
     j->profile = *profile;

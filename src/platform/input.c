@@ -1,9 +1,11 @@
 /* platform/input.c - finger, mouse and keyboard events into app input. */
+#define _POSIX_C_SOURCE 200809L /* fsync, fileno */
 #include "platform/input.h"
 
 #include <SDL.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 void input_init(input_state_t *st, const touch_map_t *map, int window_w, int window_h)
 {
@@ -31,6 +33,9 @@ static bool finger(input_state_t *st, const SDL_TouchFingerEvent *f, Uint32 type
         out->kind = INPUT_TOUCH_MOVE;
     }
     touch_map_apply(&st->map, f->x, f->y, &out->x, &out->y);
+    out->has_raw = true;
+    out->raw_x = f->x;
+    out->raw_y = f->y;
     return true;
 }
 
@@ -55,8 +60,10 @@ static bool mouse(input_state_t *st, const SDL_Event *ev, app_input_t *out)
         my = ev->button.y;
         out->kind = down ? INPUT_TOUCH_DOWN : INPUT_TOUCH_UP;
     }
-    touch_map_rotate(&st->map, ((float)mx + 0.5f) / (float)st->window_w,
-                     ((float)my + 0.5f) / (float)st->window_h, &out->x, &out->y);
+    out->has_raw = true;
+    out->raw_x = ((float)mx + 0.5f) / (float)st->window_w;
+    out->raw_y = ((float)my + 0.5f) / (float)st->window_h;
+    touch_map_rotate(&st->map, out->raw_x, out->raw_y, &out->x, &out->y);
     return true;
 }
 
@@ -87,4 +94,42 @@ bool input_translate(input_state_t *st, const SDL_Event *ev, app_input_t *out)
     default:
         return false;
     }
+}
+
+static bool save_calibration(const char *dir, const float m[6])
+{
+    char path[1100], tmp[1200];
+    snprintf(path, sizeof path, "%s/calibration.ini", dir);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *fp = fopen(tmp, "w");
+    if (!fp)
+        return false;
+    fprintf(fp,
+            "; Written by the technician's touch calibration.\n[display]\n"
+            "calibration = %.6f %.6f %.6f %.6f %.6f %.6f\n",
+            m[0], m[1], m[2], m[3], m[4], m[5]);
+    bool ok = fflush(fp) == 0 && fsync(fileno(fp)) == 0;
+    return fclose(fp) == 0 && ok && rename(tmp, path) == 0;
+}
+
+void input_apply_calibration(input_state_t *st, app_t *app, const char *data_dir)
+{
+    tech_t *t = &app->tech;
+    if (!t->calibration_ready)
+        return;
+    t->calibration_ready = false;
+    float want[3][2], m[6];
+    for (int i = 0; i < 3; i++)
+        touch_map_unrotate(&st->map, t->cal_target[i][0], t->cal_target[i][1], &want[i][0],
+                           &want[i][1]);
+    touch_map_t next = st->map;
+    bool ok = touch_calibration_solve(t->cal_raw, want, m) &&
+              touch_map_init(&next, st->map.rotation, m, st->map.w, st->map.h) &&
+              save_calibration(data_dir, m);
+    if (ok)
+        st->map = next;
+    snprintf(t->message, sizeof t->message, "%s",
+             app_tr(app, ok ? N_("tech.calibrated") : N_("tech.calibration_failed")));
+    t->message_error = !ok;
+    app->dirty = true;
 }

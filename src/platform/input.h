@@ -24,6 +24,13 @@ typedef struct {
 
 void input_init(input_state_t *st, const touch_map_t *map, int window_w, int window_h);
 
+/*
+ * When the technician has touched the three calibration targets, solve the new matrix,
+ * use it from now on and save it as DATA/calibration.ini (read after the configuration at
+ * every start). Tells the app how it went. Called after input reaches the app.
+ */
+void input_apply_calibration(input_state_t *st, app_t *app, const char *data_dir);
+
 /* Translate one SDL event; false when it means nothing to the app. */
 bool input_translate(input_state_t *st, const SDL_Event *ev, app_input_t *out);
 

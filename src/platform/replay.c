@@ -58,6 +58,7 @@ static void finger(replay_t *r, Uint32 type, int x, int y)
     app_input_t in;
     if (input_translate(&r->input, &ev, &in))
         app_input(r->app, &in);
+    input_apply_calibration(&r->input, r->app, r->app->data_dir ? r->app->data_dir : ".");
     app_build(r->app);
 }
 
@@ -77,6 +78,34 @@ static int cmd_tap(ctx_t *c, const char *args)
         return fail(c, "tap: %d,%d is outside the %dx%d screen", x, y, c->r->display->w,
                     c->r->display->h);
     tap(c->r, x, y);
+    return 0;
+}
+
+/* Let simulated time pass while nothing else happens (timers run on the way). */
+static void pass_time(app_t *app, uint64_t ms)
+{
+    uint64_t target = app->now_ms + ms;
+    for (uint64_t next = app_next_deadline(app); next <= target; next = app_next_deadline(app)) {
+        app_advance(app, next > app->now_ms ? next : app->now_ms + 1);
+        app_build(app);
+    }
+    app_advance(app, target);
+    app_build(app);
+}
+
+static int cmd_hold(ctx_t *c, const char *args)
+{
+    int x, y;
+    long ms;
+    char extra;
+    if (sscanf(args, "%d %d %ld %c", &x, &y, &ms, &extra) != 3 || ms < 0 || ms > 600000)
+        return fail(c, "hold: expected \"hold X Y MS\"");
+    if (x < 0 || y < 0 || x >= c->r->display->w || y >= c->r->display->h)
+        return fail(c, "hold: %d,%d is outside the %dx%d screen", x, y, c->r->display->w,
+                    c->r->display->h);
+    finger(c->r, SDL_FINGERDOWN, x, y);
+    pass_time(c->r->app, (uint64_t)ms);
+    finger(c->r, SDL_FINGERUP, x, y);
     return 0;
 }
 
@@ -219,15 +248,8 @@ static int cmd_wait(ctx_t *c, const char *args)
     long long ms = strtoll(args, &end, 10);
     if (errno || end == args || *end || ms < 0 || ms > 7LL * 24 * 3600 * 1000)
         return fail(c, "wait: expected milliseconds (0 to one week)");
-    app_t *app = c->r->app;
-    uint64_t target = app->now_ms + (uint64_t)ms;
     /* Step through every timer on the way, as real time would. */
-    for (uint64_t next = app_next_deadline(app); next <= target; next = app_next_deadline(app)) {
-        app_advance(app, next > app->now_ms ? next : app->now_ms + 1);
-        app_build(app);
-    }
-    app_advance(app, target);
-    app_build(app);
+    pass_time(c->r->app, (uint64_t)ms);
     return 0;
 }
 
@@ -290,6 +312,8 @@ static int run_line(ctx_t *c, char *line)
         return cmd_tap(c, args);
     if (strcmp(cmd, "drag") == 0)
         return cmd_drag(c, args);
+    if (strcmp(cmd, "hold") == 0)
+        return cmd_hold(c, args);
     if (strcmp(cmd, "press") == 0)
         return cmd_press(c, args);
     if (strcmp(cmd, "type") == 0)

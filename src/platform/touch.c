@@ -66,7 +66,7 @@ void touch_map_apply(const touch_map_t *m, float nx, float ny, int *x, int *y)
     touch_map_rotate(m, u, v, x, y);
 }
 
-void touch_map_invert(const touch_map_t *m, int x, int y, float *nx, float *ny)
+void touch_map_unrotate(const touch_map_t *m, int x, int y, float *u_out, float *v_out)
 {
     /* Aim at the pixel's centre so rounding lands back on it. */
     float lx = ((float)x + 0.5f) / (float)m->w, ly = ((float)y + 0.5f) / (float)m->h;
@@ -89,6 +89,48 @@ void touch_map_invert(const touch_map_t *m, int x, int y, float *nx, float *ny)
         v = ly;
         break;
     }
+    *u_out = u;
+    *v_out = v;
+}
+
+void touch_map_invert(const touch_map_t *m, int x, int y, float *nx, float *ny)
+{
+    float u, v;
+    touch_map_unrotate(m, x, y, &u, &v);
     *nx = m->inv[0] * u + m->inv[1] * v + m->inv[2];
     *ny = m->inv[3] * u + m->inv[4] * v + m->inv[5];
+}
+
+/* Solve [x0 y0 1; x1 y1 1; x2 y2 1] * [p q r]' = rhs by Cramer's rule. */
+static bool solve3(const float raw[3][2], const float rhs[3], float out[3])
+{
+    double a[3][3], det = 0;
+    for (int i = 0; i < 3; i++) {
+        a[i][0] = raw[i][0];
+        a[i][1] = raw[i][1];
+        a[i][2] = 1.0;
+    }
+    det = a[0][0] * (a[1][1] - a[2][1]) - a[0][1] * (a[1][0] - a[2][0]) +
+          (a[1][0] * a[2][1] - a[2][0] * a[1][1]);
+    if (fabs(det) < 1e-4)
+        return false;
+    for (int c = 0; c < 3; c++) {
+        double m[3][3];
+        for (int i = 0; i < 3; i++)
+            for (int k = 0; k < 3; k++)
+                m[i][k] = k == c ? rhs[i] : a[i][k];
+        double d = m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
+                   m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
+                   m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+        out[c] = (float)(d / det);
+    }
+    return true;
+}
+
+bool touch_calibration_solve(const float raw[3][2], const float want[3][2], float out[6])
+{
+    float us[3] = {want[0][0], want[1][0], want[2][0]};
+    float vs[3] = {want[0][1], want[1][1], want[2][1]};
+    return solve3(raw, us, out) && solve3(raw, vs, out + 3) &&
+           out[0] * out[4] - out[1] * out[3] != 0.0f;
 }

@@ -31,4 +31,14 @@ void touch_map_rotate(const touch_map_t *m, float u, float v, int *x, int *y);
 /* The raw normalized touch that lands on logical pixel (x, y): the inverse of apply. */
 void touch_map_invert(const touch_map_t *m, int x, int y, float *nx, float *ny);
 
+/* Where logical pixel (x, y) is on the panel (0..1), before calibration. */
+void touch_map_unrotate(const touch_map_t *m, int x, int y, float *u, float *v);
+
+/*
+ * The calibration matrix that takes three raw touches to three panel positions (all 0..1):
+ * u = a x + b y + c, v = d x + e y + f, solved exactly. False when the three points are on
+ * a line (or the same), which says nothing about the panel.
+ */
+bool touch_calibration_solve(const float raw[3][2], const float want[3][2], float out[6]);
+
 #endif

@@ -19,6 +19,8 @@ static const screen_ops_t ops[SCREEN_COUNT] = {
     [SCREEN_FORM] = {screen_form_build, screen_form_press},
     [SCREEN_REVIEW] = {screen_review_build, screen_review_press},
     [SCREEN_DONE] = {screen_done_build, screen_done_press},
+    [SCREEN_TECH_PIN] = {screen_tech_pin_build, screen_tech_pin_press},
+    [SCREEN_TECH] = {screen_tech_build, screen_tech_press},
 };
 
 void screens_build(app_t *app)

@@ -39,6 +39,10 @@ void screen_review_build(app_t *app, ui_t *ui);
 bool screen_review_press(app_t *app, const char *id);
 void screen_done_build(app_t *app, ui_t *ui);
 bool screen_done_press(app_t *app, const char *id);
+void screen_tech_pin_build(app_t *app, ui_t *ui);
+bool screen_tech_pin_press(app_t *app, const char *id);
+void screen_tech_build(app_t *app, ui_t *ui);
+bool screen_tech_press(app_t *app, const char *id);
 
 /* Chrome shared by every screen after welcome: the top bar; returns the body area. */
 ui_rect_t chrome_top_bar(app_t *app, ui_t *ui, const char *title);

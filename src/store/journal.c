@@ -72,29 +72,30 @@ static int user_version(journal_t *j)
     return v;
 }
 
+/* Bring the schema up to date in one IMMEDIATE transaction that also reads the version:
+ * two kiosks starting on one data folder must not both run the same migration. */
 static int migrate(journal_t *j, char *err, size_t cap)
 {
-    int v = user_version(j);
-    if (v < 0)
-        return db_fail(j, "reading the schema version", err, cap);
-    if (v > SCHEMA_VERSION) {
-        snprintf(err, cap, "journal: schema version %d is newer than this kiosk (%d)", v,
-                 SCHEMA_VERSION);
+    if (exec(j, "BEGIN IMMEDIATE", err, cap) < 0)
         return -1;
-    }
-    for (; v < SCHEMA_VERSION; v++) {
+    int v = user_version(j);
+    int rc = 0;
+    if (v < 0)
+        rc = db_fail(j, "reading the schema version", err, cap);
+    else if (v > SCHEMA_VERSION)
+        rc = (snprintf(err, cap, "journal: schema version %d is newer than this kiosk (%d)", v,
+                       SCHEMA_VERSION),
+              -1);
+    for (; rc == 0 && v < SCHEMA_VERSION; v++) {
         char bump[64];
         snprintf(bump, sizeof bump, "PRAGMA user_version=%d", v + 1);
-        if (exec(j, "BEGIN IMMEDIATE", err, cap) < 0)
-            return -1;
-        if (exec(j, migrations[v], err, cap) < 0 || exec(j, bump, err, cap) < 0) {
-            sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
-            return -1;
-        }
-        if (exec(j, "COMMIT", err, cap) < 0)
-            return -1;
+        if (exec(j, migrations[v], err, cap) < 0 || exec(j, bump, err, cap) < 0)
+            rc = -1;
     }
-    return 0;
+    if (rc == 0)
+        return exec(j, "COMMIT", err, cap);
+    sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+    return -1;
 }
 
 #define MARKER "journal.DAMAGED"
@@ -157,6 +158,21 @@ static bool healthy(journal_t *j, char *why, size_t cap)
     return ok;
 }
 
+/* Switching to WAL needs the database to itself for a moment; SQLite does not wait for that
+ * (no busy handler), so a second kiosk starting at the same time retries for a few seconds. */
+static int wal(journal_t *j, char *err, size_t errcap)
+{
+    for (int i = 0; i < 50; i++) {
+        int rc = sqlite3_exec(j->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+        if (rc == SQLITE_OK)
+            return 0;
+        if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+            break;
+        sqlite3_sleep(100);
+    }
+    return db_fail(j, "PRAGMA journal_mode=WAL", err, errcap);
+}
+
 static int configure(journal_t *j, const char *path, char *err, size_t errcap)
 {
     /* A file from a newer kiosk is refused before anything about it changes. */
@@ -168,8 +184,7 @@ static int configure(journal_t *j, const char *path, char *err, size_t errcap)
     }
     /* WAL with full sync: a commit survives power loss and costs one fsync of the log.
      * secure_delete: what retention erases is overwritten, not left in free pages. */
-    if (exec(j, "PRAGMA journal_mode=WAL", err, errcap) < 0 ||
-        exec(j, "PRAGMA synchronous=FULL", err, errcap) < 0 ||
+    if (wal(j, err, errcap) < 0 || exec(j, "PRAGMA synchronous=FULL", err, errcap) < 0 ||
         exec(j, "PRAGMA secure_delete=ON", err, errcap) < 0 ||
         exec(j, "PRAGMA foreign_keys=ON", err, errcap) < 0)
         return -1;
@@ -346,4 +361,100 @@ int journal_record_print(journal_t *j, int64_t request_id, const char *status, c
         snprintf(err, errcap, "journal: no request %lld to record a print for",
                  (long long)request_id);
     return rc;
+}
+
+/* [start, end) of the Asia/Dhaka day holding t. */
+static void day_bounds(int64_t t, int64_t *start, int64_t *end)
+{
+    locale_tm_t tm;
+    locale_dhaka_time(t, &tm);
+    tm.hour = tm.min = tm.sec = 0;
+    *start = locale_dhaka_unix(&tm);
+    *end = *start + 86400;
+}
+
+static void copy_col(sqlite3_stmt *st, int col, char *out, size_t cap)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    snprintf(out, cap, "%s", t ? (const char *)t : "");
+}
+
+static void summary_of(sqlite3_stmt *st, journal_summary_t *r)
+{
+    r->id = sqlite3_column_int64(st, 0);
+    copy_col(st, 1, r->tracking, sizeof r->tracking);
+    copy_col(st, 2, r->token, sizeof r->token);
+    copy_col(st, 3, r->service, sizeof r->service);
+    copy_col(st, 4, r->status, sizeof r->status);
+    r->created = sqlite3_column_int64(st, 5);
+}
+
+int journal_day(journal_t *j, int64_t now, journal_summary_t *rows, int max)
+{
+    int64_t a, b;
+    sqlite3_stmt *st;
+    day_bounds(now, &a, &b);
+    const char *sql = "SELECT id, tracking_id, token, service_id, print_status, created_at "
+                      "FROM requests WHERE created_at >= ? AND created_at < ? ORDER BY id DESC";
+    if (sqlite3_prepare_v2(j->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_int64(st, 1, a);
+    sqlite3_bind_int64(st, 2, b);
+    int n = 0;
+    while (n < max && sqlite3_step(st) == SQLITE_ROW)
+        summary_of(st, &rows[n++]);
+    sqlite3_finalize(st);
+    return n;
+}
+
+int journal_day_counts(journal_t *j, int64_t now, journal_count_t *rows, int max)
+{
+    int64_t a, b;
+    sqlite3_stmt *st;
+    day_bounds(now, &a, &b);
+    const char *sql = "SELECT service_id, COUNT(*), SUM(print_status IN ('printed', 'reprinted')) "
+                      "FROM requests WHERE created_at >= ? AND created_at < ? "
+                      "GROUP BY service_id ORDER BY COUNT(*) DESC, service_id";
+    if (sqlite3_prepare_v2(j->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_int64(st, 1, a);
+    sqlite3_bind_int64(st, 2, b);
+    int n = 0;
+    while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+        copy_col(st, 0, rows[n].service, sizeof rows[n].service);
+        rows[n].requests = sqlite3_column_int(st, 1);
+        rows[n].printed = sqlite3_column_int(st, 2);
+        n++;
+    }
+    sqlite3_finalize(st);
+    return n;
+}
+
+int journal_get(journal_t *j, int64_t id, journal_request_row_t *row)
+{
+    sqlite3_stmt *st;
+    memset(row, 0, sizeof *row);
+    const char *sql = "SELECT id, tracking_id, token, service_id, print_status, created_at, lang "
+                      "FROM requests WHERE id = ?";
+    if (sqlite3_prepare_v2(j->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : -1;
+    if (rc == 0) {
+        summary_of(st, &row->s);
+        copy_col(st, 6, row->lang, sizeof row->lang);
+    }
+    sqlite3_finalize(st);
+    if (rc < 0 ||
+        sqlite3_prepare_v2(j->db, "SELECT field_id, value FROM request_fields WHERE request_id = ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    while (row->field_count < JOURNAL_MAX_FIELDS && sqlite3_step(st) == SQLITE_ROW) {
+        copy_col(st, 0, row->field_ids[row->field_count], sizeof row->field_ids[0]);
+        copy_col(st, 1, row->values[row->field_count], sizeof row->values[0]);
+        row->field_count++;
+    }
+    sqlite3_finalize(st);
+    return 0;
 }

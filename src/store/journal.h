@@ -57,4 +57,35 @@ int journal_commit(journal_t *j, const journal_request_t *req, journal_receipt_t
 int journal_record_print(journal_t *j, int64_t request_id, const char *status, const char *detail,
                          int64_t now, char *err, size_t errcap);
 
+/* ---- for the technician's screens ---- */
+
+typedef struct {
+    int64_t id;
+    char tracking[96], token[16], service[32], status[32];
+    int64_t created;
+} journal_summary_t;
+
+/* Requests created on the Asia/Dhaka day of now, newest first: count (at most max). */
+int journal_day(journal_t *j, int64_t now, journal_summary_t *rows, int max);
+
+typedef struct {
+    char service[32];
+    int requests, printed;
+} journal_count_t;
+
+/* Requests per service on the day of now (printed = printed or reprinted): count. */
+int journal_day_counts(journal_t *j, int64_t now, journal_count_t *rows, int max);
+
+/* One request in full, to print it again. */
+typedef struct {
+    journal_summary_t s;
+    char lang[3];
+    int field_count;
+    char field_ids[JOURNAL_MAX_FIELDS][32];
+    char values[JOURNAL_MAX_FIELDS][512];
+} journal_request_row_t;
+
+/* 0, or -1 when there is no such request. */
+int journal_get(journal_t *j, int64_t id, journal_request_row_t *row);
+
 #endif

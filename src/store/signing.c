@@ -25,48 +25,44 @@ static int message(const char *tracking, const char *token, const char *service,
     return n < 0 || (size_t)n >= cap ? -1 : n;
 }
 
-static int write_file(const char *path, const void *data, size_t n, mode_t mode)
+/* Write a file completely or not at all: a temporary file, synced, then linked into place.
+ * link() (unlike rename) fails if the name exists: two kiosks starting together keep one key.
+ * 1 written, 0 someone else's is already there, -1 error. */
+static int write_once(const char *path, const void *data, size_t n, mode_t mode)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    char tmp[1200];
+    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
     if (fd < 0)
         return -1;
     bool ok = write(fd, data, n) == (ssize_t)n && fsync(fd) == 0;
-    return close(fd) == 0 && ok ? 0 : -1;
-}
-
-static int create_key(const char *dir, signing_key_t *k, char *err, size_t errcap)
-{
-    char path[1100], pub[64];
-    crypto_sign_keypair(k->public_key, k->secret);
-    snprintf(path, sizeof path, "%s/signing.key", dir);
-    /* Readable by the kiosk user only: whoever reads it can forge this terminal's receipts. */
-    if (write_file(path, k->secret, sizeof k->secret, 0600) < 0) {
-        snprintf(err, errcap, "%s: cannot create: %s", path, strerror(errno));
+    if (close(fd) != 0 || !ok) {
+        unlink(tmp);
         return -1;
     }
+    int rc = link(tmp, path) == 0 ? 1 : (errno == EEXIST ? 0 : -1);
+    unlink(tmp);
+    return rc;
+}
+
+/* DATA/signing.pub from the key, when it is missing (a kill between the two files). */
+static int ensure_public(const char *dir, const signing_key_t *k, char *err, size_t errcap)
+{
+    char path[1100], pub[64];
+    snprintf(path, sizeof path, "%s/signing.pub", dir);
+    if (access(path, F_OK) == 0)
+        return 0;
     signing_public_to_text(k->public_key, pub, sizeof pub);
     strcat(pub, "\n");
-    snprintf(path, sizeof path, "%s/signing.pub", dir);
-    unlink(path);
-    if (write_file(path, pub, strlen(pub), 0644) < 0) {
+    if (write_once(path, pub, strlen(pub), 0644) < 0) {
         snprintf(err, errcap, "%s: cannot create: %s", path, strerror(errno));
         return -1;
     }
     return 0;
 }
 
-int signing_load(const char *dir, const char *file, signing_key_t *k, char *err, size_t errcap)
+static int load_file(const char *path, signing_key_t *k, bool warn, char *err, size_t errcap)
 {
-    char path[1100];
-    if (sodium_init() < 0) {
-        snprintf(err, errcap, "libsodium cannot start");
-        return -1;
-    }
-    snprintf(path, sizeof path, "%s/signing.key", dir);
-    if (file)
-        snprintf(path, sizeof path, "%s", file);
-    else if (access(path, F_OK) != 0 && errno == ENOENT)
-        return create_key(dir, k, err, errcap);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         snprintf(err, errcap, "%s: %s", path, strerror(errno));
@@ -80,10 +76,37 @@ int signing_load(const char *dir, const char *file, signing_key_t *k, char *err,
         snprintf(err, errcap, "%s: not a signing key (%zd bytes)", path, n);
         return -1;
     }
-    if (shared && !file)
+    if (shared && warn)
         fprintf(stderr, "kiosk: warning: %s is readable by others; chmod 600 it\n", path);
     crypto_sign_ed25519_sk_to_pk(k->public_key, k->secret);
     return 0;
+}
+
+int signing_load(const char *dir, const char *file, signing_key_t *k, char *err, size_t errcap)
+{
+    char path[1100];
+    if (sodium_init() < 0) {
+        snprintf(err, errcap, "libsodium cannot start");
+        return -1;
+    }
+    if (file)
+        return load_file(file, k, false, err, errcap);
+    snprintf(path, sizeof path, "%s/signing.key", dir);
+    if (access(path, F_OK) != 0) {
+        /* Readable by the kiosk user only: whoever reads it can forge this terminal's
+         * receipts. If another kiosk made one first, that one is used. */
+        signing_key_t fresh;
+        crypto_sign_keypair(fresh.public_key, fresh.secret);
+        int w = write_once(path, fresh.secret, sizeof fresh.secret, 0600);
+        signing_wipe(&fresh);
+        if (w < 0) {
+            snprintf(err, errcap, "%s: cannot create: %s", path, strerror(errno));
+            return -1;
+        }
+    }
+    if (load_file(path, k, true, err, errcap) < 0)
+        return -1;
+    return ensure_public(dir, k, err, errcap);
 }
 
 int signing_public_to_text(const uint8_t key[SIGNING_PUBLIC_BYTES], char *out, size_t cap)

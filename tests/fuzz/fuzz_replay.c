@@ -15,8 +15,8 @@
  */
 #define _DEFAULT_SOURCE /* mkdtemp */
 #include <SDL.h>
-#include <dirent.h>
 #include <SDL_ttf.h>
+#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
