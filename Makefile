@@ -37,7 +37,7 @@ LIB_OBJ  = $(patsubst %.c,$(1)/obj/%.o,$(LIB_SRC))
 TESTS    = $(patsubst tests/unit/%.c,$(1)/tests/%,$(TEST_SRC))
 TOOLS    = $(patsubst tools/%.c,$(1)/%,$(TOOL_SRC))
 
-.PHONY: all deps test-deps run test bench golden format format-check clean
+.PHONY: all deps test-deps run test bench soak fuzz golden format format-check clean
 .DEFAULT_GOAL := all
 # Object files are worth keeping between builds.
 .SECONDARY:
@@ -104,6 +104,10 @@ test: test-deps all $(call TESTS,$(BUILD)) $(SAN)/kiosk $(call TESTS,$(SAN)) \
 
 golden: all
 	@UPDATE_GOLDEN=1 tests/run-e2e.sh $(BUILD) $(BUILD)
+
+# Ten million random events on the release build (hours on a Pi, minutes here).
+soak: all
+	@tests/check-monkey.sh $(BUILD) $(BUILD) 10000000
 
 bench: all
 	@tools/ensure-packages xvfb xauth python3

@@ -8,6 +8,11 @@
  */
 #define _GNU_SOURCE /* mkdtemp */
 #include <SDL.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <SDL_ttf.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +21,7 @@
 
 #include "app/boot.h"
 #include "app/print.h"
+#include "store/journal.h"
 #include "escpos/decode.h"
 #include "receipt/receipt.h"
 #include "ui/render.h"
@@ -106,6 +112,112 @@ static void bench_receipt(kiosk_t *k)
     escpos_buf_free(&b);
 }
 
+/* A network printer in a thread: answers status questions (ready) and notes when the
+ * receipt's first byte (ESC @) arrives. */
+typedef struct {
+    int fd, port;
+    double first_ms;
+    pthread_t th;
+} listener_t;
+
+static void *listen_run(void *arg)
+{
+    listener_t *l = arg;
+    int c = accept(l->fd, NULL, NULL);
+    uint8_t buf[4096];
+    ssize_t n;
+    while (c >= 0 && (n = read(c, buf, sizeof buf)) > 0) {
+        for (ssize_t i = 0; i + 1 < n; i++) {
+            if (buf[i] == 0x10 && buf[i + 1] == 0x04) {
+                uint8_t ok = 0x12;
+                if (write(c, &ok, 1) != 1)
+                    break;
+            } else if (buf[i] == 0x1B && buf[i + 1] == '@' && l->first_ms == 0) {
+                l->first_ms = now_ms();
+            }
+        }
+    }
+    if (c >= 0)
+        close(c);
+    return NULL;
+}
+
+static bool listen_start(listener_t *l)
+{
+    memset(l, 0, sizeof *l);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t al = sizeof a;
+    l->fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (l->fd < 0 || bind(l->fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(l->fd, 1) != 0 ||
+        getsockname(l->fd, (struct sockaddr *)&a, &al) != 0)
+        return false;
+    l->port = ntohs(a.sin_port);
+    return pthread_create(&l->th, NULL, listen_run, l) == 0;
+}
+
+/* Press confirm with a network printer attached: how long until the receipt starts. */
+static void bench_confirm(kiosk_t *k)
+{
+    listener_t l;
+    char spec[64], err[256], path[1200];
+    printer_spec_t ps;
+    static printer_profile_t paper;
+    snprintf(path, sizeof path, "%s/assets/printers/58mm.ini", k->root);
+    if (printer_profile_load(path, &paper, err, sizeof err) < 0 || !listen_start(&l))
+        return;
+    k->app.paper = &paper;
+    snprintf(spec, sizeof spec, "tcp:127.0.0.1:%d", l.port);
+    printer_spec_parse(spec, &ps, err, sizeof err);
+    k->app.printer = &ps;
+    double t0 = now_ms();
+    app_press(&k->app, "confirm");
+    if (k->app.s.receipt != RECEIPT_PRINTING) { /* nothing will connect: do not wait */
+        shutdown(l.fd, SHUT_RDWR);
+        printf("confirm: the receipt did not start printing\n");
+    }
+    printjob_wait(k->app.job);
+    app_advance(&k->app, k->app.now_ms);
+    pthread_join(l.th, NULL);
+    close(l.fd);
+    k->app.printer = NULL;
+    if (l.first_ms > 0)
+        printf("confirm to the receipt's first byte (journal commit with fsync, compose, encode, "
+               "connect, status): %.1f ms\n",
+               l.first_ms - t0);
+}
+
+/* Commits per second with synchronous=FULL on the disk under /tmp (fsync included). */
+static void bench_journal(void)
+{
+    char dir[64] = "/tmp/kiosk-bench-journal-XXXXXX", err[512], cmd[128];
+    if (!mkdtemp(dir))
+        return;
+    journal_t *j = journal_open(dir, err, sizeof err);
+    if (j) {
+        journal_request_t q = {.centre_id = "UDC-0001",
+                               .terminal_id = "T01",
+                               .service_id = "soil_test",
+                               .prefix = 'H',
+                               .lang = LANG_BN,
+                               .now = 1796000000,
+                               .field_count = 2,
+                               .field_ids = {"name", "mobile"},
+                               .values = {"রহিমা খাতুন", "01812345678"}};
+        journal_receipt_t rec;
+        int n = 200;
+        double t0 = now_ms();
+        for (int i = 0; i < n; i++)
+            journal_commit(j, &q, &rec, err, sizeof err);
+        double took = now_ms() - t0;
+        printf("journal: %d commits in %.0f ms: %.0f commits/s (WAL, synchronous=FULL, on %s)\n", n,
+               took, n / (took / 1000.0), "/tmp");
+        journal_close(j);
+    }
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "kiosk-bench: could not remove %s\n", dir);
+}
+
 static void press_all(kiosk_t *k, const char *const *ids)
 {
     for (; *ids; ids++)
@@ -162,14 +274,14 @@ int main(int argc, char **argv)
     press_all(&k, to_review);
     if (k.app.screen == SCREEN_REVIEW) {
         measure(&k, "review");
-        static const char *const confirm[] = {"confirm", NULL};
-        press_all(&k, confirm);
+        bench_confirm(&k);
         measure(&k, "done (token, QR)");
         bench_receipt(&k);
     } else {
         printf("  (the bench flow did not reach the review screen: %s)\n",
                app_screen_id(k.app.screen));
     }
+    bench_journal();
     boot_free(&k);
     TTF_Quit();
     SDL_Quit();
