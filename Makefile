@@ -6,25 +6,41 @@
 #   make bench    print speed and memory figures
 #   make golden   re-create the golden screenshots after an intended change of the UI
 #   make format   clang-format every C file
+#   make CROSS_COMPILE=aarch64-linux-gnu-      the same for a 64-bit Raspberry Pi, in build-arm64/
+#   make test-arm64                             its unit tests and replays under qemu-aarch64
+#   make deb                                    .deb packages for amd64 and arm64 in dist/
 
+VERSION := 0.1.0
+CROSS_COMPILE ?=
+ifeq ($(CROSS_COMPILE),)
 CC      ?= cc
 BUILD   ?= build
+ARCH_SUFFIX :=
+PKG_CONFIG := pkg-config
+else
+# Debian's cross compiler and the arm64 (multiarch) -dev packages.
+CC      := $(CROSS_COMPILE)gcc
+BUILD   ?= build-arm64
+ARCH_SUFFIX := :arm64
+PKG_CONFIG := PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig \
+              PKG_CONFIG_SYSROOT_DIR= pkg-config
+endif
 SAN     := $(BUILD)/san
-VERSION := 0.1.0
 
 # Debian packages: what building needs, and what the tests need on top.
-DEB_BUILD := build-essential pkg-config libsdl2-dev libsdl2-ttf-dev libqrencode-dev \
-             libcjson-dev libinih-dev libutf8proc-dev libpng-dev libsqlite3-dev libusb-1.0-0-dev \
-             libsodium-dev libsystemd-dev
+DEB_LIBS  := libsdl2-dev libsdl2-ttf-dev libqrencode-dev libcjson-dev libinih-dev \
+             libutf8proc-dev libpng-dev libsqlite3-dev libusb-1.0-0-dev libsodium-dev libsystemd-dev
+DEB_BUILD := build-essential pkg-config $(addsuffix $(ARCH_SUFFIX),$(DEB_LIBS)) \
+             $(if $(CROSS_COMPILE),gcc-aarch64-linux-gnu libcmocka-dev:arm64 qemu-user-static)
 DEB_TEST  := libcmocka-dev gettext zbar-tools python3 umockdev libumockdev-dev clang-format \
-             strace
+             strace mtools dosfstools fdisk
 
 PKGS    := sdl2 SDL2_ttf libqrencode libcjson inih libutf8proc libpng sqlite3 libusb-1.0 \
            libsodium libsystemd
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla
 DEFS    := -DKIOSK_VERSION=\"$(VERSION)\"
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
 CFLAGS_REL := -std=c11 -O2 -g $(WARN) $(DEFS) -Isrc -MMD -MP
 CFLAGS_SAN := -std=c11 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=all $(WARN) $(DEFS) -Isrc -MMD -MP
@@ -37,7 +53,8 @@ LIB_OBJ  = $(patsubst %.c,$(1)/obj/%.o,$(LIB_SRC))
 TESTS    = $(patsubst tests/unit/%.c,$(1)/tests/%,$(TEST_SRC))
 TOOLS    = $(patsubst tools/%.c,$(1)/%,$(TOOL_SRC))
 
-.PHONY: all deps test-deps run test bench soak fuzz golden format format-check clean
+.PHONY: all deps test-deps run test test-arm64 arm64 deb bench soak fuzz golden format \
+        format-check clean
 .DEFAULT_GOAL := all
 # Object files are worth keeping between builds.
 .SECONDARY:
@@ -46,6 +63,7 @@ all: deps $(BUILD)/kiosk $(call TOOLS,$(BUILD))
 
 # Install what is missing (as root), or say exactly what to run.
 deps:
+	@$(if $(CROSS_COMPILE),tools/ensure-arch arm64)
 	@tools/ensure-packages $(DEB_BUILD)
 test-deps:
 	@tools/ensure-packages $(DEB_BUILD) $(DEB_TEST)
@@ -77,8 +95,8 @@ $(BUILD)/%: $(BUILD)/obj/tools/%.o $(BUILD)/libkiosk.a
 
 # Tests of the USB printer path run against an emulated device (umockdev): they need its
 # library, and run under umockdev-wrapper (tests/run.sh does that).
-UMOCKDEV_CFLAGS = $(shell pkg-config --cflags umockdev-1.0 2>/dev/null)
-UMOCKDEV_LIBS   = $(shell pkg-config --libs umockdev-1.0 2>/dev/null)
+UMOCKDEV_CFLAGS = $(shell $(PKG_CONFIG) --cflags umockdev-1.0 2>/dev/null)
+UMOCKDEV_LIBS   = $(shell $(PKG_CONFIG) --libs umockdev-1.0 2>/dev/null)
 $(BUILD)/obj/tests/unit/test_usb%.o $(SAN)/obj/tests/unit/test_usb%.o: \
     PKG_CFLAGS += $(UMOCKDEV_CFLAGS)
 $(BUILD)/tests/test_usb% $(SAN)/tests/test_usb%: PKG_LIBS += $(UMOCKDEV_LIBS)
@@ -99,8 +117,13 @@ run: all
 
 # Every test, twice: the release build (goldens are made with it) and under ASan+UBSan.
 test: test-deps all $(call TESTS,$(BUILD)) $(SAN)/kiosk $(call TESTS,$(SAN)) \
-      $(BUILD)/tests/no-harfbuzz.so
-	@tests/run.sh $(BUILD) $(SAN)
+      $(BUILD)/tests/no-harfbuzz.so arm64
+	@tests/run.sh $(BUILD) $(SAN) build-arm64
+
+# The arm64 kiosk, tools and unit tests (cross-compiled; run under qemu by the tests).
+ARM64_TESTS = $(patsubst tests/unit/%.c,build-arm64/tests/%,$(filter-out %test_usb_printer.c,$(TEST_SRC)))
+arm64:
+	@$(MAKE) --no-print-directory CROSS_COMPILE=aarch64-linux-gnu- all $(ARM64_TESTS)
 
 golden: all
 	@UPDATE_GOLDEN=1 tests/run-e2e.sh $(BUILD) $(BUILD)
@@ -118,7 +141,16 @@ format:
 format-check:
 	@clang-format --dry-run --Werror $$(find src tests tools -name '*.c' -o -name '*.h')
 
+# The arm64 build, tested under qemu-user: unit tests and replays against the same goldens.
+test-arm64: arm64 all
+	@tests/run-arm64.sh build-arm64 $(BUILD)
+
+# Debian packages of the native and the arm64 builds.
+deb: all arm64
+	@tools/make-deb $(BUILD) $$(dpkg --print-architecture) $(VERSION) dist
+	@tools/make-deb build-arm64 arm64 $(VERSION) dist
+
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-arm64
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

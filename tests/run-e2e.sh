@@ -6,6 +6,8 @@
 set -u
 cd "$(dirname "$0")/.."
 kiosk="$1/kiosk"
+# KIOSK_WRAPPER runs another architecture's kiosk (qemu-aarch64-static for build-arm64).
+wrap=${KIOSK_WRAPPER:-}
 diff="$2/png-diff"
 render_tool="$2/receipt-render"
 verify_tool="$2/verify-receipt"
@@ -113,7 +115,7 @@ run_script() { # run_script SCRIPT SIZE -> runs, then compares
     # "# pin: DIGITS" sets the technician PIN first; "# export-dir" gives the technician's
     # journal export a folder (instead of a USB stick) through a configuration file.
     pin=$(header "$script" pin)
-    [ -z "$pin" ] || echo "$pin" | "$kiosk" --set-pin --data "$data" >/dev/null 2>&1
+    [ -z "$pin" ] || echo "$pin" | $wrap "$kiosk" --set-pin --data "$data" >/dev/null 2>&1
     if grep -q '^# export-dir' "$script"; then
         mkdir -p "$out/usb"
         printf '[technician]\nexport_dir = %s\nshutdown_command = true\n' "$out/usb" \
@@ -121,7 +123,7 @@ run_script() { # run_script SCRIPT SIZE -> runs, then compares
         args="$args --config $out/kiosk.ini"
     fi
     # shellcheck disable=SC2086
-    if "$kiosk" --headless --size "$size" --data "$data" $key_args $args $printer_args \
+    if $wrap "$kiosk" --headless --size "$size" --data "$data" $key_args $args $printer_args \
         --replay "$script" \
         --shots "$out" >"$out/log.txt" 2>&1; then
         echo "PASS $name: replay"
@@ -146,7 +148,7 @@ for script in tests/e2e/fail/*.replay; do
     [ -e "$script" ] || continue
     name="fail/$(basename "$script" .replay)"
     want=$(header "$script" error)
-    if "$kiosk" --headless --size 800x480 --data "$tmp/fail-data" --replay "$script" \
+    if $wrap "$kiosk" --headless --size 800x480 --data "$tmp/fail-data" --replay "$script" \
         --shots "$tmp" >"$tmp/out.txt" 2>&1; then
         echo "FAIL $name: exited 0, expected an error"
     elif grep -qF -- "$want" "$tmp/out.txt"; then
@@ -159,7 +161,7 @@ done
 # The same script twice must give byte-identical screenshots.
 if [ "${UPDATE_GOLDEN:-0}" != 1 ]; then
     for run in 1 2; do
-        "$kiosk" --headless --size 800x480 --data "$tmp/det-$run" $key_args \
+        $wrap "$kiosk" --headless --size 800x480 --data "$tmp/det-$run" $key_args \
             --replay tests/e2e/flow_bn.replay --shots "$tmp/det-$run" >/dev/null 2>&1
     done
     if [ -n "$(ls "$tmp/det-1"/*.png 2>/dev/null)" ] && diff -r "$tmp/det-1" "$tmp/det-2" \

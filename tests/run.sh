@@ -5,6 +5,7 @@ set -u
 cd "$(dirname "$0")/.."
 release=$1
 san=$2
+arm64=${3:-}
 pass=0
 fail=0
 failures=()
@@ -79,12 +80,28 @@ run_lines release python3 tests/check-service.py "$release"
 run_lines san python3 tests/check-service.py "$san"
 echo "Crash safety: kill -9 across replayed flows"
 run_lines crash python3 tests/crash-test.py "$release/kiosk"
+echo "Packages, units, flashing and provisioning"
+run_lines board tests/check-board.sh "$release" "$arm64"
 echo "Random input (monkey)"
 run_lines monkey tests/check-monkey.sh "$release" "$san"
 echo "End-to-end replays (release build)"
 run_lines release tests/run-e2e.sh "$release" "$release"
 echo "End-to-end replays (ASan+UBSan build)"
 run_lines san tests/run-e2e.sh "$san" "$release"
+
+if [ -n "$arm64" ]; then
+    echo "The arm64 build under qemu-aarch64"
+    out=$(tests/run-arm64.sh "$arm64" "$release" 2>&1)
+    summary=$(tail -1 <<<"$out")
+    if [[ $summary =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+        pass=$((pass + BASH_REMATCH[1]))
+        [ "${BASH_REMATCH[2]}" -eq 0 ] ||
+            record fail "arm64" "$(sed -n '/^Failures:/,$p' <<<"$out" | tr '\n' ' ')"
+        echo "  $summary"
+    else
+        record fail "arm64" "$(tail -3 <<<"$out" | tr '\n' ' ')"
+    fi
+fi
 
 if [ "$fail" -gt 0 ]; then
     echo

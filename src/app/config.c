@@ -143,6 +143,8 @@ static int set_display(config_t *c, const char *k, const char *v, char *err, siz
         return parse_int(v, 50, 600, &c->dpi, err, cap);
     if (strcmp(k, "calibration") == 0)
         return parse_calibration(v, c->calibration, err, cap);
+    if (strcmp(k, "drm_device") == 0)
+        return set_path(v, c->drm_device, err, cap);
     return bad(err, cap, "unknown key \"%s\" in [display]", k);
 }
 

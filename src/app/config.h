@@ -23,6 +23,7 @@ typedef struct {
     int rotation;         /* 0, 90, 180, 270 degrees, clockwise */
     float calibration[6]; /* touch: x' = a x + b y + c, y' = d x + e y + f (0..1 units) */
     int dpi;              /* of the panel, for millimetre sizes */
+    char drm_device[CONFIG_PATH_MAX]; /* e.g. /dev/dri/by-path/...: the card to draw on */
     char data_dir[CONFIG_PATH_MAX];
     char catalog[CONFIG_PATH_MAX];    /* relative paths are relative to the assets folder */
     char receipt_url[256];            /* QR payload base; empty: the bare tracking id */

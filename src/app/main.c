@@ -43,11 +43,14 @@
 #endif
 
 typedef struct {
-    const char *config, *data, *catalog, *assets, *lang, *replay, *shots, *now, *check_catalog;
+    const char *configs[4]; /* --config may be given more than once: later files override */
+    int config_count;
+    const char *data, *catalog, *assets, *lang, *replay, *shots, *now, *check_catalog;
+    const char *error_screen;
     const char *printer, *paper, *since, *import, *signing_key;
     long monkey;
     unsigned long long seed;
-    bool print_test, export_journal, new_journal, set_pin;
+    bool print_test, export_journal, new_journal, set_pin, hash_pin;
     bool windowed, headless, list_services;
     int size_w, size_h, rotation, dpi, idle_timeout;
     long exit_after_ms;
@@ -58,7 +61,8 @@ static void usage(FILE *out)
     fprintf(out,
             "Usage: kiosk [OPTIONS]\n"
             "Sheba Kiosk: a self-service terminal for Bangladesh's digital centres.\n\n"
-            "  --config FILE        read settings from an INI file (see assets/kiosk.ini)\n"
+            "  --config FILE        read settings from an INI file (see assets/kiosk.ini);\n"
+            "                       again to read more files, each overriding the last\n"
             "  --data DIR           the data folder (journal); default ./var\n"
             "  --catalog FILE       the service catalog; default assets/catalog.json\n"
             "  --assets DIR         where assets/ and fonts/ are (default: found next to the\n"
@@ -87,6 +91,10 @@ static void usage(FILE *out)
             "  --new-journal        after a damaged journal was moved aside: start a new one\n"
             "  --signing-key FILE   sign receipts with this key instead of DATA/signing.key\n"
             "  --set-pin            set the technician PIN (4-12 digits, read from stdin)\n"
+            "  --hash-pin           print the Argon2id hash of a PIN read from stdin\n"
+            "                       (for tools/provision)\n"
+            "  --error-screen TEXT  show only a still error screen (the service's crash-loop\n"
+            "                       fallback) until SIGTERM\n"
             "  --check-catalog FILE validate a catalog and exit\n"
             "  --list-services      print the catalog's services and exit\n"
             "  --help, --version\n");
@@ -133,7 +141,9 @@ static int parse_options(int argc, char **argv, options_t *o)
         O_SIGNING_KEY,
         O_MONKEY,
         O_SEED,
-        O_SET_PIN
+        O_SET_PIN,
+        O_ERROR_SCREEN,
+        O_HASH_PIN
     };
     static const struct option opts[] = {{"config", 1, 0, O_CONFIG},
                                          {"data", 1, 0, O_DATA},
@@ -165,6 +175,8 @@ static int parse_options(int argc, char **argv, options_t *o)
                                          {"monkey", 1, 0, O_MONKEY},
                                          {"seed", 1, 0, O_SEED},
                                          {"set-pin", 0, 0, O_SET_PIN},
+                                         {"error-screen", 1, 0, O_ERROR_SCREEN},
+                                         {"hash-pin", 0, 0, O_HASH_PIN},
                                          {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->rotation = o->dpi = o->idle_timeout = -1;
@@ -173,7 +185,11 @@ static int parse_options(int argc, char **argv, options_t *o)
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
         case O_CONFIG:
-            o->config = optarg;
+            if (o->config_count == 4) {
+                fprintf(stderr, "kiosk: at most 4 --config files\n");
+                return 2;
+            }
+            o->configs[o->config_count++] = optarg;
             break;
         case O_DATA:
             o->data = optarg;
@@ -265,6 +281,12 @@ static int parse_options(int argc, char **argv, options_t *o)
         case O_SET_PIN:
             o->set_pin = true;
             break;
+        case O_ERROR_SCREEN:
+            o->error_screen = optarg;
+            break;
+        case O_HASH_PIN:
+            o->hash_pin = true;
+            break;
         default:
             usage(stderr);
             return 2;
@@ -313,10 +335,11 @@ static int load_config(kiosk_t *k, const options_t *o)
 {
     char err[512];
     config_defaults(&k->cfg);
-    if (o->config && config_load(&k->cfg, o->config, err, sizeof err) < 0) {
-        fprintf(stderr, "kiosk: %s\n", err);
-        return -1;
-    }
+    for (int i = 0; i < o->config_count; i++)
+        if (config_load(&k->cfg, o->configs[i], err, sizeof err) < 0) {
+            fprintf(stderr, "kiosk: %s\n", err);
+            return -1;
+        }
     if (load_calibration(k, o) < 0)
         return -1;
     if (override(&k->cfg, "kiosk", "data", o->data, "--data") < 0 ||
@@ -488,7 +511,9 @@ static int main_loop(kiosk_t *k, input_state_t *in, long exit_after_ms, bool win
 
 static int run_display(kiosk_t *k, const options_t *o)
 {
-    char err[512];
+    char err[1200];
+    if (k->cfg.drm_device[0] && display_choose_card(k->cfg.drm_device, err, sizeof err) < 0)
+        fprintf(stderr, "kiosk: [display] drm_device: %s; using SDL's choice\n", err);
     int w = o->size_w ? o->size_w : 1280, h = o->size_h ? o->size_h : 800;
     if (display_open_window(&k->display, o->windowed, w, h, k->cfg.rotation, err, sizeof err) < 0) {
         fprintf(stderr, "kiosk: %s\n", err);
@@ -571,6 +596,20 @@ static bool read_secret(const char *prompt, char *out, size_t cap)
     return ok;
 }
 
+static int hash_pin(void)
+{
+    char pin[64] = "", hash[256], err[256] = "";
+    if (!read_secret("Technician PIN (4-12 digits): ", pin, sizeof pin) ||
+        pin_hash(pin, hash, sizeof hash, err, sizeof err) < 0) {
+        fprintf(stderr, "kiosk: --hash-pin: %s\n", pin[0] ? err : "no PIN on standard input");
+        explicit_bzero(pin, sizeof pin);
+        return 1;
+    }
+    explicit_bzero(pin, sizeof pin);
+    printf("%s\n", hash);
+    return 0;
+}
+
 static int set_pin(const kiosk_t *k)
 {
     char pin[64], again[64], err[600];
@@ -631,6 +670,69 @@ static int journal_command(kiosk_t *k, const options_t *o)
     return rc;
 }
 
+/* The crash-loop fallback: a still screen in both languages, drawn with nothing but the
+ * fonts (the catalog, translations or journal may be what is broken), until SIGTERM. Its
+ * texts are built in for the same reason. */
+static void error_screen_build(ui_t *ui, const char *detail)
+{
+    int pad = ui_mm(ui, 8.0f), w = ui->w - 2 * pad, isz = ui_mm(ui, 16.0f), y = pad;
+    ui_begin(ui);
+    ui_rect(ui, (ui_rect_t){0, 0, ui->w, ui->h}, COLOR_ERROR_BG, 0);
+    ui_icon(ui, (ui_rect_t){(ui->w - isz) / 2, y, isz, isz}, 0xe002, COLOR_ERROR);
+    y += isz + pad / 2;
+    y += widget_label(ui, (ui_rect_t){pad, y, w, 0},
+                      "এই টার্মিনালটি এখন চালু হচ্ছে না। অনুগ্রহ করে সেন্টারের কর্মী বা "
+                      "টেকনিশিয়ানকে জানান।",
+                      SIZE_TITLE, true, COLOR_ERROR, TEXT_ALIGN_CENTER, 3);
+    y += pad / 2;
+    y += widget_label(ui, (ui_rect_t){pad, y, w, 0},
+                      "This terminal cannot start right now. Please tell the centre staff or a "
+                      "technician.",
+                      SIZE_LABEL, false, COLOR_ERROR, TEXT_ALIGN_CENTER, 3);
+    widget_label(ui, (ui_rect_t){pad, y + pad, w, 0}, detail, SIZE_SMALL, false, COLOR_MUTED,
+                 TEXT_ALIGN_CENTER, 4);
+    ui_mark(ui, "screen:error", (ui_rect_t){0, 0, ui->w, ui->h});
+}
+
+static int run_error_screen(kiosk_t *k, const options_t *o)
+{
+    char err[768], dir[1100];
+    int w = o->size_w ? o->size_w : 1280, h = o->size_h ? o->size_h : 800;
+    snprintf(dir, sizeof dir, "%s/fonts", k->root);
+    k->fonts = fonts_open(dir, err, sizeof err); /* no fonts: a plain red screen still says it */
+    int rc = o->headless ? display_open_headless(&k->display, w, h, 0, err, sizeof err)
+                         : display_open_window(&k->display, o->windowed, w, h, 0, err, sizeof err);
+    if (rc < 0) {
+        fprintf(stderr, "kiosk: %s\n", err);
+        return 1;
+    }
+    k->cache = k->fonts ? textcache_new(k->fonts) : NULL;
+    k->ui = calloc(1, sizeof *k->ui);
+    if (!k->ui)
+        return 1;
+    ui_init(k->ui, k->display.w, k->display.h, k->cfg.dpi, k->fonts, k->cache);
+    if (k->fonts)
+        error_screen_build(k->ui, o->error_screen);
+    else
+        ui_rect(k->ui, (ui_rect_t){0, 0, k->ui->w, k->ui->h}, COLOR_ERROR, 0);
+    if (!o->windowed && !o->headless) {
+        SDL_ShowCursor(SDL_DISABLE);
+        signal(SIGINT, SIG_IGN);
+    }
+    for (bool draw = true;;) {
+        if (draw) {
+            ui_render(k->ui, display_begin(&k->display), COLOR_ERROR_BG);
+            display_present(&k->display);
+        }
+        if (o->headless) /* tests: one frame, as a PNG when --shots is given */
+            return o->shots && display_screenshot(&k->display, o->shots, err, sizeof err) < 0;
+        SDL_Event ev;
+        if (!SDL_WaitEvent(&ev) || ev.type == SDL_QUIT)
+            return 0;
+        draw = ev.type == SDL_WINDOWEVENT;
+    }
+}
+
 static int check_catalog(kiosk_t *k, const char *path, bool list)
 {
     if (boot_load_assets(k, path) < 0)
@@ -654,7 +756,11 @@ int main(int argc, char **argv)
     k.key_file = o.signing_key;
     if (load_config(&k, &o) < 0)
         return 1;
-    if (o.set_pin) {
+    if (o.hash_pin) {
+        rc = hash_pin();
+    } else if (o.error_screen) {
+        rc = run_error_screen(&k, &o);
+    } else if (o.set_pin) {
         rc = set_pin(&k);
     } else if (o.export_journal || o.import || o.new_journal) {
         rc = journal_command(&k, &o);

@@ -1,8 +1,11 @@
 /* platform/display.c - SDL windows, renderers, rotation and screenshots. */
+#define _DEFAULT_SOURCE /* realpath */
 #include "platform/display.h"
 
 #include <SDL.h>
 #include <stdio.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "platform/image.h"
@@ -27,6 +30,22 @@ static int make_target(display_t *d, char *err, size_t errcap)
         snprintf(err, errcap, "cannot rotate the display: %s", SDL_GetError());
         return -1;
     }
+    return 0;
+}
+
+int display_choose_card(const char *path, char *err, size_t errcap)
+{
+    char real[PATH_MAX], index[16];
+    const char *base;
+    int n;
+    char extra;
+    if (!realpath(path, real) || !(base = strrchr(real, '/')) ||
+        sscanf(base + 1, "card%d%c", &n, &extra) != 1) {
+        snprintf(err, errcap, "%s: not a DRM card (%s)", path, real[0] ? real : "missing");
+        return -1;
+    }
+    snprintf(index, sizeof index, "%d", n);
+    SDL_SetHint(SDL_HINT_KMSDRM_DEVICE_INDEX, index);
     return 0;
 }
 

@@ -25,6 +25,11 @@ typedef struct {
     int rotation;
 } display_t;
 
+/* Which DRM card KMSDRM should use, given a stable path to it (a udev symlink such as
+ * /dev/dri/by-path/platform-gpu-card or /dev/dri/sheba-card): card numbers change between
+ * boots on the Pi 4/5, a by-path name does not. 0, or -1 when the path is not a DRM card. */
+int display_choose_card(const char *path, char *err, size_t errcap);
+
 /* A window: full screen at the display's native mode, or windowed at panel_w x panel_h. */
 int display_open_window(display_t *d, bool windowed, int panel_w, int panel_h, int rotation,
                         char *err, size_t errcap);

@@ -41,9 +41,9 @@ static int put(const char *path, const char *text)
     return rename(tmp, path);
 }
 
-int pin_set(const char *dir, const char *pin, char *err, size_t errcap)
+int pin_hash(const char *pin, char *out, size_t cap, char *err, size_t errcap)
 {
-    char hash[crypto_pwhash_STRBYTES], path[1100];
+    char hash[crypto_pwhash_STRBYTES];
     if (!digits_ok(pin)) {
         snprintf(err, errcap, "a PIN is %d to %d digits", PIN_MIN_DIGITS, PIN_MAX_DIGITS);
         return -1;
@@ -53,6 +53,19 @@ int pin_set(const char *dir, const char *pin, char *err, size_t errcap)
         snprintf(err, errcap, "cannot hash the PIN (out of memory?)");
         return -1;
     }
+    if (strlen(hash) >= cap) {
+        snprintf(err, errcap, "hash too long");
+        return -1;
+    }
+    strcpy(out, hash);
+    return 0;
+}
+
+int pin_set(const char *dir, const char *pin, char *err, size_t errcap)
+{
+    char hash[crypto_pwhash_STRBYTES + 2], path[1100];
+    if (pin_hash(pin, hash, sizeof hash - 1, err, errcap) < 0)
+        return -1;
     path_of(dir, "technician.pin", path, sizeof path);
     strcat(hash, "\n");
     if (put(path, hash) < 0) {

@@ -16,6 +16,9 @@
 
 typedef enum { PIN_OK, PIN_WRONG, PIN_LOCKED, PIN_NOT_SET, PIN_ERROR } pin_result_t;
 
+/* The Argon2id hash of pin (4..12 digits) as text (for provisioning). 0, or -1 with err. */
+int pin_hash(const char *pin, char *out, size_t cap, char *err, size_t errcap);
+
 /* Store the hash of pin (4..12 digits) as DIR/technician.pin (mode 0600). 0, or -1. */
 int pin_set(const char *dir, const char *pin, char *err, size_t errcap);
 
