@@ -4,6 +4,7 @@
 #   make run      start the kiosk in a window with the bundled catalog and ./var/
 #   make test     build normally and with ASan+UBSan, run every test, print a summary
 #   make bench    print speed and memory figures
+#   make fuzz     fuzz every parser with libFuzzer (FUZZ_SECONDS=60 per target)
 #   make golden   re-create the golden screenshots after an intended change of the UI
 #   make format   clang-format every C file
 #   make CROSS_COMPILE=aarch64-linux-gnu-      the same for a 64-bit Raspberry Pi, in build-arm64/
@@ -48,10 +49,12 @@ CFLAGS_SAN := -std=c11 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefin
 LIB_SRC  := $(filter-out src/app/main.c,$(shell find src -name '*.c' | sort))
 TOOL_SRC := $(wildcard tools/*.c)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
 LIB_OBJ  = $(patsubst %.c,$(1)/obj/%.o,$(LIB_SRC))
 TESTS    = $(patsubst tests/unit/%.c,$(1)/tests/%,$(TEST_SRC))
 TOOLS    = $(patsubst tools/%.c,$(1)/%,$(TOOL_SRC))
+FUZZERS  = $(patsubst tests/fuzz/%.c,$(1)/tests/%,$(FUZZ_SRC))
 
 .PHONY: all deps test-deps run test test-arm64 arm64 deb bench soak fuzz golden format \
         format-check clean
@@ -108,6 +111,15 @@ $(SAN)/tests/%: $(SAN)/obj/tests/unit/%.o $(SAN)/libkiosk.a
 	@mkdir -p $(dir $@)
 	$(CC) -fsanitize=address,undefined -o $@ $^ $(PKG_LIBS) -lcmocka
 
+# Fuzz targets linked to a plain main() that replays their corpus and the inputs that once
+# crashed them, in every test run; tools/fuzz builds the same targets with libFuzzer.
+$(BUILD)/tests/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/main.o $(BUILD)/libkiosk.a
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(PKG_LIBS)
+$(SAN)/tests/fuzz_%: $(SAN)/obj/tests/fuzz/fuzz_%.o $(SAN)/obj/tests/fuzz/main.o $(SAN)/libkiosk.a
+	@mkdir -p $(dir $@)
+	$(CC) -fsanitize=address,undefined -o $@ $^ $(PKG_LIBS)
+
 $(BUILD)/tests/no-harfbuzz.so: tests/shim/no-harfbuzz.c
 	@mkdir -p $(dir $@)
 	$(CC) -shared -fPIC $(WARN) -o $@ $<
@@ -117,7 +129,7 @@ run: all
 
 # Every test, twice: the release build (goldens are made with it) and under ASan+UBSan.
 test: test-deps all $(call TESTS,$(BUILD)) $(SAN)/kiosk $(call TESTS,$(SAN)) \
-      $(BUILD)/tests/no-harfbuzz.so arm64
+      $(call FUZZERS,$(BUILD)) $(call FUZZERS,$(SAN)) $(BUILD)/tests/no-harfbuzz.so arm64
 	@tests/run.sh $(BUILD) $(SAN) build-arm64
 
 # The arm64 kiosk, tools and unit tests (cross-compiled; run under qemu by the tests).
@@ -131,6 +143,12 @@ golden: all
 # Ten million random events on the release build (hours on a Pi, minutes here).
 soak: all
 	@tests/check-monkey.sh $(BUILD) $(BUILD) 10000000
+
+# Coverage-guided fuzzing with clang's libFuzzer: FUZZ_SECONDS per target (see tools/fuzz).
+FUZZ_SECONDS ?= 60
+fuzz: all
+	@tools/ensure-packages clang libclang-rt-14-dev
+	@tools/fuzz $(FUZZ_SECONDS)
 
 bench: all
 	@tools/ensure-packages xvfb xauth python3

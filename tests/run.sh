@@ -70,6 +70,13 @@ echo "Unit tests (release build)"
 run_unit "$release" release
 echo "Unit tests (ASan+UBSan build)"
 run_unit "$san" san
+echo "Fuzz corpora and saved crashing inputs (release, then ASan+UBSan)"
+for f in "$release"/tests/fuzz_* "$san"/tests/fuzz_*; do
+    name=${f##*/fuzz_}
+    dirs=(tests/fuzz/corpus/"$name")
+    [ -d tests/fuzz/regress/"$name" ] && dirs+=(tests/fuzz/regress/"$name")
+    run_lines "${f%/tests/*}" "$f" "${dirs[@]}"
+done
 echo "Translations"
 run_lines i18n tests/check-i18n.sh
 echo "Command line and start-up checks (release, then ASan+UBSan)"

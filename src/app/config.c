@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L /* fmemopen */
 #include "app/config.h"
 
+#include <math.h>
 #include <errno.h>
 #include <ini.h>
 #include <stdarg.h>
@@ -89,8 +90,12 @@ static int parse_calibration(const char *v, float m[6], char *err, size_t cap)
     char extra;
     if (sscanf(v, "%f %f %f %f %f %f %c", &t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &extra) != 6)
         return bad(err, cap, "\"%s\": expected six numbers \"a b c d e f\"", v);
+    for (int i = 0; i < 6; i++)
+        if (!isfinite(t[i]))
+            return bad(err, cap, "\"%s\": every number must be finite", v);
     /* A singular matrix would map the whole panel onto a line: nothing could be pressed. */
-    if (t[0] * t[4] - t[1] * t[3] == 0.0f)
+    float det = t[0] * t[4] - t[1] * t[3];
+    if (det == 0.0f || !isfinite(det))
         return bad(err, cap, "\"%s\": the matrix cannot be inverted", v);
     memcpy(m, t, sizeof t);
     return 0;

@@ -178,11 +178,22 @@ static int parse_times(where_t *w, const cJSON *o, row_t *r)
     return 0;
 }
 
+/* A token is one capital letter, '-' and 1 to 5 digits ("A-042"); nothing else. */
+static bool parse_token(const char *t, char *prefix, int *number)
+{
+    if (t[0] < 'A' || t[0] > 'Z' || t[1] != '-')
+        return false;
+    size_t digits = strspn(t + 2, "0123456789");
+    if (digits < 1 || digits > 5 || t[2 + digits] != '\0')
+        return false;
+    *prefix = t[0];
+    *number = (int)strtol(t + 2, NULL, 10);
+    return *number >= 1;
+}
+
 static int parse_ids(where_t *w, row_t *r)
 {
-    char extra;
-    if (sscanf(r->token, "%c-%d%c", &r->prefix, &r->number, &extra) != 2 || r->prefix < 'A' ||
-        r->prefix > 'Z' || r->number < 1 || r->number > 99999)
+    if (!parse_token(r->token, &r->prefix, &r->number))
         return bad(w, "token", "expected a letter, '-' and a number, like A-042");
     const char *dash = strrchr(r->tracking, '-');
     char *end;

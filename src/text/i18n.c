@@ -143,7 +143,8 @@ static int read_string(po_reader_t *r, const char *line, size_t len, const char 
         return po_fail(r, "expected ", kw);
     if (append_literal(r, line + kl, line + len, buf, &n) < 0)
         return -1;
-    while (r->p < r->end && *skip_ws(r->p, r->end) == '"') {
+    const char *q;
+    while ((q = skip_ws(r->p, r->end)) < r->end && *q == '"') {
         const char *l;
         size_t ll = next_line(r, &l);
         if (append_literal(r, l, l + ll, buf, &n) < 0)
@@ -206,7 +207,7 @@ int i18n_parse(i18n_t *t, lang_t lang, const char *name, const char *text, size_
                 fuzzy = true;
             continue;
         }
-        if (n >= 7 && strncmp(s, "msgctxt", 7) == 0)
+        if (line + n - s >= 7 && strncmp(s, "msgctxt", 7) == 0)
             return po_fail(&r, "msgctxt is not used by the kiosk", NULL);
         int id_line = r.line;
         if (read_string(&r, s, (size_t)(line + n - s), "msgid", id) < 0)

@@ -67,24 +67,29 @@ static const kb_page_t latin[2] = {
       TEXT_BOTTOM("'", KEY_TO_BANGLA)}},
 };
 
-#define NUMPAD(d, slash)                                                                     \
+/* Digits are passed as literals: a static initialiser may not read another array. The key
+ * left of 0 is passed as a macro name, so its commas survive the second expansion. */
+#define NUMPAD(slash, d0, d1, d2, d3, d4, d5, d6, d7, d8, d9)                                \
     {                                                                                        \
         4, 8,                                                                                \
         {                                                                                    \
-            {C(d[1]), C(d[2]), C(d[3]), K(KEY_BACKSPACE, 2), END},                           \
-                {C(d[4]), C(d[5]), C(d[6]), K(KEY_LEFT, 2), END},                            \
-                {C(d[7]), C(d[8]), C(d[9]), K(KEY_RIGHT, 2), END},                           \
-                {slash, C(d[0]), K(KEY_DONE, 4), END},                                       \
+            {C(d1), C(d2), C(d3), K(KEY_BACKSPACE, 2), END},                                 \
+                {C(d4), C(d5), C(d6), K(KEY_LEFT, 2), END},                                  \
+                {C(d7), C(d8), C(d9), K(KEY_RIGHT, 2), END},                                 \
+                {slash(), C(d0), K(KEY_DONE, 4), END},                                       \
         }                                                                                    \
     }
 
-static const char *const digits_bn[10] = {"০", "১", "২", "৩", "৪", "৫", "৬", "৭", "৮", "৯"};
-static const char *const digits_en[10] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
+#define DIGITS_BN "০", "১", "২", "৩", "৪", "৫", "৬", "৭", "৮", "৯"
+#define DIGITS_EN "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"
+#define NUMPAD_(slash, digits) NUMPAD(slash, digits)
+#define KEY_NONE()             K(KEY_BLANK, 2)
+#define KEY_SLASH()            C("/")
 
-static const kb_page_t digits_pad[LANG_COUNT] = {NUMPAD(digits_bn, K(KEY_BLANK, 2)),
-                                                 NUMPAD(digits_en, K(KEY_BLANK, 2))};
-static const kb_page_t date_pad[LANG_COUNT] = {NUMPAD(digits_bn, C("/")),
-                                               NUMPAD(digits_en, C("/"))};
+static const kb_page_t digits_pad[LANG_COUNT] = {NUMPAD_(KEY_NONE, DIGITS_BN),
+                                                 NUMPAD_(KEY_NONE, DIGITS_EN)};
+static const kb_page_t date_pad[LANG_COUNT] = {NUMPAD_(KEY_SLASH, DIGITS_BN),
+                                               NUMPAD_(KEY_SLASH, DIGITS_EN)};
 
 /* clang-format on */
 

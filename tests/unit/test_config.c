@@ -216,6 +216,23 @@ static void test_calibration_singular_matrix(void **state)
     expect_load_error(BAD "calibration_singular.ini", 3, "cannot be inverted");
 }
 
+/* NaN compares unequal to everything, so it once slipped past the singular-matrix check. */
+static void test_calibration_not_finite(void **state)
+{
+    (void)state;
+    config_t c;
+    config_defaults(&c);
+    char err[256] = "";
+    assert_int_equal(config_set(&c, "display", "calibration", "nan 0 0 0 1 0", err, sizeof err),
+                     -1);
+    assert_non_null(strstr(err, "finite"));
+    assert_int_equal(config_set(&c, "display", "calibration", "1 0 0 0 inf 0", err, sizeof err),
+                     -1);
+    assert_int_equal(
+        config_set(&c, "display", "calibration", "1e30 1e30 0 -1e30 1e30 0", err, sizeof err), -1);
+    assert_calibration(&c, 1, 0, 0, 0, 1, 0);
+}
+
 static void test_language_fr(void **state)
 {
     (void)state;
@@ -407,6 +424,7 @@ int main(void)
         cmocka_unit_test(test_dpi_with_trailing_text),
         cmocka_unit_test(test_calibration_five_numbers),
         cmocka_unit_test(test_calibration_singular_matrix),
+        cmocka_unit_test(test_calibration_not_finite),
         cmocka_unit_test(test_language_fr),
         cmocka_unit_test(test_key_set_twice),
         cmocka_unit_test(test_line_without_equals),
