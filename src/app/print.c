@@ -4,6 +4,7 @@
 
 #include <qrencode.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "receipt/receipt.h"
@@ -91,10 +92,17 @@ static int encode(app_t *app, const source_t *src, escpos_buf_t *out)
 {
     const printer_profile_t *pp = app->paper;
     receipt_request_t rq;
-    static texts_t t; /* large; only the main thread composes */
+    /* Large, so on the heap (not on a small stack, and not in a static: no state outlives
+     * the call). Printing is not the frame loop, so one allocation here costs nothing. */
+    texts_t *t = calloc(1, sizeof *t);
     receipt_t r;
-    fill(app, src, &rq, &t);
-    if (receipt_compose_request(app->fonts, &rq, pp->width_dots, pp->native_qr, &r) < 0)
+    if (!t)
+        return -1;
+    fill(app, src, &rq, t);
+    int rc = receipt_compose_request(app->fonts, &rq, pp->width_dots, pp->native_qr, &r);
+    explicit_bzero(t, sizeof *t); /* masked, but still the citizen's */
+    free(t);
+    if (rc < 0)
         return -1;
     escpos_init(out);
     escpos_raster(out, &r.top, pp->max_band_rows);
@@ -108,7 +116,6 @@ static int encode(app_t *app, const source_t *src, escpos_buf_t *out)
     else
         escpos_feed_dots(out, 96);
     receipt_free(&r);
-    memset(&t, 0, sizeof t); /* masked, but still the citizen's */
     return out->failed ? -1 : 0;
 }
 
@@ -144,23 +151,28 @@ static int rebuild(app_t *app, const journal_request_row_t *row, session_t *s)
 
 print_result_t print_again(app_t *app, int64_t request_id)
 {
-    static journal_request_row_t row; /* large; the main thread only */
-    static session_t s;
+    if (!app->printer || !app->job)
+        return PRINT_NOT_FOUND;
+    /* Both are large: on the heap for the length of the call, then wiped. */
+    struct {
+        journal_request_row_t row;
+        session_t s;
+    } *w = calloc(1, sizeof *w);
+    if (!w)
+        return PRINT_IO;
     escpos_buf_t b = {0};
     print_result_t r = PRINT_IO;
-    if (!app->printer || !app->job)
-        r = PRINT_NOT_FOUND;
-    else if (app->journal && journal_get(app->journal, request_id, &row) == 0 &&
-             rebuild(app, &row, &s) == 0) {
-        int l = lang_from_code(row.lang);
-        source_t src = {&s, l < 0 ? LANG_BN : (lang_t)l};
+    if (app->journal && journal_get(app->journal, request_id, &w->row) == 0 &&
+        rebuild(app, &w->row, &w->s) == 0) {
+        int l = lang_from_code(w->row.lang);
+        source_t src = {&w->s, l < 0 ? LANG_BN : (lang_t)l};
         if (encode(app, &src, &b) == 0 && printjob_start(app->job, app->printer, app->paper,
-                                                         s.tracking, request_id, b.data, b.len))
+                                                         w->s.tracking, request_id, b.data, b.len))
             r = PRINT_OK;
     }
     escpos_buf_free(&b);
-    explicit_bzero(&row, sizeof row); /* it held a citizen's entries */
-    explicit_bzero(&s, sizeof s);
+    explicit_bzero(w, sizeof *w); /* it held a citizen's entries */
+    free(w);
     return r;
 }
 
