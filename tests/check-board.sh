@@ -57,6 +57,14 @@ check_deb() { # check_deb BUILD ARCH
     conf=$(dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles)
     [ "$arch" = "$2" ] && [ "$conf" = /etc/sheba-kiosk/kiosk.ini ] && pass "deb-$2-control" ||
         fail "deb-$2-control" "Architecture $arch, conffiles $conf"
+    # SDL opens EGL and GLES2 with dlopen on KMSDRM, so nothing else pulls them in: without
+    # them the kiosk fails on the board with "EGL not initialized" (found by tools/boot-test).
+    local deps missing_deps=""
+    deps=$(dpkg-deb -f "$deb" Depends)
+    for d in libegl1 libgles2 libgbm1 libgl1-mesa-dri libsdl2-2.0-0 libsdl2-ttf-2.0-0; do
+        case ", $deps," in *", $d,"*) ;; *) missing_deps="$missing_deps $d" ;; esac
+    done
+    [ -z "$missing_deps" ] && pass "deb-$2-depends" || fail "deb-$2-depends" "missing:$missing_deps"
     mkdir -p "$tmp/root-$2"
     dpkg-deb -x "$deb" "$tmp/root-$2"
     machine=$(od -An -tx1 -j18 -N2 "$tmp/root-$2/usr/bin/sheba-kiosk" | tr -d ' ')

@@ -49,6 +49,35 @@ int display_choose_card(const char *path, char *err, size_t errcap)
     return 0;
 }
 
+/* On KMSDRM the window is an EGL surface on GBM: GLES2 is what Mesa gives on every Pi (v3d,
+ * vc4) and, through kms_swrast, on a GPU without 3D. SDL would try desktop GL first, which
+ * re-creates the window and needs libGL. Elsewhere SDL's own order is right. */
+static SDL_Renderer *create_renderer(SDL_Window *window)
+{
+    const char *video = SDL_GetCurrentVideoDriver();
+    if (video && strcmp(video, "kmsdrm") == 0) {
+        for (int i = 0; i < SDL_GetNumRenderDrivers(); i++) {
+            SDL_RendererInfo info;
+            if (SDL_GetRenderDriverInfo(i, &info) == 0 && strcmp(info.name, "opengles2") == 0) {
+                SDL_Renderer *r = SDL_CreateRenderer(window, i, 0);
+                if (r)
+                    return r;
+            }
+        }
+    }
+    return SDL_CreateRenderer(window, -1, 0);
+}
+
+/* SDL's KMSDRM errors ("EGL not initialized") do not say what to fix on the board. */
+static const char *window_hint(void)
+{
+    const char *video = SDL_GetCurrentVideoDriver();
+    if (video && strcmp(video, "kmsdrm") == 0)
+        return " (KMSDRM needs libEGL, libGLESv2 and Mesa's drivers installed, and read-write "
+               "access to the DRM card: the video group)";
+    return "";
+}
+
 int display_open_window(display_t *d, bool windowed, int panel_w, int panel_h, int rotation,
                         char *err, size_t errcap)
 {
@@ -68,10 +97,10 @@ int display_open_window(display_t *d, bool windowed, int panel_w, int panel_h, i
     d->window = SDL_CreateWindow("Sheba Kiosk", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
                                  panel_w, panel_h, flags);
     if (!d->window) {
-        snprintf(err, errcap, "cannot open a window: %s", SDL_GetError());
+        snprintf(err, errcap, "cannot open a window: %s%s", SDL_GetError(), window_hint());
         return -1;
     }
-    d->renderer = SDL_CreateRenderer(d->window, -1, 0);
+    d->renderer = create_renderer(d->window);
     if (!d->renderer) {
         snprintf(err, errcap, "no renderer: %s", SDL_GetError());
         return -1;
