@@ -160,6 +160,9 @@ typedef struct app {
     int quit_status;
     int scroll_max; /* set by the services screen when built */
     ui_rect_t scroll_area;
+    /* Set by the form when built: where the focused field's text starts on screen (scrolled)
+     * and its size, so a tap in the field can put the caret where the finger was. */
+    int field_text_x, field_text_px;
 
     ui_t *ui; /* the display list of the last build */
     tech_t tech;

@@ -519,11 +519,7 @@ static int run_display(kiosk_t *k, const options_t *o)
         fprintf(stderr, "kiosk: %s\n", err);
         return 1;
     }
-    /* One line in the journal that tells a technician which display path the board took. */
-    SDL_RendererInfo ri = {0};
-    SDL_GetRendererInfo(k->display.renderer, &ri);
-    fprintf(stderr, "kiosk: display %s, %dx%d, renderer %s\n", SDL_GetCurrentVideoDriver(),
-            k->display.panel_w, k->display.panel_h, ri.name ? ri.name : "?");
+    display_log(&k->display);
     if (boot_start_app(k, (int64_t)time(NULL), wake, NULL) < 0)
         return 1; /* it said why */
     touch_map_t map;
@@ -711,6 +707,8 @@ static int run_error_screen(kiosk_t *k, const options_t *o)
         fprintf(stderr, "kiosk: %s\n", err);
         return 1;
     }
+    if (!o->headless)
+        display_log(&k->display);
     k->cache = k->fonts ? textcache_new(k->fonts) : NULL;
     k->ui = calloc(1, sizeof *k->ui);
     if (!k->ui)

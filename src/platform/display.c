@@ -108,6 +108,14 @@ int display_open_window(display_t *d, bool windowed, int panel_w, int panel_h, i
     return display_resize(d, err, errcap);
 }
 
+void display_log(const display_t *d)
+{
+    SDL_RendererInfo ri = {0};
+    SDL_GetRendererInfo(d->renderer, &ri);
+    fprintf(stderr, "kiosk: display %s, %dx%d, renderer %s\n", SDL_GetCurrentVideoDriver(),
+            d->panel_w, d->panel_h, ri.name ? ri.name : "?");
+}
+
 int display_resize(display_t *d, char *err, size_t errcap)
 {
     if (!d->renderer)

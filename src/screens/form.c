@@ -1,10 +1,12 @@
 /* screens/form.c - one field at a time, with the right keyboard and inline validation. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "screens/screens.h"
 #include "text/locale.h"
 #include "text/shape.h"
+#include "text/unicode.h"
 #include "ui/widgets.h"
 
 #define ICON_NEXT 0xe5c8
@@ -85,7 +87,7 @@ static void field_box(app_t *app, ui_t *ui, const catalog_field_t *f, ui_rect_t 
     int radius = ui_mm(ui, 2.0f), border = ui_mm(ui, 0.5f);
     ui_rect(ui, r, COLOR_SURFACE, radius);
     ui_outline(ui, r, app->s.error ? COLOR_ERROR : COLOR_PRIMARY, radius, border > 1 ? border : 1);
-    ui_mark(ui, id, r);
+    ui_hit(ui, id, r); /* a tap places the caret */
     int pad = ui_mm(ui, 2.5f);
     ui_rect_t in = {r.x + pad, r.y, r.w - 2 * pad, r.h};
     text_style_t st = {.size_px = ui_mm(ui, SIZE_TITLE)};
@@ -98,6 +100,8 @@ static void field_box(app_t *app, ui_t *ui, const catalog_field_t *f, ui_rect_t 
     int caret_x = text_measure(ui->fonts, st, e->buf, e->caret);
     int room = in.w - ui_mm(ui, 2.0f);
     int offset = caret_x > room ? caret_x - room : 0;
+    app->field_text_x = in.x - offset;
+    app->field_text_px = st.size_px;
     ui_rect_t saved;
     ui_push_clip(ui, in, &saved);
     if (e->len > 0)
@@ -237,6 +241,26 @@ static bool press_key(app_t *app, const char *name)
     return true;
 }
 
+/* A tap in the field puts the caret at the cluster boundary nearest the finger, as phones
+ * do: the way to fix one letter in the middle of a name without erasing the rest. */
+static void place_caret(app_t *app)
+{
+    text_edit_t *e = &app->s.input[app->s.field];
+    text_style_t st = {.size_px = app->field_text_px};
+    int want = app->press_x - app->field_text_x;
+    size_t best = 0;
+    int best_d = abs(want);
+    for (size_t b = 0; b < e->len;) {
+        b = unicode_cluster_next(e->buf, e->len, b);
+        int d = abs(text_measure(app->fonts, st, e->buf, b) - want);
+        if (d < best_d) {
+            best = b;
+            best_d = d;
+        }
+    }
+    text_edit_set_caret(e, best);
+}
+
 bool screen_form_press(app_t *app, const char *id)
 {
     session_t *s = &app->s;
@@ -270,7 +294,11 @@ bool screen_form_press(app_t *app, const char *id)
         }
         return true;
     }
-    return strncmp(id, "field:", 6) == 0; /* the focused field is the only one shown */
+    if (strncmp(id, "field:", 6) != 0)
+        return false;
+    if (!choice && app->fonts && app->field_text_px > 0) /* the focused field is the only one */
+        place_caret(app);
+    return true;
 }
 
 void screen_form_type(app_t *app, const char *text)

@@ -70,6 +70,17 @@ bool text_edit_right(text_edit_t *e)
     return true;
 }
 
+bool text_edit_set_caret(text_edit_t *e, size_t at)
+{
+    size_t b = 0;
+    while (b < at && b < e->len)
+        b = unicode_cluster_next(e->buf, e->len, b);
+    if (b != at)
+        return false;
+    e->caret = at;
+    return true;
+}
+
 void text_edit_wipe(text_edit_t *e)
 {
     explicit_bzero(e, sizeof *e);

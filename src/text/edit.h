@@ -38,6 +38,10 @@ bool text_edit_backspace(text_edit_t *e);
 bool text_edit_left(text_edit_t *e);
 bool text_edit_right(text_edit_t *e);
 
+/* Put the caret at byte offset `at`. False (and nothing changed) unless `at` is a grapheme
+ * cluster boundary: the caret never lands inside a conjunct or before a vowel sign. */
+bool text_edit_set_caret(text_edit_t *e, size_t at);
+
 /* Zero everything typed (explicit_bzero, so the compiler cannot skip it). */
 void text_edit_wipe(text_edit_t *e);
 

@@ -13,6 +13,7 @@
 #include "app/app.h"
 #include "store/journal.h"
 #include "text/fonts.h"
+#include "text/shape.h"
 #include "ui/textcache.h"
 #include "ui/widgets.h"
 
@@ -169,6 +170,68 @@ static void test_language_switch_keeps_typed_text(void **state)
     assert_non_null(ui_find(f->ui, "key:a")); /* English keyboard now */
     press(f, "key:a");
     assert_string_equal(f->app.s.input[0].buf, "রa");
+    fx_free(f);
+}
+
+/* A finger down and up at x, on the focused field's middle line. */
+static void tap_field(fx_t *f, int x)
+{
+    app_build(&f->app);
+    const ui_hit_t *h = ui_find(f->ui, "field:name");
+    assert_non_null(h);
+    assert_true(h->active);
+    app_input_t in = {.kind = INPUT_TOUCH_DOWN, .x = x, .y = h->r.y + h->r.h / 2};
+    app_input(&f->app, &in);
+    in.kind = INPUT_TOUCH_UP;
+    app_input(&f->app, &in);
+    app_build(&f->app);
+}
+
+/* Where the boundary after the first `bytes` of the field's text is on screen. */
+static int field_x(fx_t *f, size_t bytes)
+{
+    text_style_t st = {.size_px = f->app.field_text_px};
+    return f->app.field_text_x + text_measure(f->fonts, st, f->app.s.input[0].buf, bytes);
+}
+
+static void test_tap_in_field_places_caret_on_a_cluster(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new(800, 480);
+    to_form(f, "civil_registration", "birth_reg_new");
+    press(f, "key:ক");
+    press(f, "key:ম");
+    press(f, "key:ল");
+    const size_t ka = strlen("ক");
+    /* Just right of ক: a vowel sign typed there joins it (কমল -> কিমল), the rest stays. */
+    tap_field(f, field_x(f, ka) + 1);
+    assert_int_equal(f->app.s.input[0].caret, ka);
+    press(f, "key:ি");
+    assert_string_equal(f->app.s.input[0].buf, "কিমল");
+    assert_int_equal(f->app.s.input[0].caret, strlen("কি"));
+    /* In the padding left of the text, and far right of it: the start and the end. */
+    tap_field(f, ui_find(f->ui, "field:name")->r.x + 2);
+    assert_int_equal(f->app.s.input[0].caret, 0);
+    tap_field(f, field_x(f, f->app.s.input[0].len) + 40);
+    assert_int_equal(f->app.s.input[0].caret, f->app.s.input[0].len);
+    fx_free(f);
+}
+
+static void test_tap_inside_a_conjunct_never_splits_it(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new(800, 480);
+    to_form(f, "civil_registration", "birth_reg_new");
+    assert_true(text_edit_set(&f->app.s.input[0], "ক্ষমা"));
+    app_build(&f->app);
+    const size_t ksa = strlen("ক্ষ");
+    int left = field_x(f, 0), right = field_x(f, ksa);
+    for (int x = left; x <= right; x++) {
+        tap_field(f, x);
+        size_t c = f->app.s.input[0].caret;
+        if (c != 0 && c != ksa)
+            fail_msg("a tap at %d put the caret at byte %zu, inside ক্ষ", x - left, c);
+    }
     fx_free(f);
 }
 
@@ -356,6 +419,8 @@ int main(void)
         cmocka_unit_test(test_idle_reset_wipes_everything_typed),
         cmocka_unit_test(test_touch_during_idle_question_keeps_data),
         cmocka_unit_test(test_language_switch_keeps_typed_text),
+        cmocka_unit_test(test_tap_in_field_places_caret_on_a_cluster),
+        cmocka_unit_test(test_tap_inside_a_conjunct_never_splits_it),
         cmocka_unit_test(test_home_asks_only_when_data_was_entered),
         cmocka_unit_test(test_unchanged_frame_does_not_rebuild_or_shape),
         cmocka_unit_test(test_no_timer_on_welcome_screen),

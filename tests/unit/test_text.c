@@ -350,6 +350,26 @@ static void test_backspace_removes_one_code_point(void **state)
     expect_text(&e, "");
 }
 
+static void test_set_caret_only_on_cluster_boundaries(void **state)
+{
+    (void)state;
+    text_edit_t e;
+    text_edit_init(&e, 40);
+    assert_true(text_edit_set(&e, "ক্ষিমা"));
+    const size_t ksi = strlen("ক্ষি");
+    for (size_t at = 1; at < ksi; at++) { /* inside ক্ষি: after ক, after ্, after ষ */
+        assert_false(text_edit_set_caret(&e, at));
+        assert_int_equal(e.caret, e.len); /* unchanged */
+    }
+    assert_true(text_edit_set_caret(&e, 0));
+    assert_int_equal(e.caret, 0);
+    assert_true(text_edit_set_caret(&e, ksi));
+    assert_int_equal(e.caret, ksi);
+    assert_true(text_edit_set_caret(&e, e.len));
+    assert_false(text_edit_set_caret(&e, e.len + 1));
+    assert_int_equal(e.caret, e.len);
+}
+
 static void test_backspace_emoji_keeps_utf8_valid(void **state)
 {
     (void)state;
@@ -1026,6 +1046,7 @@ int main(void)
         cmocka_unit_test(test_cluster_prev_mirrors_next),
         cmocka_unit_test(test_digit_values),
         cmocka_unit_test(test_backspace_removes_one_code_point),
+        cmocka_unit_test(test_set_caret_only_on_cluster_boundaries),
         cmocka_unit_test(test_backspace_emoji_keeps_utf8_valid),
         cmocka_unit_test(test_backspace_leaves_no_removed_bytes),
         cmocka_unit_test(test_insert_rejects_invalid_utf8),
