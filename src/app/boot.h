@@ -13,6 +13,7 @@
 #include "app/printjob.h"
 #include "store/signing.h"
 #include "platform/display.h"
+#include "platform/wait.h"
 
 typedef struct textcache textcache_t;
 
@@ -35,6 +36,8 @@ typedef struct kiosk {
     bool job_ready;
     signing_key_t key;
     const char *key_file; /* --signing-key: a fixed key (tests); NULL: DATA/signing.key */
+    waiter_t waiter;      /* KMSDRM: the loop sleeps in poll() instead of SDL's 1 ms polling */
+    bool own_wait;
 } kiosk_t;
 
 /* The folder holding assets/ and fonts/: given, beside the program in a source tree

@@ -7,6 +7,7 @@
 #include <SDL.h>
 #include <SDL_ttf.h>
 #include <getopt.h>
+#include <limits.h>
 #include <errno.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -26,6 +27,7 @@
 #include "platform/monkey.h"
 #include "platform/replay.h"
 #include "platform/service.h"
+#include "platform/wait.h"
 #include "store/export.h"
 #include "store/pin.h"
 #include "store/journal.h"
@@ -411,14 +413,32 @@ static int run_headless(kiosk_t *k, const options_t *o)
     return 0;
 }
 
-/* From the printing thread: wake the main loop (SDL's event queue is thread-safe). */
+/* From the printing thread: wake the main loop (SDL's event queue is thread-safe; on KMSDRM
+ * the loop sleeps in the waiter, which SDL_PushEvent cannot reach). */
 static void wake(void *ctx)
 {
-    (void)ctx;
+    kiosk_t *k = ctx;
     SDL_Event ev;
     SDL_zero(ev);
     ev.type = SDL_USEREVENT;
     SDL_PushEvent(&ev);
+    if (k->own_wait)
+        waiter_wake(&k->waiter);
+}
+
+/* The next event, waiting at most until `due` (UINT64_MAX: no deadline). */
+static int next_event(kiosk_t *k, SDL_Event *ev, uint64_t due, uint64_t now)
+{
+    int timeout = due == UINT64_MAX     ? -1
+                  : due <= now          ? 0
+                  : due - now > INT_MAX ? INT_MAX
+                                        : (int)(due - now);
+    if (!k->own_wait)
+        return timeout < 0 ? SDL_WaitEvent(ev) : SDL_WaitEventTimeout(ev, timeout);
+    if (SDL_PollEvent(ev))
+        return 1;
+    waiter_wait(&k->waiter, timeout);
+    return SDL_PollEvent(ev);
 }
 
 static void on_resize(kiosk_t *k, input_state_t *in)
@@ -487,8 +507,7 @@ static int main_loop(kiosk_t *k, input_state_t *in, long exit_after_ms, bool win
         if (exit_after_ms >= 0 && (uint64_t)exit_after_ms < due)
             due = (uint64_t)exit_after_ms;
         SDL_Event ev;
-        int got = due == UINT64_MAX ? SDL_WaitEvent(&ev)
-                                    : SDL_WaitEventTimeout(&ev, due > now ? (int)(due - now) : 0);
+        int got = next_event(k, &ev, due, now);
         app_advance(&k->app, SDL_GetTicks64() - t0);
         if (exit_after_ms >= 0 && k->app.now_ms >= (uint64_t)exit_after_ms)
             return 0;
@@ -520,7 +539,14 @@ static int run_display(kiosk_t *k, const options_t *o)
         return 1;
     }
     display_log(&k->display);
-    if (boot_start_app(k, (int64_t)time(NULL), wake, NULL) < 0)
+    /* SDL 2.26 cannot sleep on KMSDRM (see platform/wait.h): there the loop waits itself. */
+    const char *video = SDL_GetCurrentVideoDriver();
+    if (video && SDL_strcasecmp(video, "kmsdrm") == 0) {
+        k->own_wait = waiter_open(&k->waiter, "/dev/input", err, sizeof err) == 0;
+        if (!k->own_wait)
+            fprintf(stderr, "kiosk: %s; idling with SDL's polling\n", err);
+    }
+    if (boot_start_app(k, (int64_t)time(NULL), wake, k) < 0)
         return 1; /* it said why */
     touch_map_t map;
     touch_map_init(&map, k->cfg.rotation, k->cfg.calibration, k->display.w, k->display.h);
@@ -537,7 +563,10 @@ static int run_display(kiosk_t *k, const options_t *o)
         signal(SIGHUP, SIG_IGN);
         signal(SIGTSTP, SIG_IGN);
     }
-    return main_loop(k, &in, o->exit_after_ms, o->windowed);
+    int rc = main_loop(k, &in, o->exit_after_ms, o->windowed);
+    if (k->own_wait)
+        waiter_close(&k->waiter);
+    return rc;
 }
 
 static int run_print_test(kiosk_t *k)

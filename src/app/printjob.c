@@ -1,6 +1,7 @@
 /* app/printjob.c - a printing thread per receipt. */
 #include "app/printjob.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +54,14 @@ bool printjob_start(printjob_t *j, const printer_spec_t *spec, const printer_pro
     snprintf(j->name, sizeof j->name, "%s", name);
     j->tag = tag;
     j->state = JOB_RUNNING;
-    if (pthread_create(&j->thread, NULL, run, j) != 0) {
+    /* The thread starts with every signal blocked, so SIGTERM always lands on the main
+     * thread and interrupts its wait (a signal taken by this thread would not). */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    int rc = pthread_create(&j->thread, NULL, run, j);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0) {
         j->state = JOB_IDLE;
         return false;
     }
