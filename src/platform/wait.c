@@ -26,13 +26,18 @@ static void close_devices(waiter_t *w)
 static void scan(waiter_t *w)
 {
     close_devices(w);
+    w->overflow = false;
     DIR *d = opendir(w->dir);
     if (!d)
         return;
     struct dirent *e;
-    while ((e = readdir(d)) && w->device_count < WAIT_MAX_DEVICES) {
+    while ((e = readdir(d))) {
         if (strncmp(e->d_name, "event", 5) != 0)
             continue;
+        if (w->device_count == WAIT_MAX_DEVICES) {
+            w->overflow = true;
+            break;
+        }
         char path[512];
         snprintf(path, sizeof path, "%s/%s", w->dir, e->d_name);
         int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -91,6 +96,8 @@ int waiter_wait(waiter_t *w, int timeout_ms)
     int first_device = n;
     for (int i = 0; i < w->device_count; i++)
         p[n++] = (struct pollfd){.fd = w->devices[i], .events = POLLIN};
+    if (w->overflow && (timeout_ms < 0 || timeout_ms > WAIT_OVERFLOW_MS))
+        timeout_ms = WAIT_OVERFLOW_MS;
     /* EINTR (a signal such as SIGTERM, whose handler SDL installed) returns at once: the
      * caller pumps SDL's events and sees the quit. */
     if (poll(p, (nfds_t)n, timeout_ms) <= 0)
@@ -123,6 +130,11 @@ int waiter_wait(waiter_t *w, int timeout_ms)
 int waiter_device_count(const waiter_t *w)
 {
     return w->device_count;
+}
+
+bool waiter_overflow(const waiter_t *w)
+{
+    return w->overflow;
 }
 
 void waiter_close(waiter_t *w)

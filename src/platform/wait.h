@@ -12,9 +12,13 @@
 #ifndef PLATFORM_WAIT_H
 #define PLATFORM_WAIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define WAIT_MAX_DEVICES 32
+/* More event nodes than that (never seen on a terminal): input on the ones left out must
+ * still be noticed, so waits are cut to this many milliseconds, SDL's own pace but 10x. */
+#define WAIT_OVERFLOW_MS 10
 
 enum {
     WAIT_TIMEOUT = 0,
@@ -27,8 +31,9 @@ typedef struct {
     char dir[256]; /* where the devices are: /dev/input */
     int devices[WAIT_MAX_DEVICES];
     int device_count;
-    int notify; /* inotify on dir; -1 when unavailable (no hot-plug then) */
-    int wake;   /* eventfd */
+    bool overflow; /* some event nodes are not watched: waits are capped */
+    int notify;    /* inotify on dir; -1 when unavailable (no hot-plug then) */
+    int wake;      /* eventfd */
 } waiter_t;
 
 /* Watch the event* nodes in dir. 0, or -1 with why in err (nothing is left open). */
@@ -41,8 +46,9 @@ void waiter_wake(waiter_t *w);
  * WAIT_* bits of what happened; what was read from our own descriptors is discarded. */
 int waiter_wait(waiter_t *w, int timeout_ms);
 
-/* How many devices are watched now. */
+/* How many devices are watched now, and whether some had no room. */
 int waiter_device_count(const waiter_t *w);
+bool waiter_overflow(const waiter_t *w);
 
 void waiter_close(waiter_t *w);
 

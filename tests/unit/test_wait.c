@@ -121,6 +121,25 @@ static void test_hot_plugged_device_is_waited_on(void **state)
     fx_free(f);
 }
 
+static void test_more_devices_than_slots_is_reported(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new();
+    assert_false(waiter_overflow(&f->w));
+    for (int i = 1; i <= WAIT_MAX_DEVICES; i++) {
+        char name[24];
+        snprintf(name, sizeof name, "event%d", i);
+        node(f, name);
+    }
+    int what = 0;
+    for (int i = 0; i < 40 && !waiter_overflow(&f->w); i++)
+        what |= waiter_wait(&f->w, 5000);
+    assert_true(what & WAIT_DEVICES);
+    assert_int_equal(waiter_device_count(&f->w), WAIT_MAX_DEVICES);
+    assert_true(waiter_overflow(&f->w));
+    fx_free(f);
+}
+
 static void test_missing_folder_still_waits_and_wakes(void **state)
 {
     (void)state;
@@ -140,6 +159,7 @@ int main(void)
         cmocka_unit_test(test_input_wakes_and_is_drained),
         cmocka_unit_test(test_wake_from_another_thread),
         cmocka_unit_test(test_hot_plugged_device_is_waited_on),
+        cmocka_unit_test(test_more_devices_than_slots_is_reported),
         cmocka_unit_test(test_missing_folder_still_waits_and_wakes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
