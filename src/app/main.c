@@ -426,7 +426,20 @@ static void wake(void *ctx)
         waiter_wake(&k->waiter);
 }
 
-/* The next event, waiting at most until `due` (UINT64_MAX: no deadline). */
+/* SDL 2.26 cannot sleep on KMSDRM (see platform/wait.h): there the loop waits itself. */
+static void open_waiter(kiosk_t *k)
+{
+    char err[300];
+    const char *video = SDL_GetCurrentVideoDriver();
+    if (!video || SDL_strcasecmp(video, "kmsdrm") != 0)
+        return;
+    k->own_wait = waiter_open(&k->waiter, "/dev/input", err, sizeof err) == 0;
+    if (!k->own_wait)
+        fprintf(stderr, "kiosk: %s; idling with SDL's polling\n", err);
+}
+
+/* The next event, waiting at most until `due` (UINT64_MAX: no deadline). 0 when none came
+ * (a timeout, or a wake that SDL had nothing for). */
 static int next_event(kiosk_t *k, SDL_Event *ev, uint64_t due, uint64_t now)
 {
     int timeout = due == UINT64_MAX     ? -1
@@ -539,13 +552,7 @@ static int run_display(kiosk_t *k, const options_t *o)
         return 1;
     }
     display_log(&k->display);
-    /* SDL 2.26 cannot sleep on KMSDRM (see platform/wait.h): there the loop waits itself. */
-    const char *video = SDL_GetCurrentVideoDriver();
-    if (video && SDL_strcasecmp(video, "kmsdrm") == 0) {
-        k->own_wait = waiter_open(&k->waiter, "/dev/input", err, sizeof err) == 0;
-        if (!k->own_wait)
-            fprintf(stderr, "kiosk: %s; idling with SDL's polling\n", err);
-    }
+    open_waiter(k);
     if (boot_start_app(k, (int64_t)time(NULL), wake, k) < 0)
         return 1; /* it said why */
     touch_map_t map;
@@ -724,6 +731,30 @@ static void error_screen_build(ui_t *ui, const char *detail)
     ui_mark(ui, "screen:error", (ui_rect_t){0, 0, ui->w, ui->h});
 }
 
+/* Draw the still screen, then redraw only when the window asks, until SIGTERM. */
+static int error_screen_loop(kiosk_t *k, const options_t *o)
+{
+    char err[300];
+    for (bool draw = true;;) {
+        if (draw) {
+            ui_render(k->ui, display_begin(&k->display), COLOR_ERROR_BG);
+            display_present(&k->display);
+        }
+        if (o->headless) /* tests: one frame, as a PNG when --shots is given */
+            return o->shots && display_screenshot(&k->display, o->shots, err, sizeof err) < 0;
+        SDL_Event ev;
+        if (!next_event(k, &ev, UINT64_MAX, 0)) {
+            if (!k->own_wait)
+                return 0; /* SDL_WaitEvent itself failed */
+            draw = false; /* woken for nothing SDL reports: sleep again */
+            continue;
+        }
+        if (ev.type == SDL_QUIT)
+            return 0;
+        draw = ev.type == SDL_WINDOWEVENT;
+    }
+}
+
 static int run_error_screen(kiosk_t *k, const options_t *o)
 {
     char err[768], dir[1100];
@@ -736,8 +767,10 @@ static int run_error_screen(kiosk_t *k, const options_t *o)
         fprintf(stderr, "kiosk: %s\n", err);
         return 1;
     }
-    if (!o->headless)
+    if (!o->headless) {
         display_log(&k->display);
+        open_waiter(k); /* a still screen, maybe for hours: it must not poll */
+    }
     k->cache = k->fonts ? textcache_new(k->fonts) : NULL;
     k->ui = calloc(1, sizeof *k->ui);
     if (!k->ui)
@@ -751,18 +784,7 @@ static int run_error_screen(kiosk_t *k, const options_t *o)
         SDL_ShowCursor(SDL_DISABLE);
         signal(SIGINT, SIG_IGN);
     }
-    for (bool draw = true;;) {
-        if (draw) {
-            ui_render(k->ui, display_begin(&k->display), COLOR_ERROR_BG);
-            display_present(&k->display);
-        }
-        if (o->headless) /* tests: one frame, as a PNG when --shots is given */
-            return o->shots && display_screenshot(&k->display, o->shots, err, sizeof err) < 0;
-        SDL_Event ev;
-        if (!SDL_WaitEvent(&ev) || ev.type == SDL_QUIT)
-            return 0;
-        draw = ev.type == SDL_WINDOWEVENT;
-    }
+    return error_screen_loop(k, o);
 }
 
 static int check_catalog(kiosk_t *k, const char *path, bool list)
