@@ -83,6 +83,16 @@ bool app_has_data(const app_t *app)
     return false;
 }
 
+void app_qr_payload(const app_t *app, session_t *s)
+{
+    const char *base = app->cfg->receipt_url;
+    const char *service = app->catalog->services[s->service].id;
+    if (!app->key || signing_payload(app->key, base, s->tracking, s->token, service, s->qr_payload,
+                                     sizeof s->qr_payload) < 0)
+        snprintf(s->qr_payload, sizeof s->qr_payload, "%s%s%s", base, base[0] ? "/" : "",
+                 s->tracking);
+}
+
 static bool in_tech(const app_t *app)
 {
     return app->screen == SCREEN_TECH || app->screen == SCREEN_TECH_PIN;
@@ -183,7 +193,7 @@ void app_advance(app_t *app, uint64_t now_ms)
 static void touch_down(app_t *app, int x, int y)
 {
     const ui_hit_t *h = ui_hit_at(app->ui, x, y);
-    tech_touch_down(app, x, y);
+    tech_touch_down(app);
     app->pressing = true;
     app->dragging = false;
     app->press_x = x;

@@ -200,6 +200,10 @@ const char *app_tr(const app_t *app, const char *msgid);
 /* True when the citizen has entered or chosen anything worth a "leave?" question. */
 bool app_has_data(const app_t *app);
 
+/* The QR payload of a confirmed session (its service, token and tracking id set): signed with
+ * the terminal's key, or the bare URL when there is no key or signing fails. */
+void app_qr_payload(const app_t *app, session_t *s);
+
 /* The screen's id for tests: "screen:welcome" ... */
 const char *app_screen_id(screen_t s);
 

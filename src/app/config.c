@@ -153,6 +153,21 @@ static int set_display(config_t *c, const char *k, const char *v, char *err, siz
     return bad(err, cap, "unknown key \"%s\" in [display]", k);
 }
 
+static int set_technician(config_t *c, const char *k, const char *v, char *err, size_t cap)
+{
+    if (strcmp(k, "export_dir") == 0) {
+        c->export_dir[0] = '\0'; /* empty: the first USB stick mounted */
+        return v[0] ? set_path(v, c->export_dir, err, cap) : 0;
+    }
+    if (strcmp(k, "shutdown_command") == 0) {
+        if (!v[0] || strlen(v) >= sizeof c->shutdown_command)
+            return bad(err, cap, "expected a command of 1 to 255 bytes");
+        snprintf(c->shutdown_command, sizeof c->shutdown_command, "%s", v);
+        return 0;
+    }
+    return bad(err, cap, "unknown key \"%s\" in [technician]", k);
+}
+
 static int set_printer(config_t *c, const char *k, const char *v, char *err, size_t cap)
 {
     if (strcmp(k, "spec") == 0) {
@@ -191,21 +206,8 @@ int config_set(config_t *c, const char *section, const char *key, const char *va
         return set_display(c, key, value, err, errcap);
     if (strcmp(section, "printer") == 0)
         return set_printer(c, key, value, err, errcap);
-    if (strcmp(section, "technician") == 0) {
-        if (strcmp(key, "export_dir") == 0) {
-            if (strlen(value) >= sizeof c->export_dir)
-                return bad(err, errcap, "too long");
-            snprintf(c->export_dir, sizeof c->export_dir, "%s", value);
-            return 0;
-        }
-        if (strcmp(key, "shutdown_command") == 0) {
-            if (!value[0] || strlen(value) >= sizeof c->shutdown_command)
-                return bad(err, errcap, "expected a command of 1 to 255 bytes");
-            snprintf(c->shutdown_command, sizeof c->shutdown_command, "%s", value);
-            return 0;
-        }
-        return bad(err, errcap, "unknown key \"%s\" in [technician]", key);
-    }
+    if (strcmp(section, "technician") == 0)
+        return set_technician(c, key, value, err, errcap);
     if (strcmp(section, "journal") == 0) {
         if (strcmp(key, "retention_days") == 0)
             return parse_int(value, 1, 3650, &c->retention_days, err, errcap);

@@ -430,8 +430,7 @@ static void wake(void *ctx)
 static void open_waiter(kiosk_t *k)
 {
     char err[300];
-    const char *video = SDL_GetCurrentVideoDriver();
-    if (!video || SDL_strcasecmp(video, "kmsdrm") != 0)
+    if (!display_is_kms())
         return;
     k->own_wait = waiter_open(&k->waiter, "/dev/input", err, sizeof err) == 0;
     if (!k->own_wait)

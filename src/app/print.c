@@ -24,8 +24,8 @@ typedef struct {
     lang_t lang;
 } source_t;
 
-static void identifiers(app_t *app, const source_t *src, const catalog_service_t *svc,
-                        receipt_request_t *rq, texts_t *t)
+static void identifiers(const source_t *src, const catalog_service_t *svc, receipt_request_t *rq,
+                        texts_t *t)
 {
     for (int i = 0; i < svc->field_count && rq->item_count < RECEIPT_MAX_ITEMS; i++) {
         const catalog_field_t *f = &svc->fields[i];
@@ -47,7 +47,6 @@ static void identifiers(app_t *app, const source_t *src, const catalog_service_t
         rq->labels[rq->item_count] = f->label.s[src->lang];
         rq->values[rq->item_count++] = out;
     }
-    (void)app;
 }
 
 static void fill(app_t *app, const source_t *src, receipt_request_t *rq, texts_t *t)
@@ -69,7 +68,7 @@ static void fill(app_t *app, const source_t *src, receipt_request_t *rq, texts_t
     if (svc->fee == 0 || locale_format_taka(l, svc->fee, t->fee, sizeof t->fee) < 0)
         snprintf(t->fee, sizeof t->fee, "%s", i18n_get(app->i18n, l, "fee.free"));
     rq->fee = t->fee;
-    identifiers(app, src, svc, rq, t);
+    identifiers(src, svc, rq, t);
     rq->documents_label = i18n_get(app->i18n, l, "receipt.documents");
     for (int i = 0; i < svc->document_count && i < RECEIPT_MAX_ITEMS; i++)
         rq->documents[rq->document_count++] = svc->documents[i].s[l];
@@ -141,11 +140,7 @@ static int rebuild(app_t *app, const journal_request_row_t *row, session_t *s)
     snprintf(s->tracking, sizeof s->tracking, "%s", row->s.tracking);
     s->confirmed_at = row->s.created;
     s->request_id = row->s.id;
-    const char *base = app->cfg->receipt_url;
-    if (!app->key || signing_payload(app->key, base, s->tracking, s->token, svc->id, s->qr_payload,
-                                     sizeof s->qr_payload) < 0)
-        snprintf(s->qr_payload, sizeof s->qr_payload, "%s%s%s", base, base[0] ? "/" : "",
-                 s->tracking);
+    app_qr_payload(app, s);
     return 0;
 }
 
@@ -195,6 +190,15 @@ void print_start(app_t *app)
     app->dirty = true;
 }
 
+/* How a job the technician started ended, on the page they are looking at. */
+static void tech_report(app_t *app, print_result_t r, const char *detail)
+{
+    snprintf(app->tech.message, sizeof app->tech.message, "%s%s%s", print_result_name(r),
+             detail[0] ? ": " : "", detail);
+    app->tech.message_error = r != PRINT_OK;
+    app->dirty = true;
+}
+
 bool print_poll(app_t *app)
 {
     if (!app->job)
@@ -207,18 +211,12 @@ bool print_poll(app_t *app)
     app->printed_any = true;
     app->last_print = r;
     if (id <= 0) { /* the technician's test page or status question: no request to record */
-        snprintf(app->tech.message, sizeof app->tech.message, "%s%s%s", print_result_name(r),
-                 detail[0] ? ": " : "", detail);
-        app->tech.message_error = r != PRINT_OK;
-        app->dirty = true;
+        tech_report(app, r, detail);
         return true;
     }
     if (id == app->tech.reprinting) {
-        snprintf(app->tech.message, sizeof app->tech.message, "%s%s%s", print_result_name(r),
-                 detail[0] ? ": " : "", detail);
-        app->tech.message_error = r != PRINT_OK;
+        tech_report(app, r, detail);
         app->tech.reprinting = 0;
-        app->dirty = true;
     }
     if (app->journal && journal_record_print(app->journal, id, print_result_name(r), detail,
                                              app_unix_now(app), err, sizeof err) < 0)

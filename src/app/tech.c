@@ -22,12 +22,17 @@ extern char **environ;
 
 /* Show the outcome of an action: a translated message with {1} filled by arg (may be "").
  * Translations are templates, never printf formats: a translator cannot break the program. */
+static void say_args(app_t *app, bool error, const char *msgid, const char *const *args, int n)
+{
+    i18n_format(app_tr(app, msgid), args, n, app->tech.message, sizeof app->tech.message);
+    app->tech.message_error = error;
+    app->dirty = true;
+}
+
 static void say(app_t *app, bool error, const char *msgid, const char *arg)
 {
     const char *args[] = {arg ? arg : ""};
-    i18n_format(app_tr(app, msgid), args, 1, app->tech.message, sizeof app->tech.message);
-    app->tech.message_error = error;
-    app->dirty = true;
+    say_args(app, error, msgid, args, 1);
 }
 
 static void say_number(app_t *app, bool error, const char *msgid, long n)
@@ -46,10 +51,8 @@ static bool in_corner(const app_t *app, int x, int y, bool first)
     return x >= app->ui->w - c && y >= app->ui->h - c; /* then bottom right */
 }
 
-void tech_touch_down(app_t *app, int x, int y)
+void tech_touch_down(app_t *app)
 {
-    (void)x;
-    (void)y;
     app->tech.press_started = app->now_ms;
 }
 
@@ -195,14 +198,12 @@ static void export_now(app_t *app)
         say(app, true, N_("tech.export_failed"), path);
         return;
     }
-    char count[32], shown[64], msg[900];
+    char count[32], shown[64];
     snprintf(count, sizeof count, "%ld", n);
     locale_digits(app->lang, count, shown, sizeof shown);
     const char *slash = strrchr(path, '/'); /* the file's name: the stick is in the hand */
     const char *args[] = {shown, slash ? slash + 1 : path};
-    i18n_format(app_tr(app, "tech.export_done"), args, 2, msg, sizeof msg);
-    snprintf(app->tech.message, sizeof app->tech.message, "%s", msg);
-    app->tech.message_error = false;
+    say_args(app, false, N_("tech.export_done"), args, 2);
 }
 
 /* Run the configured command (shutdown) without a shell: no quoting to get wrong. */

@@ -17,8 +17,8 @@
 #define TECH_IDLE_MS    60000
 #define TECH_CORNER_MM  15.0f
 
-/* A finger went down at (x, y). */
-void tech_touch_down(app_t *app, int x, int y);
+/* A finger went down: a hold (for the gesture) starts now. */
+void tech_touch_down(app_t *app);
 
 /* The finger lifted after holding held_ms: true when that was part of the gesture (and is
  * then not a press). */

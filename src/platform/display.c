@@ -49,13 +49,18 @@ int display_choose_card(const char *path, char *err, size_t errcap)
     return 0;
 }
 
-/* On KMSDRM (SDL calls it "KMSDRM") the window is an EGL surface on GBM: GLES2 is what Mesa gives
+bool display_is_kms(void)
+{
+    const char *video = SDL_GetCurrentVideoDriver(); /* SDL spells it "KMSDRM" */
+    return video && SDL_strcasecmp(video, "kmsdrm") == 0;
+}
+
+/* On KMSDRM the window is an EGL surface on GBM: GLES2 is what Mesa gives
  * on every Pi (v3d, vc4) and, through kms_swrast, on a GPU without 3D. SDL would try desktop GL
  * first, which re-creates the window and needs libGL. Elsewhere SDL's own order is right. */
 static SDL_Renderer *create_renderer(SDL_Window *window)
 {
-    const char *video = SDL_GetCurrentVideoDriver();
-    if (video && SDL_strcasecmp(video, "kmsdrm") == 0) {
+    if (display_is_kms()) {
         for (int i = 0; i < SDL_GetNumRenderDrivers(); i++) {
             SDL_RendererInfo info;
             if (SDL_GetRenderDriverInfo(i, &info) == 0 && strcmp(info.name, "opengles2") == 0) {
@@ -71,8 +76,7 @@ static SDL_Renderer *create_renderer(SDL_Window *window)
 /* SDL's KMSDRM errors ("EGL not initialized") do not say what to fix on the board. */
 static const char *window_hint(void)
 {
-    const char *video = SDL_GetCurrentVideoDriver();
-    if (video && SDL_strcasecmp(video, "kmsdrm") == 0)
+    if (display_is_kms())
         return " (KMSDRM needs libEGL, libGLESv2 and Mesa's drivers installed, and read-write "
                "access to the DRM card: the video group)";
     return "";

@@ -34,6 +34,9 @@ int display_choose_card(const char *path, char *err, size_t errcap);
 int display_open_window(display_t *d, bool windowed, int panel_w, int panel_h, int rotation,
                         char *err, size_t errcap);
 
+/* Whether SDL drives the screen through KMSDRM (a board without X or Wayland). */
+bool display_is_kms(void);
+
 /* One line on stderr (the journal, on a board) naming the video driver, the panel size and
  * the renderer: which display path the board took, for a technician reading the log. */
 void display_log(const display_t *d);

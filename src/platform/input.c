@@ -1,11 +1,11 @@
 /* platform/input.c - finger, mouse and keyboard events into app input. */
-#define _POSIX_C_SOURCE 200809L /* fsync, fileno */
 #include "platform/input.h"
 
 #include <SDL.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
+
+#include "store/file.h"
 
 void input_init(input_state_t *st, const touch_map_t *map, int window_w, int window_h)
 {
@@ -98,18 +98,13 @@ bool input_translate(input_state_t *st, const SDL_Event *ev, app_input_t *out)
 
 static bool save_calibration(const char *dir, const float m[6])
 {
-    char path[1100], tmp[1200];
+    char path[1100], text[256];
     snprintf(path, sizeof path, "%s/calibration.ini", dir);
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *fp = fopen(tmp, "w");
-    if (!fp)
-        return false;
-    fprintf(fp,
-            "; Written by the technician's touch calibration.\n[display]\n"
-            "calibration = %.6f %.6f %.6f %.6f %.6f %.6f\n",
-            m[0], m[1], m[2], m[3], m[4], m[5]);
-    bool ok = fflush(fp) == 0 && fsync(fileno(fp)) == 0;
-    return fclose(fp) == 0 && ok && rename(tmp, path) == 0;
+    snprintf(text, sizeof text,
+             "; Written by the technician's touch calibration.\n[display]\n"
+             "calibration = %.6f %.6f %.6f %.6f %.6f %.6f\n",
+             m[0], m[1], m[2], m[3], m[4], m[5]);
+    return file_write_atomic(path, text, 0644) == 0;
 }
 
 void input_apply_calibration(input_state_t *st, app_t *app, const char *data_dir)

@@ -101,28 +101,31 @@ void touch_map_invert(const touch_map_t *m, int x, int y, float *nx, float *ny)
     *ny = m->inv[3] * u + m->inv[4] * v + m->inv[5];
 }
 
+static double det3(const double m[3][3])
+{
+    return m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
+           m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
+           m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+}
+
 /* Solve [x0 y0 1; x1 y1 1; x2 y2 1] * [p q r]' = rhs by Cramer's rule. */
 static bool solve3(const float raw[3][2], const float rhs[3], float out[3])
 {
-    double a[3][3], det = 0;
+    double a[3][3];
     for (int i = 0; i < 3; i++) {
         a[i][0] = raw[i][0];
         a[i][1] = raw[i][1];
         a[i][2] = 1.0;
     }
-    det = a[0][0] * (a[1][1] - a[2][1]) - a[0][1] * (a[1][0] - a[2][0]) +
-          (a[1][0] * a[2][1] - a[2][0] * a[1][1]);
+    double det = det3(a);
     if (fabs(det) < 1e-4)
-        return false;
+        return false; /* the three touches are (nearly) in a line */
     for (int c = 0; c < 3; c++) {
         double m[3][3];
         for (int i = 0; i < 3; i++)
             for (int k = 0; k < 3; k++)
                 m[i][k] = k == c ? rhs[i] : a[i][k];
-        double d = m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
-                   m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
-                   m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
-        out[c] = (float)(d / det);
+        out[c] = (float)(det3(m) / det);
     }
     return true;
 }

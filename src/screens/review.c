@@ -104,11 +104,7 @@ static void confirm(app_t *app)
     }
     snprintf(s->token, sizeof s->token, "%s", rec.token);
     snprintf(s->tracking, sizeof s->tracking, "%s", rec.tracking);
-    const char *base = app->cfg->receipt_url;
-    if (!app->key || signing_payload(app->key, base, rec.tracking, rec.token, svc->id,
-                                     s->qr_payload, sizeof s->qr_payload) < 0)
-        snprintf(s->qr_payload, sizeof s->qr_payload, "%s%s%s", base, base[0] ? "/" : "",
-                 rec.tracking);
+    app_qr_payload(app, s);
     s->confirmed_at = req.now;
     s->request_id = rec.id;
     /* Ids only, never what the citizen typed: logs leave the kiosk for support. */

@@ -266,32 +266,10 @@ void screen_tech_build(app_t *app, ui_t *ui)
     ui_rect_t body = chrome_top_bar(app, ui, app_tr(app, titles[t->page]));
     int pad = ui_mm(ui, PAD_MM);
     ui_rect_t a = {pad, body.y + pad, ui->w - 2 * pad, body.h - 2 * pad};
-    switch (t->page) {
-    case TECH_MENU:
-        menu(app, ui, a);
-        break;
-    case TECH_PRINTER:
-        printer_page(app, ui, a);
-        break;
-    case TECH_REPRINT:
-        reprint_page(app, ui, a);
-        break;
-    case TECH_COUNTS:
-        counts_page(app, ui, a);
-        break;
-    case TECH_EXPORT:
-        export_page(app, ui, a);
-        break;
-    case TECH_CONFIG:
-        config_page(app, ui, a);
-        break;
-    case TECH_TOUCH:
-        touch_page(app, ui, a);
-        break;
-    default:
-        calibrate_page(app, ui, a);
-        break;
-    }
+    static void (*const pages[TECH_PAGE_COUNT])(app_t *, ui_t *, ui_rect_t) = {
+        menu,        printer_page, reprint_page, counts_page,
+        export_page, config_page,  touch_page,   calibrate_page};
+    pages[t->page](app, ui, a);
 }
 
 bool screen_tech_press(app_t *app, const char *id)

@@ -158,8 +158,9 @@ static bool healthy(journal_t *j, char *why, size_t cap)
     return ok;
 }
 
-/* Switching to WAL needs the database to itself for a moment; SQLite does not wait for that
- * (no busy handler), so a second kiosk starting at the same time retries for a few seconds. */
+/* Switching to WAL needs the database to itself for a moment. SQLite can answer SQLITE_BUSY
+ * at once here without calling the busy handler (it would be upgrading a read lock, and
+ * waiting could deadlock), so a second kiosk starting at the same time retries itself. */
 static int wal(journal_t *j, char *err, size_t errcap)
 {
     for (int i = 0; i < 50; i++) {
@@ -389,17 +390,27 @@ static void summary_of(sqlite3_stmt *st, journal_summary_t *r)
     r->created = sqlite3_column_int64(st, 5);
 }
 
-int journal_day(journal_t *j, int64_t now, journal_summary_t *rows, int max)
+/* A query over today's requests (Asia/Dhaka): its two parameters are the day's bounds. */
+static sqlite3_stmt *prepare_day(journal_t *j, int64_t now, const char *sql)
 {
     int64_t a, b;
     sqlite3_stmt *st;
     day_bounds(now, &a, &b);
-    const char *sql = "SELECT id, tracking_id, token, service_id, print_status, created_at "
-                      "FROM requests WHERE created_at >= ? AND created_at < ? ORDER BY id DESC";
     if (sqlite3_prepare_v2(j->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return 0;
+        return NULL;
     sqlite3_bind_int64(st, 1, a);
     sqlite3_bind_int64(st, 2, b);
+    return st;
+}
+
+int journal_day(journal_t *j, int64_t now, journal_summary_t *rows, int max)
+{
+    sqlite3_stmt *st = prepare_day(j, now,
+                                   "SELECT id, tracking_id, token, service_id, print_status, "
+                                   "created_at FROM requests WHERE created_at >= ? AND "
+                                   "created_at < ? ORDER BY id DESC");
+    if (!st)
+        return 0;
     int n = 0;
     while (n < max && sqlite3_step(st) == SQLITE_ROW)
         summary_of(st, &rows[n++]);
@@ -409,16 +420,13 @@ int journal_day(journal_t *j, int64_t now, journal_summary_t *rows, int max)
 
 int journal_day_counts(journal_t *j, int64_t now, journal_count_t *rows, int max)
 {
-    int64_t a, b;
-    sqlite3_stmt *st;
-    day_bounds(now, &a, &b);
-    const char *sql = "SELECT service_id, COUNT(*), SUM(print_status IN ('printed', 'reprinted')) "
-                      "FROM requests WHERE created_at >= ? AND created_at < ? "
-                      "GROUP BY service_id ORDER BY COUNT(*) DESC, service_id";
-    if (sqlite3_prepare_v2(j->db, sql, -1, &st, NULL) != SQLITE_OK)
+    sqlite3_stmt *st = prepare_day(j, now,
+                                   "SELECT service_id, COUNT(*), SUM(print_status IN ('printed', "
+                                   "'reprinted')) FROM requests WHERE created_at >= ? AND "
+                                   "created_at < ? GROUP BY service_id ORDER BY COUNT(*) DESC, "
+                                   "service_id");
+    if (!st)
         return 0;
-    sqlite3_bind_int64(st, 1, a);
-    sqlite3_bind_int64(st, 2, b);
     int n = 0;
     while (n < max && sqlite3_step(st) == SQLITE_ROW) {
         copy_col(st, 0, rows[n].service, sizeof rows[n].service);

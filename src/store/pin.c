@@ -1,6 +1,7 @@
 /* store/pin.c - Argon2id PIN hashes and a persistent lockout. */
 #define _POSIX_C_SOURCE 200809L
 #include "store/pin.h"
+#include "store/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,19 +27,10 @@ static bool digits_ok(const char *pin)
     return n >= PIN_MIN_DIGITS && n <= PIN_MAX_DIGITS && strspn(pin, "0123456789") == n;
 }
 
-/* Write a small file atomically (temp file, fsync, rename) with mode 0600. */
+/* The hash and the lockout are the kiosk's own: mode 0600, written atomically. */
 static int put(const char *path, const char *text)
 {
-    char tmp[1200];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return -1;
-    size_t n = strlen(text);
-    bool ok = write(fd, text, n) == (ssize_t)n && fsync(fd) == 0;
-    if (close(fd) != 0 || !ok)
-        return -1;
-    return rename(tmp, path);
+    return file_write_atomic(path, text, 0600);
 }
 
 int pin_hash(const char *pin, char *out, size_t cap, char *err, size_t errcap)
