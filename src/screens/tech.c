@@ -95,16 +95,28 @@ static int lines(ui_t *ui, int x, int y, int w, const char *const *text, int n)
     return y;
 }
 
+/* A number in the session's digits, for a translated template. */
+static const char *number(const app_t *app, int n, char *out, size_t cap)
+{
+    char a[16];
+    snprintf(a, sizeof a, "%d", n);
+    locale_digits(app->lang, a, out, cap);
+    return out;
+}
+
 static void printer_page(app_t *app, ui_t *ui, ui_rect_t a)
 {
-    char l1[640], l2[200], l3[200];
+    char l1[640], l2[300], l3[300], dots[32], dpi[32], rows[32];
     const printer_profile_t *p = app->paper;
     snprintf(l1, sizeof l1, "%s: %s", app_tr(app, "tech.printer"),
              app->printer ? app->cfg->printer : app_tr(app, "tech.none"));
-    snprintf(l2, sizeof l2, "%s, %d dots, %d dpi", p ? p->name : "-", p ? p->width_dots : 0,
-             p ? p->dpi : 0);
-    snprintf(l3, sizeof l3, "cutter: %s, native QR: %s, bands: %d", p && p->cutter ? "yes" : "no",
-             p && p->native_qr ? "yes" : "no", p ? p->max_band_rows : 0);
+    const char *paper[] = {p ? p->name : "-", number(app, p ? p->width_dots : 0, dots, sizeof dots),
+                           number(app, p ? p->dpi : 0, dpi, sizeof dpi)};
+    i18n_format(app_tr(app, "tech.paper_info"), paper, 3, l2, sizeof l2);
+    const char *yes = app_tr(app, "tech.yes"), *no = app_tr(app, "tech.no");
+    const char *caps[] = {p && p->cutter ? yes : no, p && p->native_qr ? yes : no,
+                          number(app, p ? p->max_band_rows : 0, rows, sizeof rows)};
+    i18n_format(app_tr(app, "tech.printer_caps"), caps, 3, l3, sizeof l3);
     const char *text[] = {l1, l2, l3};
     int y = lines(ui, a.x, a.y, a.w, text, 3) + ui_mm(ui, 2.0f);
     int bh = ui_mm(ui, 12.0f), bw = (a.w - ui_mm(ui, 2.0f)) / 2;
