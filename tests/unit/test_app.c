@@ -71,18 +71,31 @@ static void fx_free(fx_t *f)
     free(f);
 }
 
-/* Press a visible widget by id (as a tap on it would), failing when it is not there. */
-static void press(fx_t *f, const char *id)
+/* The pressable widget with that id on the current screen, failing when there is none. */
+static const ui_hit_t *pressable(fx_t *f, const char *id)
 {
     app_build(&f->app);
     const ui_hit_t *h = ui_find(f->ui, id);
     if (!h || !h->active)
         fail_msg("no pressable \"%s\" on %s", id, app_screen_id(f->app.screen));
-    app_input_t in = {.kind = INPUT_TOUCH_DOWN, .x = h->r.x + h->r.w / 2, .y = h->r.y + h->r.h / 2};
+    return h;
+}
+
+/* A finger down and up at x, y. */
+static void tap(fx_t *f, int x, int y)
+{
+    app_input_t in = {.kind = INPUT_TOUCH_DOWN, .x = x, .y = y};
     app_input(&f->app, &in);
     in.kind = INPUT_TOUCH_UP;
     app_input(&f->app, &in);
     app_build(&f->app);
+}
+
+/* Press a visible widget by id, as a tap on its centre would. */
+static void press(fx_t *f, const char *id)
+{
+    const ui_hit_t *h = pressable(f, id);
+    tap(f, h->r.x + h->r.w / 2, h->r.y + h->r.h / 2);
 }
 
 static void to_form(fx_t *f, const char *cat, const char *svc)
@@ -176,15 +189,8 @@ static void test_language_switch_keeps_typed_text(void **state)
 /* A finger down and up at x, on the focused field's middle line. */
 static void tap_field(fx_t *f, int x)
 {
-    app_build(&f->app);
-    const ui_hit_t *h = ui_find(f->ui, "field:name");
-    assert_non_null(h);
-    assert_true(h->active);
-    app_input_t in = {.kind = INPUT_TOUCH_DOWN, .x = x, .y = h->r.y + h->r.h / 2};
-    app_input(&f->app, &in);
-    in.kind = INPUT_TOUCH_UP;
-    app_input(&f->app, &in);
-    app_build(&f->app);
+    const ui_hit_t *h = pressable(f, "field:name");
+    tap(f, x, h->r.y + h->r.h / 2);
 }
 
 /* Where the boundary after the first `bytes` of the field's text is on screen. */
