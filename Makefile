@@ -46,7 +46,7 @@ CFLAGS_REL := -std=c11 -O2 -g $(WARN) $(DEFS) -Isrc -MMD -MP
 CFLAGS_SAN := -std=c11 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=all $(WARN) $(DEFS) -Isrc -MMD -MP
 
-LIB_SRC  := $(filter-out src/app/main.c,$(shell find src -name '*.c' | sort))
+LIB_SRC  := $(filter-out src/shell/main.c,$(shell find src -name '*.c' | sort))
 TOOL_SRC := $(wildcard tools/*.c)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
@@ -88,9 +88,9 @@ $(SAN)/libkiosk.a: $(call LIB_OBJ,$(SAN))
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/kiosk: $(BUILD)/obj/src/app/main.o $(BUILD)/libkiosk.a
+$(BUILD)/kiosk: $(BUILD)/obj/src/shell/main.o $(BUILD)/libkiosk.a
 	$(CC) -o $@ $^ $(PKG_LIBS)
-$(SAN)/kiosk: $(SAN)/obj/src/app/main.o $(SAN)/libkiosk.a
+$(SAN)/kiosk: $(SAN)/obj/src/shell/main.o $(SAN)/libkiosk.a
 	$(CC) -fsanitize=address,undefined -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/%: $(BUILD)/obj/tools/%.o $(BUILD)/libkiosk.a

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "app/boot.h"
+#include "shell/boot.h"
 #include "app/print.h"
 #include "store/journal.h"
 #include "escpos/decode.h"

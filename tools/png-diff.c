@@ -16,7 +16,7 @@
 
 #include <SDL.h>
 
-#include "platform/image.h"
+#include "image/image.h"
 
 static int channel_diff(uint32_t a, uint32_t b)
 {

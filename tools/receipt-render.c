@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "escpos/decode.h"
-#include "platform/image.h"
+#include "image/image.h"
 
 #define MAX_INPUT (16u << 20)
 

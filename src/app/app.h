@@ -14,8 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "app/config.h"
-#include "app/printjob.h"
+#include "config/config.h"
+#include "printer/printjob.h"
 #include "store/journal.h"
 #include "store/signing.h"
 #include "catalog/catalog.h"

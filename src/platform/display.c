@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "platform/image.h"
+#include "image/image.h"
 
 static void logical_size(display_t *d)
 {

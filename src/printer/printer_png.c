@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 
 #include "escpos/decode.h"
-#include "platform/image.h"
+#include "image/image.h"
 #include "printer/printer.h"
 
 static long png_write(printer_t *p, const uint8_t *data, size_t n, int timeout_ms)

@@ -23,8 +23,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "app/boot.h"
-#include "platform/replay.h"
+#include "shell/boot.h"
+#include "shell/replay.h"
 #include "platform/touch.h"
 
 #define SCRIPT_CAP  4096

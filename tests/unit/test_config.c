@@ -1,6 +1,6 @@
-/* tests/unit/test_config.c - unit tests for app/config: defaults, assets/kiosk.ini, the INI
+/* tests/unit/test_config.c - unit tests for config/config: defaults, assets/kiosk.ini, the INI
  * fixtures under tests/data/config/ (every error names "FILE:LINE:"), and config_set. */
-#include "app/config.h"
+#include "config/config.h"
 
 #include <stdarg.h>
 #include <stddef.h>

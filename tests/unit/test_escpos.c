@@ -7,7 +7,7 @@
 
 #include "escpos/decode.h"
 #include "escpos/escpos.h"
-#include "platform/image.h"
+#include "image/image.h"
 
 #include <stdarg.h>
 #include <stddef.h>

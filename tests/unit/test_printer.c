@@ -21,7 +21,7 @@
 
 #include "escpos/decode.h"
 #include "escpos/escpos.h"
-#include "platform/image.h"
+#include "image/image.h"
 #include "printer/printer.h"
 #include "receipt/receipt.h"
 #include "text/fonts.h"

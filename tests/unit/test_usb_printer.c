@@ -854,7 +854,7 @@ static print_result_t print_job_within(fixture_t *fx, const char *spec_text, int
     assert_int_equal(printer_spec_parse(spec_text, &spec, err, sizeof err), 0);
     printer_profile_default(&profile);
     detail[0] = '\0';
-    /* the kiosk's own bound (src/app/printjob.c) */
+    /* the kiosk's own bound (src/printer/printjob.c) */
     return printer_print(&spec, &profile, "usb-test", fx->sent.data, fx->sent.len, timeout_ms,
                          detail, cap);
 }

@@ -1,12 +1,12 @@
-/* platform/service.c - sd_notify (libsystemd: it speaks the protocol, we do not re-implement it).
+/* platform/notify.c - sd_notify (libsystemd: it speaks the protocol, we do not re-implement it).
  */
-#include "platform/service.h"
+#include "platform/notify.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <systemd/sd-daemon.h>
 
-void service_init(service_t *s)
+void notify_init(notify_t *s)
 {
     memset(s, 0, sizeof *s);
     uint64_t usec = 0;
@@ -14,13 +14,13 @@ void service_init(service_t *s)
         s->interval_ms = usec / 2000; /* half the interval, in ms */
 }
 
-void service_ready(service_t *s)
+void notify_ready(notify_t *s)
 {
     (void)s;
     sd_notify(0, "READY=1");
 }
 
-void service_tick(service_t *s, uint64_t now_ms)
+void notify_tick(notify_t *s, uint64_t now_ms)
 {
     if (!s->interval_ms || now_ms < s->next_ping)
         return;
@@ -28,12 +28,12 @@ void service_tick(service_t *s, uint64_t now_ms)
     s->next_ping = now_ms + s->interval_ms;
 }
 
-uint64_t service_deadline(const service_t *s)
+uint64_t notify_deadline(const notify_t *s)
 {
     return s->interval_ms ? s->next_ping : UINT64_MAX;
 }
 
-void service_status(service_t *s, const char *status)
+void notify_status(notify_t *s, const char *status)
 {
     if (strcmp(s->status, status) == 0)
         return;

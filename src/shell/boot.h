@@ -1,16 +1,16 @@
 /*
- * app/boot.h - putting the kiosk together: finding its files, loading fonts, catalog and
+ * shell/boot.h - putting the kiosk together: finding its files, loading fonts, catalog and
  * translations (each validated, with errors naming file and place), opening the journal
  * and creating the app on an open display. Shared by the program and the benchmark tool.
  */
-#ifndef APP_BOOT_H
-#define APP_BOOT_H
+#ifndef SHELL_BOOT_H
+#define SHELL_BOOT_H
 
 #include <stdint.h>
 
 #include "app/app.h"
-#include "app/config.h"
-#include "app/printjob.h"
+#include "config/config.h"
+#include "printer/printjob.h"
 #include "store/signing.h"
 #include "platform/display.h"
 #include "platform/wait.h"

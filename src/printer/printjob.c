@@ -1,5 +1,5 @@
-/* app/printjob.c - a printing thread per receipt. */
-#include "app/printjob.h"
+/* printer/printjob.c - a printing thread per receipt. */
+#include "printer/printjob.h"
 
 #include <signal.h>
 #include <stdio.h>

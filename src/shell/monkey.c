@@ -1,5 +1,5 @@
-/* platform/monkey.c - random input with a reproducible generator. */
-#include "platform/monkey.h"
+/* shell/monkey.c - random input with a reproducible generator. */
+#include "shell/monkey.h"
 
 #include <SDL.h>
 #include <stdio.h>

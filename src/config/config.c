@@ -1,6 +1,6 @@
-/* app/config.c - INI configuration on inih, with line numbers in every error. */
+/* config/config.c - INI configuration on inih, with line numbers in every error. */
 #define _POSIX_C_SOURCE 200809L /* fmemopen */
-#include "app/config.h"
+#include "config/config.h"
 
 #include <math.h>
 #include <errno.h>

@@ -1,11 +1,11 @@
 /*
- * app/printjob.h - one receipt printing in the background, so the screen never freezes on a
+ * printer/printjob.h - one receipt printing in the background, so the screen never freezes on a
  * slow or stuck printer. The job owns a copy of its bytes; the main loop polls for the end
  * (and is woken by the notify callback when it comes). Every step of a job has a timeout,
  * so a job always ends.
  */
-#ifndef APP_PRINTJOB_H
-#define APP_PRINTJOB_H
+#ifndef PRINTER_PRINTJOB_H
+#define PRINTER_PRINTJOB_H
 
 #include <pthread.h>
 #include <stdbool.h>

@@ -19,14 +19,14 @@
 #include <unistd.h>
 
 #include "app/app.h"
-#include "app/boot.h"
-#include "app/config.h"
+#include "shell/boot.h"
+#include "config/config.h"
 #include "app/print.h"
 #include "platform/display.h"
 #include "platform/input.h"
-#include "platform/monkey.h"
-#include "platform/replay.h"
-#include "platform/service.h"
+#include "shell/monkey.h"
+#include "shell/replay.h"
+#include "platform/notify.h"
 #include "platform/wait.h"
 #include "store/export.h"
 #include "store/pin.h"
@@ -466,7 +466,7 @@ static void on_resize(kiosk_t *k, input_state_t *in)
 }
 
 /* What the service manager shows for the kiosk (systemctl status): the printer's state. */
-static void report_status(kiosk_t *k, service_t *svc)
+static void report_status(kiosk_t *k, notify_t *svc)
 {
     char status[640];
     if (!k->has_printer)
@@ -476,7 +476,7 @@ static void report_status(kiosk_t *k, service_t *svc)
     else
         snprintf(status, sizeof status, "ready; last receipt: %s",
                  print_result_name(k->app.last_print));
-    service_status(svc, status);
+    notify_status(svc, status);
 }
 
 /* In kiosk mode only SIGTERM (the service manager) ends the program: closing the window
@@ -499,23 +499,23 @@ static bool should_quit(const SDL_Event *ev, bool windowed, bool *close_seen)
 static int main_loop(kiosk_t *k, input_state_t *in, long exit_after_ms, bool windowed)
 {
     Uint64 t0 = SDL_GetTicks64();
-    service_t svc;
+    notify_t svc;
     bool first = true, close_seen = false;
-    service_init(&svc);
+    notify_init(&svc);
     for (;;) {
         if (app_build(&k->app)) {
             ui_render(k->ui, display_begin(&k->display), COLOR_BG);
             display_present(&k->display);
             if (first)
-                service_ready(&svc); /* only once something is on the screen */
+                notify_ready(&svc); /* only once something is on the screen */
             first = false;
         }
         report_status(k, &svc);
         uint64_t now = SDL_GetTicks64() - t0;
-        service_tick(&svc, now);
+        notify_tick(&svc, now);
         uint64_t due = app_next_deadline(&k->app);
-        if (service_deadline(&svc) < due)
-            due = service_deadline(&svc);
+        if (notify_deadline(&svc) < due)
+            due = notify_deadline(&svc);
         if (exit_after_ms >= 0 && (uint64_t)exit_after_ms < due)
             due = (uint64_t)exit_after_ms;
         SDL_Event ev;

@@ -1,9 +1,9 @@
 /*
- * platform/image.h - PNG files in and out (libpng): screenshots, golden images, the virtual
+ * image/image.h - PNG files in and out (libpng): screenshots, golden images, the virtual
  * printer's receipts. Output carries no time stamp, so the same pixels give the same bytes.
  */
-#ifndef PLATFORM_IMAGE_H
-#define PLATFORM_IMAGE_H
+#ifndef IMAGE_IMAGE_H
+#define IMAGE_IMAGE_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,5 +1,5 @@
-/* platform/replay.c - the replay script interpreter. */
-#include "platform/replay.h"
+/* shell/replay.c - the replay script interpreter. */
+#include "shell/replay.h"
 
 #include <SDL.h>
 #include <errno.h>

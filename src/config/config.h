@@ -1,10 +1,10 @@
 /*
- * app/config.h - the terminal's configuration: an INI file a technician edits
+ * config/config.h - the terminal's configuration: an INI file a technician edits
  * (assets/kiosk.ini documents every key), overridden by command-line flags.
  * Every error names the file and line.
  */
-#ifndef APP_CONFIG_H
-#define APP_CONFIG_H
+#ifndef CONFIG_CONFIG_H
+#define CONFIG_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
-/* platform/image.c - libpng reading and writing with errors reported, not longjmp'd away. */
-#include "platform/image.h"
+/* image/image.c - libpng reading and writing with errors reported, not longjmp'd away. */
+#include "image/image.h"
 
 #include <errno.h>
 #include <png.h>

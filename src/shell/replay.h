@@ -1,5 +1,5 @@
 /*
- * platform/replay.h - the headless harness: runs a script of taps, presses, typing and
+ * shell/replay.h - the headless harness: runs a script of taps, presses, typing and
  * waits against the real app on an offscreen display, with simulated time.
  *
  *   tap X Y          finger down and up at logical pixel X,Y (SDL finger events, window 0)
@@ -14,8 +14,8 @@
  * Lines starting with # are comments. The first failure stops the script with
  * "SCRIPT:LINE: what went wrong".
  */
-#ifndef PLATFORM_REPLAY_H
-#define PLATFORM_REPLAY_H
+#ifndef SHELL_REPLAY_H
+#define SHELL_REPLAY_H
 
 #include <stddef.h>
 

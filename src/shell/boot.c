@@ -1,6 +1,6 @@
-/* app/boot.c - loading and wiring the kiosk's parts. */
+/* shell/boot.c - loading and wiring the kiosk's parts. */
 #define _DEFAULT_SOURCE /* readlink */
-#include "app/boot.h"
+#include "shell/boot.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,14 +1,14 @@
 /*
- * platform/monkey.h - a random citizen: N random touches, drags, presses of whatever is on
+ * shell/monkey.h - a random citizen: N random touches, drags, presses of whatever is on
  * screen, typing, language switches and clock jumps, against the real app, to find crashes,
  * hangs, leaks and growth that scripted tests do not reach. Reproducible from its seed.
  */
-#ifndef PLATFORM_MONKEY_H
-#define PLATFORM_MONKEY_H
+#ifndef SHELL_MONKEY_H
+#define SHELL_MONKEY_H
 
 #include <stdint.h>
 
-#include "platform/replay.h"
+#include "shell/replay.h"
 
 typedef struct {
     long events;
