@@ -4,7 +4,7 @@
 # to run on an SDL2_ttf without HarfBuzz. Prints PASS/FAIL lines.
 # Usage: tests/check-cli.sh BUILD_DIR [RELEASE_BUILD_DIR for the preload shim]
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 kiosk="$1/kiosk"
 shim="${2:-$1}/tests/no-harfbuzz.so"
 tmp=$(mktemp -d)

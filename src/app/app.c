@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store/export.h"
+#include "store/journal_export.h"
 
 void app_init(app_t *app, const config_t *cfg, const catalog_t *cat, const i18n_t *i18n,
               fonts_t *fonts, journal_t *journal, int64_t epoch_unix)

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "app/print.h"
-#include "store/export.h"
+#include "store/journal_export.h"
 #include "store/pin.h"
 #include "text/locale.h"
 

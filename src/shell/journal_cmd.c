@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "shell/modes.h"
-#include "store/export.h"
+#include "store/journal_export.h"
 #include "store/journal.h"
 
 static int import_file(journal_t *j, const char *path)

@@ -1,5 +1,5 @@
-/* store/export.c - JSON Lines export and import, and retention. */
-#include "store/export.h"
+/* store/journal_export.c - JSON Lines export and import, and retention. */
+#include "store/journal_export.h"
 
 #include <cjson/cJSON.h>
 #include <stdarg.h>
