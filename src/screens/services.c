@@ -8,10 +8,12 @@
 
 #define ICON_CHEVRON 0xe5cc
 
-/* "৳ ৫০" or "বিনামূল্যে". */
+/* "৳ ৫০", "বিনামূল্যে", or "প্রকাশিত নয়" where the catalog publishes no official fee. */
 void screens_format_fee(const app_t *app, long long fee, char *out, size_t cap)
 {
-    if (fee == 0 || locale_format_taka(app->lang, fee, out, cap) < 0)
+    if (fee == CATALOG_FEE_UNPUBLISHED)
+        snprintf(out, cap, "%s", app_tr(app, "fee.unpublished"));
+    else if (fee == 0 || locale_format_taka(app->lang, fee, out, cap) < 0)
         snprintf(out, cap, "%s", app_tr(app, "fee.free"));
 }
 
@@ -33,7 +35,7 @@ static int service_row(app_t *app, ui_t *ui, const catalog_service_t *s, ui_rect
     ui_outline(ui, r, COLOR_LINE, radius, 1);
     ui_text(ui, (ui_rect_t){r.x + pad, r.y, text_w, h}, s->name.s[app->lang], &name_box, COLOR_TEXT,
             TEXT_ALIGN_LEFT, UI_VALIGN_MIDDLE);
-    screens_format_fee(app, s->fee, fee, sizeof fee);
+    screens_format_fee(app, s->official_fee, fee, sizeof fee);
     text_box_t fee_box = widget_box(ui, SIZE_BODY, false, fee_w, 1);
     ui_text(ui, (ui_rect_t){r.x + r.w - pad - chev - fee_w, r.y, fee_w, h}, fee, &fee_box,
             COLOR_PRIMARY, TEXT_ALIGN_RIGHT, UI_VALIGN_MIDDLE);

@@ -292,7 +292,7 @@ static const char minimal_with_choice[] =
     " \"services\": [{\"id\": \"old_age\", \"category\": \"allow\","
     "   \"name\": {\"bn\": \"বয়স্ক ভাতা\", \"en\": \"Old age allowance\"},"
     "   \"description\": {\"bn\": \"মাসিক ভাতা\", \"en\": \"A monthly allowance\"},"
-    "   \"fee\": 0, \"processing_days\": 30,"
+    "   \"official_fee\": 0, \"fee_source\": \"Test\", \"processing_days\": 30,"
     "   \"fields\": [{\"id\": \"name\", \"type\": \"text\","
     "                 \"label\": {\"bn\": \"নাম\", \"en\": \"Name\"}},"
     "               {\"id\": \"nid\", \"type\": \"nid\","
@@ -328,7 +328,9 @@ static void test_minimal_catalog_values(void **state)
     const catalog_service_t *s = &c->services[0];
     assert_int_equal(c->categories[0].prefix, 'E');
     assert_string_equal(c->categories[0].pictogram, "elderly");
-    assert_int_equal(s->fee, 0);
+    assert_int_equal(s->official_fee, 0);
+    assert_string_equal(s->fee_source, "Test");
+    assert_int_equal(s->keyword_count, 0);
     assert_int_equal(s->processing_days, 30);
     assert_int_equal(s->document_count, 0);
     assert_string_equal(s->fee_note.s[LANG_BN], "");
@@ -498,7 +500,8 @@ static char *catalog_named(const char *bn_name)
         " \"pictogram\": \"badge\", \"name\": {\"bn\": \"%s\", \"en\": \"C\"}}],"
         " \"services\": [{\"id\": \"s\", \"category\": \"c\","
         " \"name\": {\"bn\": \"%s\", \"en\": \"S\"},"
-        " \"description\": {\"bn\": \"ক\", \"en\": \"D\"}, \"fee\": 0, \"processing_days\": 0,"
+        " \"description\": {\"bn\": \"ক\", \"en\": \"D\"}, \"official_fee\": 0,"
+        " \"fee_source\": \"Test\", \"processing_days\": 0,"
         " \"fields\": [{\"id\": \"name\", \"type\": \"text\","
         " \"label\": {\"bn\": \"নাম\", \"en\": \"Name\"}}]}]}";
     size_t cap = sizeof fmt + 2 * strlen(bn_name);
