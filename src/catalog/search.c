@@ -294,12 +294,18 @@ static int edits_allowed(int m)
     return m >= 7 ? 2 : m >= 4 ? 1 : 0;
 }
 
-static bool prefix_at_word(const char *q, int m, const char *t, int n, uint64_t starts)
+/* SEARCH_WORDS when q starts at a word of t and ends where a word ends, SEARCH_PREFIX when it
+ * starts at a word but ends inside one, else 0. */
+static int prefix_at_word(const char *q, int m, const char *t, int n, uint64_t starts)
 {
-    for (int s = 0; s + m <= n; s++)
-        if ((starts >> s & 1) && memcmp(t + s, q, (size_t)m) == 0)
-            return true;
-    return false;
+    int best = 0;
+    for (int s = 0; s + m <= n && best < SEARCH_WORDS; s++) {
+        if (!(starts >> s & 1) || memcmp(t + s, q, (size_t)m) != 0)
+            continue;
+        bool word_end = s + m == n || (starts >> (s + m) & 1);
+        best = word_end ? SEARCH_WORDS : SEARCH_PREFIX;
+    }
+    return best;
 }
 
 /*
@@ -346,8 +352,9 @@ static int entry_score(const search_index_t *ix, const entry_t *e, const char *q
     const char *t = ix->pool + e->offset;
     if (e->len == m && memcmp(t, q, (size_t)m) == 0)
         return SEARCH_EXACT;
-    if (prefix_at_word(q, m, t, e->len, e->starts))
-        return SEARCH_PREFIX;
+    int prefix = prefix_at_word(q, m, t, e->len, e->starts);
+    if (prefix)
+        return prefix;
     if (k == 0)
         return 0;
     int d = edits_from_word(q, m, t, e->len, e->starts, k);

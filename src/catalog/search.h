@@ -10,9 +10,10 @@
  * "জনম নিবনধন", "jonmo nibondhon" and "jnmo nibondon" all become "jnmnbndn".
  *
  * A service matches when the query's skeleton equals a whole name or keyword (exact), starts
- * one of its words (prefix), or is within a small edit distance of such a start (fuzzy:
- * 1 edit from 4 letters, 2 from 7). Hits are ranked exact > prefix > fuzzy (fewer edits
- * first), then by how often this terminal issued the service, then by catalog order.
+ * at one of its words (prefix: whole words before a word cut short), or is within a small edit
+ * distance of such a start (fuzzy: 1 edit from 4 letters, 2 from 7). Hits are ranked
+ * exact > prefix > fuzzy (fewer edits first), then by how often this terminal issued the
+ * service, then by catalog order.
  *
  * The index is built when the catalog loads (catalog_parse calls search_build) and lives in
  * one block owned by the catalog; a query allocates nothing.
@@ -28,8 +29,10 @@
 /* Longest skeleton kept, in letters: longer names are matched on their first 63. */
 #define SEARCH_SKELETON_MAX 63
 
-/* Scores: a hit's tier; fuzzy hits lose SEARCH_EDIT_COST per edit. */
+/* Scores: a hit's tier; fuzzy hits lose SEARCH_EDIT_COST per edit. A prefix that ends where
+ * a word ends ("ওয়ারিশ" in "ওয়ারিশ সনদ") says more than one ending inside a word. */
 #define SEARCH_EXACT     300
+#define SEARCH_WORDS     250
 #define SEARCH_PREFIX    200
 #define SEARCH_FUZZY     100
 #define SEARCH_EDIT_COST 10
@@ -38,7 +41,7 @@ typedef struct search_index search_index_t;
 
 typedef struct {
     int service; /* index into catalog->services */
-    int score;   /* SEARCH_EXACT, SEARCH_PREFIX or SEARCH_FUZZY - edits * SEARCH_EDIT_COST */
+    int score;   /* SEARCH_EXACT, _WORDS, _PREFIX, or SEARCH_FUZZY - edits * SEARCH_EDIT_COST */
 } search_hit_t;
 
 /* The index of c's names and keywords, or NULL when out of memory. */

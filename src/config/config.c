@@ -181,6 +181,49 @@ static int set_printer(config_t *c, const char *k, const char *v, char *err, siz
     return bad(err, cap, "unknown key \"%s\" in [printer]", k);
 }
 
+/* A charge in whole Taka: what a centre asks for its work, never a fraction or a sign. */
+static int parse_taka(const char *v, long long *out, char *err, size_t cap)
+{
+    int n;
+    if (parse_int(v, 0, 100000, &n, err, cap) < 0)
+        return bad(err, cap, "\"%s\" is not a whole number of Taka from 0 to 100000", v);
+    *out = n;
+    return 0;
+}
+
+/* [fees] service_charge = TAKA, and charge.SERVICE_ID = TAKA for one service. The ids are
+ * checked against the catalog once it is loaded (catalog_check_charges), which names the line;
+ * a later file's charge for the same service replaces an earlier one. */
+static int set_fees(config_t *c, const char *k, const char *v, char *err, size_t cap)
+{
+    long long taka = 0;
+    config_fees_t *f = &c->fees;
+    bool charge = strncmp(k, "charge.", 7) == 0;
+    if (!charge && strcmp(k, "service_charge") != 0)
+        return bad(err, cap, "unknown key \"%s\" in [fees] (service_charge or charge.SERVICE)", k);
+    if (parse_taka(v, &taka, err, cap) < 0)
+        return -1;
+    if (!charge) {
+        f->service_charge = taka;
+        return 0;
+    }
+    const char *id = k + 7;
+    size_t n = strlen(id);
+    if (n == 0 || n >= sizeof f->charges[0].service ||
+        strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789_") != n)
+        return bad(err, cap, "\"%s\": expected a service id (a-z, 0-9 and _) after \"charge.\"",
+                   id);
+    int i = 0;
+    while (i < f->charge_count && strcmp(f->charges[i].service, id) != 0)
+        i++;
+    if (i == CONFIG_MAX_CHARGES)
+        return bad(err, cap, "more than %d per-service charges", CONFIG_MAX_CHARGES);
+    f->charges[i] = (config_charge_t){.taka = taka};
+    memcpy(f->charges[i].service, id, n + 1);
+    f->charge_count += i == f->charge_count;
+    return 0;
+}
+
 int config_set(config_t *c, const char *section, const char *key, const char *value, char *err,
                size_t errcap)
 {
@@ -208,6 +251,8 @@ int config_set(config_t *c, const char *section, const char *key, const char *va
         return set_printer(c, key, value, err, errcap);
     if (strcmp(section, "technician") == 0)
         return set_technician(c, key, value, err, errcap);
+    if (strcmp(section, "fees") == 0)
+        return set_fees(c, key, value, err, errcap);
     if (strcmp(section, "journal") == 0) {
         if (strcmp(key, "retention_days") == 0)
             return parse_int(value, 1, 3650, &c->retention_days, err, errcap);
@@ -219,12 +264,15 @@ int config_set(config_t *c, const char *section, const char *key, const char *va
 /* inih does not tell the handler the line number in Debian's build, so the reader counts
  * lines itself; it also catches lines longer than inih's buffer, which inih would
  * otherwise split into two bogus lines. */
+#define CONFIG_MAX_KEYS 256 /* per file, for "set twice" */
+
 typedef struct {
     FILE *fp;
+    const char *path;
     int line;
     bool too_long;
     config_t *cfg;
-    char seen[64][48]; /* section.key pairs already set: a key given twice is an error */
+    char seen[CONFIG_MAX_KEYS][48]; /* section.key pairs already set: given twice is an error */
     int seen_count;
     char msg[384];
     int err_line;
@@ -245,6 +293,18 @@ static char *read_line(char *str, int num, void *stream)
     return str;
 }
 
+/* Remembers where a per-service charge was set: the catalog check names that line. */
+static void mark_charge(config_fees_t *f, const char *service, const char *path, int line)
+{
+    const char *base = strrchr(path, '/');
+    for (int i = 0; i < f->charge_count; i++) {
+        if (strcmp(f->charges[i].service, service) == 0) {
+            snprintf(f->charges[i].file, sizeof f->charges[i].file, "%s", base ? base + 1 : path);
+            f->charges[i].line = line;
+        }
+    }
+}
+
 static int on_value(void *user, const char *section, const char *key, const char *value)
 {
     reader_t *r = user;
@@ -259,7 +319,7 @@ static int on_value(void *user, const char *section, const char *key, const char
             return 0;
         }
     }
-    if (r->seen_count < 64)
+    if (r->seen_count < CONFIG_MAX_KEYS)
         snprintf(r->seen[r->seen_count++], sizeof r->seen[0], "%s", sk);
     char e[320];
     if (config_set(r->cfg, section, key, value, e, sizeof e) < 0) {
@@ -267,12 +327,14 @@ static int on_value(void *user, const char *section, const char *key, const char
         r->err_line = r->line;
         return 0;
     }
+    if (strcmp(section, "fees") == 0 && strncmp(key, "charge.", 7) == 0)
+        mark_charge(&r->cfg->fees, key + 7, r->path, r->line);
     return 1;
 }
 
 static int parse_stream(config_t *c, FILE *fp, const char *path, char *err, size_t errcap)
 {
-    reader_t r = {.cfg = c, .fp = fp};
+    reader_t r = {.cfg = c, .fp = fp, .path = path};
     int rc = ini_parse_stream(read_line, &r, on_value, &r);
     /* inih reports the line of its first error, which may be a syntax error before ours. */
     if (r.err_line && (rc <= 0 || rc >= r.err_line)) {
