@@ -67,6 +67,7 @@ typedef struct {
     int len;
     uint64_t starts;
     bool new_word;     /* the next letter begins a word */
+    bool in_word;      /* a letter (even a dropped vowel) of this word was seen */
     uint32_t prev;     /* the previous code point */
     uint32_t prev_con; /* the last Bangla consonant */
 } skel_t;
@@ -122,6 +123,12 @@ static char ascii_letter(uint32_t cp)
  * points it used (2 for a digraph such as "kh", "sh", "ng"). */
 static int latin(skel_t *k, char ch, char next)
 {
+    /* A word's first w is kept ("widow", "water", "warish": keywords carry the Banglish), a
+     * later one is a glide like য় ("howa"). */
+    if (ch == 'w' && !k->in_word) {
+        emit(k, 'w');
+        return 1;
+    }
     if (is_vowel(ch))
         return 1;
     if (next == 'h' && strchr("kgcjtdpbsrz", ch)) {
@@ -189,12 +196,16 @@ int search_skeleton(const char *text, char out[SEARCH_SKELETON_MAX + 1], uint64_
                 emit(&k, ch);
             if (cp >= 0x0995 && cp <= 0x09B9)
                 k.prev_con = cp;
+            k.in_word = true;
         } else if (ascii_letter(cp)) {
             used = latin(&k, ascii_letter(cp), ascii_letter(next));
+            k.in_word = true;
         } else if (cp >= '0' && cp <= '9') {
             emit(&k, (char)cp);
+            k.in_word = true;
         } else if (cp != 0x200C && cp != 0x200D) {
             k.new_word = true; /* space, punctuation, another script: a word ends */
+            k.in_word = false;
         }
         k.prev = cps[i + used - 1];
         i += used;
