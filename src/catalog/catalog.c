@@ -154,6 +154,24 @@ static bool get_id(loader_t *L, const cJSON *obj, const char *key, char *out, si
     return true;
 }
 
+/* Stored NFC, so what a centre typed in any form compares and renders the same. ASCII is
+ * NFC already: half the texts skip the normalizer, which is most of a large catalog's load. */
+static bool store_nfc(loader_t *L, const char *text, const char **out)
+{
+    size_t len = strlen(text), i = 0;
+    while (i < len && (unsigned char)text[i] < 0x80)
+        i++;
+    if (i == len) {
+        *out = arena_strdup(L->cat, text, len);
+        return *out || fail(L, "out of memory");
+    }
+    char nfc[2048];
+    int n = unicode_nfc(text, len, nfc, sizeof nfc);
+    if (n < 0 || !(*out = arena_strdup(L->cat, nfc, (size_t)n)))
+        return fail(L, "cannot normalize text");
+    return true;
+}
+
 /* A {"bn": ..., "en": ...} pair at the current path. */
 static bool parse_pair(loader_t *L, const cJSON *v, size_t max_bytes, catalog_text_t *out)
 {
@@ -168,13 +186,9 @@ static bool parse_pair(loader_t *L, const cJSON *v, size_t max_bytes, catalog_te
         size_t old = path_push(L, lang_code((lang_t)lang), 0);
         if (!cJSON_IsString(s))
             return fail(L, "expected a string");
-        if (!check_text(L, s->valuestring, max_bytes))
+        if (!check_text(L, s->valuestring, max_bytes) ||
+            !store_nfc(L, s->valuestring, &out->s[lang]))
             return false;
-        /* Stored NFC, so what a centre typed in any form compares and renders the same. */
-        char nfc[2048];
-        int n = unicode_nfc(s->valuestring, strlen(s->valuestring), nfc, sizeof nfc);
-        if (n < 0 || !(out->s[lang] = arena_strdup(L->cat, nfc, (size_t)n)))
-            return fail(L, "cannot normalize text");
         path_pop(L, old);
     }
     return true;
@@ -472,13 +486,7 @@ static bool parse_line(loader_t *L, const cJSON *v, size_t max_bytes, const char
 {
     if (!cJSON_IsString(v))
         return fail(L, "expected a string");
-    if (!check_text(L, v->valuestring, max_bytes))
-        return false;
-    char nfc[2048];
-    int n = unicode_nfc(v->valuestring, strlen(v->valuestring), nfc, sizeof nfc);
-    if (n < 0 || !(*out = arena_strdup(L->cat, nfc, (size_t)n)))
-        return fail(L, "cannot normalize text");
-    return true;
+    return check_text(L, v->valuestring, max_bytes) && store_nfc(L, v->valuestring, out);
 }
 
 static bool get_line(loader_t *L, const cJSON *obj, const char *key, size_t max_bytes,
