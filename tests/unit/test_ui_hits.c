@@ -38,10 +38,10 @@ static void test_clipped_rows_keep_their_visible_part(void **state)
     ui_rect_t saved;
     ui_push_clip(ui, (ui_rect_t){0, 100, 800, 300}, &saved); /* a list from y 100 to 400 */
     ui_hit(ui, "svc:whole", (ui_rect_t){0, 120, 700, 80});
-    ui_hit(ui, "svc:half", (ui_rect_t){0, 340, 700, 80});   /* 60 px visible: still a target */
-    ui_hit(ui, "svc:sliver", (ui_rect_t){0, 380, 700, 80}); /* 20 px visible: not one */
-    ui_hit(ui, "svc:above", (ui_rect_t){0, 70, 700, 80});   /* 50 px visible at the top */
-    ui_hit(ui, "svc:gone", (ui_rect_t){0, 400, 700, 80});   /* nothing visible: no entry */
+    ui_hit(ui, "svc:half", (ui_rect_t){0, 340, 700, 80});    /* 60 px visible: still a target */
+    ui_hit(ui, "svc:sliver", (ui_rect_t){710, 380, 80, 80}); /* 20 px visible: not one */
+    ui_hit(ui, "svc:above", (ui_rect_t){0, 70, 700, 80});    /* 50 px visible at the top */
+    ui_hit(ui, "svc:gone", (ui_rect_t){0, 400, 700, 80});    /* nothing visible: no entry */
     ui_pop_clip(ui, saved);
     /* Small by design, not by clipping: stays pressable (the 9 mm test must see it). */
     ui_hit(ui, "tiny", (ui_rect_t){10, 10, 20, 20});
@@ -57,7 +57,7 @@ static void test_clipped_rows_keep_their_visible_part(void **state)
     h = find(ui, "tiny");
     assert_true(h && h->active);
     /* A touch on the sliver presses nothing. */
-    assert_null(ui_hit_at(ui, 300, 390));
+    assert_null(ui_hit_at(ui, 750, 390));
     assert_string_equal(ui_hit_at(ui, 300, 390 - 30)->id, "svc:half");
     free(ui);
 }
