@@ -34,8 +34,8 @@ static void check_accepted(const config_t *c)
         if (!isfinite(c->calibration[i]))
             abort();
     /* Charges are whole Taka in range, each for a well-formed service id, none twice. */
-    if (c->fees.service_charge < 0 || c->fees.service_charge > 100000 ||
-        c->fees.charge_count < 0 || c->fees.charge_count > CONFIG_MAX_CHARGES)
+    if (c->fees.service_charge < 0 || c->fees.service_charge > 100000 || c->fees.charge_count < 0 ||
+        c->fees.charge_count > CONFIG_MAX_CHARGES)
         abort();
     for (int i = 0; i < c->fees.charge_count; i++) {
         const config_charge_t *ch = &c->fees.charges[i];
