@@ -77,6 +77,8 @@ for f in "$release"/tests/fuzz_* "$san"/tests/fuzz_*; do
     [ -d tests/fuzz/regress/"$name" ] && dirs+=(tests/fuzz/regress/"$name")
     run_lines "${f%/tests/*}" "$f" "${dirs[@]}"
 done
+echo "Catalog load and search per keystroke, against their budgets (release, CPU time)"
+run_lines search "$release"/search-bench --check
 echo "Translations"
 run_lines i18n tests/check-i18n.sh
 echo "The habits: format, cppcheck, shellcheck, gcc -fanalyzer, names"

@@ -65,7 +65,10 @@ static void fill(app_t *app, const source_t *src, receipt_request_t *rq, texts_t
     locale_format_when(l, s->confirmed_at, t->when, sizeof t->when);
     rq->when = t->when;
     rq->fee_label = i18n_get(app->i18n, l, "receipt.fee");
-    if (svc->fee == 0 || locale_format_taka(l, svc->fee, t->fee, sizeof t->fee) < 0)
+    if (svc->official_fee == CATALOG_FEE_UNPUBLISHED)
+        snprintf(t->fee, sizeof t->fee, "%s", i18n_get(app->i18n, l, "fee.unpublished"));
+    else if (svc->official_fee == 0 ||
+             locale_format_taka(l, svc->official_fee, t->fee, sizeof t->fee) < 0)
         snprintf(t->fee, sizeof t->fee, "%s", i18n_get(app->i18n, l, "fee.free"));
     rq->fee = t->fee;
     identifiers(src, svc, rq, t);

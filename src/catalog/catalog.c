@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog/search.h"
 #include "io/error.h"
 #include "io/file.h"
 #include "text/unicode.h"
@@ -155,6 +156,24 @@ static bool get_id(loader_t *L, const cJSON *obj, const char *key, char *out, si
     return true;
 }
 
+/* Stored NFC, so what a centre typed in any form compares and renders the same. ASCII is
+ * NFC already: half the texts skip the normalizer, which is most of a large catalog's load. */
+static bool store_nfc(loader_t *L, const char *text, const char **out)
+{
+    size_t len = strlen(text), i = 0;
+    while (i < len && (unsigned char)text[i] < 0x80)
+        i++;
+    if (i == len) {
+        *out = arena_strdup(L->cat, text, len);
+        return *out || fail(L, "out of memory");
+    }
+    char nfc[2048];
+    int n = unicode_nfc(text, len, nfc, sizeof nfc);
+    if (n < 0 || !(*out = arena_strdup(L->cat, nfc, (size_t)n)))
+        return fail(L, "cannot normalize text");
+    return true;
+}
+
 /* A {"bn": ..., "en": ...} pair at the current path. */
 static bool parse_pair(loader_t *L, const cJSON *v, size_t max_bytes, catalog_text_t *out)
 {
@@ -169,13 +188,9 @@ static bool parse_pair(loader_t *L, const cJSON *v, size_t max_bytes, catalog_te
         size_t old = path_push(L, lang_code((lang_t)lang), 0);
         if (!cJSON_IsString(s))
             return fail(L, "expected a string");
-        if (!check_text(L, s->valuestring, max_bytes))
+        if (!check_text(L, s->valuestring, max_bytes) ||
+            !store_nfc(L, s->valuestring, &out->s[lang]))
             return false;
-        /* Stored NFC, so what a centre typed in any form compares and renders the same. */
-        char nfc[2048];
-        int n = unicode_nfc(s->valuestring, strlen(s->valuestring), nfc, sizeof nfc);
-        if (n < 0 || !(out->s[lang] = arena_strdup(L->cat, nfc, (size_t)n)))
-            return fail(L, "cannot normalize text");
         path_pop(L, old);
     }
     return true;
@@ -448,11 +463,85 @@ static bool load_documents(loader_t *L, const cJSON *o, catalog_service_t *s)
     return true;
 }
 
+/* "official_fee": whole Taka, or null where no official fee is published (never a guess). */
+static bool get_official_fee(loader_t *L, const cJSON *o, catalog_service_t *s)
+{
+    bool ok;
+    const cJSON *v = member(L, o, "official_fee", true, &ok);
+    if (!ok)
+        return false;
+    size_t old = path_push(L, "official_fee", 0);
+    if (cJSON_IsNull(v)) {
+        s->official_fee = CATALOG_FEE_UNPUBLISHED;
+    } else {
+        if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) || v->valuedouble < 0 ||
+            v->valuedouble > 1000000)
+            return fail(L, "must be a whole number of Taka (0 to 1000000) or null");
+        s->official_fee = (long long)v->valuedouble;
+    }
+    path_pop(L, old);
+    return true;
+}
+
+/* A one-line string (not a language pair), stored NFC. */
+static bool parse_line(loader_t *L, const cJSON *v, size_t max_bytes, const char **out)
+{
+    if (!cJSON_IsString(v))
+        return fail(L, "expected a string");
+    return check_text(L, v->valuestring, max_bytes) && store_nfc(L, v->valuestring, out);
+}
+
+static bool get_line(loader_t *L, const cJSON *obj, const char *key, size_t max_bytes,
+                     const char **out)
+{
+    bool ok;
+    const cJSON *v = member(L, obj, key, true, &ok);
+    if (!ok)
+        return false;
+    size_t old = path_push(L, key, 0);
+    if (!parse_line(L, v, max_bytes, out))
+        return false;
+    path_pop(L, old);
+    return true;
+}
+
+/* Synonyms a citizen may type, in any script: each one line, none twice. */
+static bool load_keywords(loader_t *L, const cJSON *o, catalog_service_t *s)
+{
+    bool ok;
+    if (!member(L, o, "keywords", false, &ok))
+        return true;
+    const cJSON *arr = get_array(L, o, "keywords", false, 0, CATALOG_MAX_KEYWORDS);
+    if (!arr)
+        return false;
+    size_t old = path_push(L, "keywords", 0);
+    const cJSON *k;
+    cJSON_ArrayForEach(k, arr)
+    {
+        size_t o2 = path_push(L, NULL, s->keyword_count);
+        const char **out = &s->keywords[s->keyword_count];
+        if (!parse_line(L, k, 80, out))
+            return false;
+        for (int i = 0; i < s->keyword_count; i++)
+            if (strcmp(s->keywords[i], *out) == 0)
+                return fail(L, "keyword \"%s\" appears twice", *out);
+        s->keyword_count++;
+        path_pop(L, o2);
+    }
+    path_pop(L, old);
+    return true;
+}
+
 static bool load_service(loader_t *L, const cJSON *o, catalog_service_t *s)
 {
-    static const char *const keys[] = {"id",     "category", "name",      "description",
-                                       "fee",    "fee_note", "documents", "processing_days",
-                                       "fields", NULL};
+    static const char *const keys[] = {"id",           "category",        "name",     "description",
+                                       "official_fee", "fee_source",      "fee_note", "documents",
+                                       "keywords",     "processing_days", "fields",   NULL};
+    if (cJSON_HasObjectItem(o, "fee")) {
+        path_push(L, "fee", 0);
+        return fail(L, "\"fee\" is now \"official_fee\" (whole Taka, or null where none is "
+                       "published) with \"fee_source\" (docs/catalog.md)");
+    }
     if (!check_keys(L, o, keys) || !get_id(L, o, "id", s->id, sizeof s->id))
         return false;
     for (int i = 0; i < L->cat->service_count; i++)
@@ -470,10 +559,10 @@ static bool load_service(loader_t *L, const cJSON *o, catalog_service_t *s)
     }
     long long days = 0;
     if (!get_pair(L, o, "name", true, 120, &s->name) ||
-        !get_pair(L, o, "description", true, 600, &s->description) ||
-        !get_int(L, o, "fee", true, 0, 1000000, &s->fee) ||
+        !get_pair(L, o, "description", true, 600, &s->description) || !get_official_fee(L, o, s) ||
+        !get_line(L, o, "fee_source", 300, &s->fee_source) ||
         !get_pair(L, o, "fee_note", false, 160, &s->fee_note) || !load_documents(L, o, s) ||
-        !get_int(L, o, "processing_days", true, 0, 365, &days))
+        !load_keywords(L, o, s) || !get_int(L, o, "processing_days", true, 0, 365, &days))
         return false;
     s->processing_days = (int)days;
     return load_fields(L, o, s);
@@ -523,6 +612,64 @@ static bool load_root(loader_t *L, const cJSON *root)
     return true;
 }
 
+/* The index, in document order, of the first string literal (key or value) holding a NUL,
+ * raw or written \u0000; -1 if none. cJSON keeps C strings, so such a string would be cut
+ * at the NUL without a word: "জন্ম\u0000x" would load as "জন্ম". */
+static long first_nul_string(const char *json, const char *end)
+{
+    long index = -1;
+    bool in_string = false;
+    for (const char *p = json; p < end; p++) {
+        if (!in_string) {
+            if (*p == '"') {
+                in_string = true;
+                index++;
+            }
+        } else if (*p == '\\' && p + 1 < end) {
+            if (p[1] == 'u' && end - p >= 6 && memcmp(p + 2, "0000", 4) == 0)
+                return index;
+            p++; /* the escaped character cannot end the string */
+        } else if (*p == '\0') {
+            return index;
+        } else if (*p == '"') {
+            in_string = false;
+        }
+    }
+    return -1;
+}
+
+/* Walks v in document order (each key before its value), as the text lists its strings,
+ * until the left-th string: L->path then names it. True when found. */
+static bool find_string(loader_t *L, const cJSON *v, long *left, bool *is_key)
+{
+    if (cJSON_IsString(v))
+        return (*left)-- == 0;
+    int i = 0;
+    for (const cJSON *c = v->child; c && (cJSON_IsArray(v) || cJSON_IsObject(v)); c = c->next) {
+        size_t old = path_push(L, cJSON_IsObject(v) ? c->string : NULL, i++);
+        if (cJSON_IsObject(v) && (*left)-- == 0) {
+            *is_key = true;
+            return true;
+        }
+        if (find_string(L, c, left, is_key))
+            return true;
+        path_pop(L, old);
+    }
+    return false;
+}
+
+static bool check_nul(loader_t *L, const cJSON *root, const char *json, const char *end)
+{
+    long left = first_nul_string(json, end);
+    bool is_key = false;
+    if (left < 0)
+        return true;
+    if (!find_string(L, root, &left, &is_key))
+        return fail(L, "a string contains a NUL character (\\u0000)");
+    return fail(L, "%s contains a NUL character (\\u0000), which would cut it short",
+                is_key ? "this key" : "the text");
+}
+
 static void syntax_error(loader_t *L, const char *json, size_t len, const char *at)
 {
     size_t off = at && at >= json && at <= json + len ? (size_t)(at - json) : 0;
@@ -563,10 +710,15 @@ catalog_t *catalog_parse(const char *name, const char *json, size_t len,
             syntax_error(&L, json, len, end);
             ok = false;
         } else {
-            ok = load_root(&L, root);
+            ok = check_nul(&L, root, json, json + len) && load_root(&L, root);
         }
     }
     cJSON_Delete(root);
+    /* The search index is part of a loaded catalog: built once here, never per keystroke. */
+    if (ok && !(L.cat->search = search_build(L.cat))) {
+        snprintf(err, errcap, "%s: out of memory", name);
+        ok = false;
+    }
     if (!ok) {
         catalog_free(L.cat);
         return NULL;
@@ -588,6 +740,7 @@ void catalog_free(catalog_t *c)
 {
     if (!c)
         return;
+    search_free(c->search);
     while (c->arena) {
         struct catalog_arena *next = c->arena->next;
         free(c->arena);

@@ -13,11 +13,15 @@
 #include "text/lang.h"
 
 #define CATALOG_MAX_CATEGORIES 16
-#define CATALOG_MAX_SERVICES   96
+#define CATALOG_MAX_SERVICES   512
 #define CATALOG_MAX_FIELDS     8
 #define CATALOG_MAX_DOCUMENTS  8
 #define CATALOG_MAX_OPTIONS    8
+#define CATALOG_MAX_KEYWORDS   32
 #define CATALOG_ID_MAX         32 /* bytes including NUL */
+
+/* "official_fee": null in the catalog: no official fee is published for the service. */
+#define CATALOG_FEE_UNPUBLISHED (-1)
 
 /* A text in both languages; never NULL once loaded (optional texts are ""). */
 typedef struct {
@@ -65,7 +69,10 @@ typedef struct {
     char id[CATALOG_ID_MAX];
     int category; /* index into categories */
     catalog_text_t name, description, fee_note;
-    long long fee; /* taka */
+    long long official_fee; /* taka, or CATALOG_FEE_UNPUBLISHED */
+    const char *fee_source; /* where the official fee comes from (one line, for staff) */
+    const char *keywords[CATALOG_MAX_KEYWORDS]; /* synonyms for search, NFC */
+    int keyword_count;
     catalog_text_t documents[CATALOG_MAX_DOCUMENTS];
     int document_count;
     int processing_days;
@@ -79,6 +86,7 @@ typedef struct catalog {
     catalog_service_t services[CATALOG_MAX_SERVICES];
     int service_count;
     struct catalog_arena *arena; /* owns every string */
+    struct search_index *search; /* built at load (catalog/search.h), freed with the catalog */
 } catalog_t;
 
 /* Tells whether a pictogram name can be drawn (the icon font knows it). */

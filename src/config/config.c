@@ -172,6 +172,49 @@ static int set_printer(config_t *c, const char *k, const char *v, char *err, siz
     return error_set(err, cap, "unknown key \"%s\" in [printer]", k);
 }
 
+/* A charge in whole Taka: what a centre asks for its work, never a fraction or a sign. */
+static int parse_taka(const char *v, long long *out, char *err, size_t cap)
+{
+    int n;
+    if (parse_int(v, 0, 100000, &n, err, cap) < 0)
+        return error_set(err, cap, "\"%s\" is not a whole number of Taka from 0 to 100000", v);
+    *out = n;
+    return 0;
+}
+
+/* [fees] service_charge = TAKA, and charge.SERVICE_ID = TAKA for one service. The ids are
+ * checked against the catalog once it is loaded (catalog_check_charges), which names the line;
+ * a later file's charge for the same service replaces an earlier one. */
+static int set_fees(config_t *c, const char *k, const char *v, char *err, size_t cap)
+{
+    long long taka = 0;
+    config_fees_t *f = &c->fees;
+    bool charge = strncmp(k, "charge.", 7) == 0;
+    if (!charge && strcmp(k, "service_charge") != 0)
+        return error_set(err, cap, "unknown key \"%s\" in [fees] (service_charge or charge.SERVICE)", k);
+    if (parse_taka(v, &taka, err, cap) < 0)
+        return -1;
+    if (!charge) {
+        f->service_charge = taka;
+        return 0;
+    }
+    const char *id = k + 7;
+    size_t n = strlen(id);
+    if (n == 0 || n >= sizeof f->charges[0].service ||
+        strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789_") != n)
+        return error_set(err, cap, "\"%s\": expected a service id (a-z, 0-9 and _) after \"charge.\"",
+                   id);
+    int i = 0;
+    while (i < f->charge_count && strcmp(f->charges[i].service, id) != 0)
+        i++;
+    if (i == CONFIG_MAX_CHARGES)
+        return error_set(err, cap, "more than %d per-service charges", CONFIG_MAX_CHARGES);
+    f->charges[i] = (config_charge_t){.taka = taka};
+    memcpy(f->charges[i].service, id, n + 1);
+    f->charge_count += i == f->charge_count;
+    return 0;
+}
+
 int config_set(config_t *c, const char *section, const char *key, const char *value, char *err,
                size_t errcap)
 {
@@ -199,6 +242,8 @@ int config_set(config_t *c, const char *section, const char *key, const char *va
         return set_printer(c, key, value, err, errcap);
     if (strcmp(section, "technician") == 0)
         return set_technician(c, key, value, err, errcap);
+    if (strcmp(section, "fees") == 0)
+        return set_fees(c, key, value, err, errcap);
     if (strcmp(section, "journal") == 0) {
         if (strcmp(key, "retention_days") == 0)
             return parse_int(value, 1, 3650, &c->retention_days, err, errcap);
@@ -207,15 +252,38 @@ int config_set(config_t *c, const char *section, const char *key, const char *va
     return error_set(err, errcap, "unknown section [%s]", section);
 }
 
-static int on_value(void *ctx, const char *section, const char *key, const char *value, char *err,
-                    size_t errcap)
+/* Remembers where a per-service charge was set: the catalog check names that line. */
+static void mark_charge(config_fees_t *f, const char *service, const char *path, int line)
 {
-    return config_set(ctx, section, key, value, err, errcap);
+    const char *base = strrchr(path, '/');
+    for (int i = 0; i < f->charge_count; i++) {
+        if (strcmp(f->charges[i].service, service) == 0) {
+            snprintf(f->charges[i].file, sizeof f->charges[i].file, "%s", base ? base + 1 : path);
+            f->charges[i].line = line;
+        }
+    }
+}
+
+typedef struct {
+    config_t *cfg;
+    const char *path;
+} source_t;
+
+static int on_value(void *ctx, const char *section, const char *key, const char *value, int line,
+                    char *err, size_t errcap)
+{
+    const source_t *src = ctx;
+    if (config_set(src->cfg, section, key, value, err, errcap) < 0)
+        return -1;
+    if (strcmp(section, "fees") == 0 && strncmp(key, "charge.", 7) == 0)
+        mark_charge(&src->cfg->fees, key + 7, src->path, line);
+    return 0;
 }
 
 static int parse_stream(config_t *c, FILE *fp, const char *path, char *err, size_t errcap)
 {
-    return inifile_read(fp, path, on_value, c, err, errcap);
+    source_t src = {.cfg = c, .path = path};
+    return inifile_read(fp, path, on_value, &src, err, errcap);
 }
 
 int config_load(config_t *c, const char *path, char *err, size_t errcap)

@@ -12,7 +12,23 @@
 #include "io/file.h"
 #include "text/lang.h"
 
-#define CONFIG_PATH_MAX 512
+#define CONFIG_PATH_MAX    512
+#define CONFIG_MAX_CHARGES 128 /* per-service service charges */
+
+/* "[fees] charge.SERVICE = TAKA": one service's charge, instead of the default. */
+typedef struct {
+    char service[32]; /* a catalog service id, checked when the catalog is loaded */
+    long long taka;
+    char file[64]; /* where it was set, for errors ("" from the command line) */
+    int line;
+} config_charge_t;
+
+/* The centre's service charge, on top of the official fee (catalog/fees.h adds them up). */
+typedef struct {
+    long long service_charge; /* Taka, for every service without its own charge */
+    config_charge_t charges[CONFIG_MAX_CHARGES];
+    int charge_count;
+} config_fees_t;
 
 /* A configured folder and a file name in it must fit the paths the kiosk builds. */
 _Static_assert(CONFIG_PATH_MAX + 128 <= FILE_PATH_MAX, "configured paths must leave room");
@@ -36,6 +52,7 @@ typedef struct {
     int retention_days;               /* citizens' entries are erased after this many days */
     char export_dir[CONFIG_PATH_MAX]; /* technician export target; empty: a USB stick */
     char shutdown_command[256];       /* technician "shut down" */
+    config_fees_t fees;               /* [fees] */
 } config_t;
 
 /* The defaults (a 7" 800x480 panel at 132 dpi, Bangla first, 60 s idle timeout). */

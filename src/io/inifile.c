@@ -7,7 +7,7 @@
 
 #include "io/error.h"
 
-#define SEEN_MAX 96
+#define SEEN_MAX 256 /* keys per file checked for "set twice" */
 
 /* inih does not tell the handler the line number in Debian's build, so the reader counts
  * lines itself; it also catches lines longer than inih's buffer, which inih would
@@ -62,7 +62,7 @@ static int on_value(void *user, const char *section, const char *key, const char
         r->err_line = r->line;
         return 0;
     }
-    if (r->fn(r->ctx, section, key, value, e, sizeof e) < 0) {
+    if (r->fn(r->ctx, section, key, value, r->line, e, sizeof e) < 0) {
         error_set(r->msg, sizeof r->msg, "[%s] %s: %s", section, key, e);
         r->err_line = r->line;
         return 0;

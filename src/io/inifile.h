@@ -9,9 +9,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* Called for each "key = value": 0, or -1 with a message (without file or line) in err. */
+/* Called for each "key = value" (on line `line`): 0, or -1 with a message (without file or
+ * line) in err. */
 typedef int (*inifile_fn)(void *ctx, const char *section, const char *key, const char *value,
-                          char *err, size_t errcap);
+                          int line, char *err, size_t errcap);
 
 /* Read fp to its end. 0, or -1 with "NAME:LINE: [section] key: why" (or a syntax error at its
  * line) in err. */

@@ -58,9 +58,11 @@ void screens_display_value(const app_t *app, const catalog_field_t *f, const cha
     }
 }
 
-/* "৳ ৫০" or "বিনামূল্যে". */
+/* "৳ ৫০", "বিনামূল্যে", or "প্রকাশিত নয়" where the catalog publishes no official fee. */
 void screens_format_fee(const app_t *app, long long fee, char *out, size_t cap)
 {
-    if (fee == 0 || locale_format_taka(app->lang, fee, out, cap) < 0)
+    if (fee == CATALOG_FEE_UNPUBLISHED)
+        snprintf(out, cap, "%s", app_tr(app, "fee.unpublished"));
+    else if (fee == 0 || locale_format_taka(app->lang, fee, out, cap) < 0)
         snprintf(out, cap, "%s", app_tr(app, "fee.free"));
 }

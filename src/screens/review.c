@@ -62,7 +62,7 @@ void screen_review_build(view_t *v, const app_t *app, ui_t *ui)
     y += widget_label(ui, (ui_rect_t){pad, y, ui->w - 2 * pad, 0}, app_tr(app, "review.title"),
                       SIZE_TITLE, true, COLOR_TEXT, TEXT_ALIGN_LEFT, 1);
     char fee[64], line[512];
-    screens_format_fee(app, svc->fee, fee, sizeof fee);
+    screens_format_fee(app, svc->official_fee, fee, sizeof fee);
     snprintf(line, sizeof line, "%s · %s", svc->name.s[app->lang], fee);
     y += widget_label(ui, (ui_rect_t){pad, y, ui->w - 2 * pad, 0}, line, SIZE_BODY, false,
                       COLOR_MUTED, TEXT_ALIGN_LEFT, 2);

@@ -85,7 +85,7 @@ void screen_service_build(view_t *v, const app_t *app, ui_t *ui)
     bool two = ui->w > ui->h;
     int cw = two ? (w - pad) / 2 : w;
     char fee[64], days[96];
-    screens_format_fee(app, s->fee, fee, sizeof fee);
+    screens_format_fee(app, s->official_fee, fee, sizeof fee);
     format_days(app, s->processing_days, days, sizeof days);
     int ly = y;
     ly += info_block(ui, area.x, ly, cw, ICON_FEE, app_tr(app, "service.fee"), fee,

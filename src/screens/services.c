@@ -29,7 +29,7 @@ static int service_row(const app_t *app, ui_t *ui, const catalog_service_t *s, u
     ui_outline(ui, r, COLOR_LINE, radius, 1);
     ui_text(ui, (ui_rect_t){r.x + pad, r.y, text_w, h}, s->name.s[app->lang], &name_box, COLOR_TEXT,
             TEXT_ALIGN_LEFT, UI_VALIGN_MIDDLE);
-    screens_format_fee(app, s->fee, fee, sizeof fee);
+    screens_format_fee(app, s->official_fee, fee, sizeof fee);
     text_box_t fee_box = widget_box(ui, SIZE_BODY, false, fee_w, 1);
     ui_text(ui, (ui_rect_t){r.x + r.w - pad - chev - fee_w, r.y, fee_w, h}, fee, &fee_box,
             COLOR_PRIMARY, TEXT_ALIGN_RIGHT, UI_VALIGN_MIDDLE);

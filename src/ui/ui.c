@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ui/textcache.h"
+#include "ui/widgets.h" /* TOUCH_MIN_MM */
 
 /* The design is drawn for a screen about 90 design-millimetres tall (the 7" panel): on
  * larger screens everything grows with the screen, but never below true millimetres, so
@@ -162,6 +163,11 @@ static void add_hit(ui_t *ui, const char *id, ui_rect_t r, bool active)
     ui_rect_t vis = ui_rect_intersect(r, ui->clip);
     if (vis.w == 0 || vis.h == 0)
         return;
+    /* A row scrolled half out of view leaves a sliver too thin to aim at: it stays visible
+     * (expect finds it) but takes no touch until it is scrolled in. */
+    float min = TOUCH_MIN_MM * ui->px_per_mm - 0.5f;
+    if ((vis.w < r.w && (float)vis.w < min) || (vis.h < r.h && (float)vis.h < min))
+        active = false;
     if (ui->hit_count == UI_MAX_HITS) {
         ui->overflow = true;
         return;

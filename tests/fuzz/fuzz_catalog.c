@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "catalog/catalog.h"
+#include "catalog/search.h"
 
 /* The icon font knows lowercase names with '_' (Material Symbols); anything else is rejected
  * here, so both answers of the check run without loading the real font for every input. */
@@ -30,6 +31,25 @@ static void check_loaded(const catalog_t *c)
             abort();
         if (catalog_find_service(c, s->id) != i)
             abort(); /* ids are unique, so the lookup finds this one */
+    }
+    /* Searching for a service's own name finds it (an exact match), unless the list is full
+     * of others ranked as high; every hit is a service, best first. */
+    for (int i = 0; i < c->service_count; i++) {
+        search_hit_t hits[8];
+        char skel[SEARCH_SKELETON_MAX + 1];
+        const char *name = c->services[i].name.s[i % LANG_COUNT];
+        int n = catalog_search(c, name, NULL, hits, 8);
+        bool found = false;
+        if (n < 0 || n > 8)
+            abort();
+        for (int h = 0; h < n; h++) {
+            if (hits[h].service < 0 || hits[h].service >= c->service_count ||
+                (h > 0 && hits[h].score > hits[h - 1].score))
+                abort();
+            found |= hits[h].service == i;
+        }
+        if (n < 8 && search_skeleton(name, skel, NULL) > 0 && !found)
+            abort();
     }
     /* Prints every service's strings: reads each of them to its end. */
     static FILE *sink;

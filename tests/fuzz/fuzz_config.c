@@ -33,6 +33,19 @@ static void check_accepted(const config_t *c)
     for (int i = 0; i < 6; i++)
         if (!isfinite(c->calibration[i]))
             abort();
+    /* Charges are whole Taka in range, each for a well-formed service id, none twice. */
+    if (c->fees.service_charge < 0 || c->fees.service_charge > 100000 || c->fees.charge_count < 0 ||
+        c->fees.charge_count > CONFIG_MAX_CHARGES)
+        abort();
+    for (int i = 0; i < c->fees.charge_count; i++) {
+        const config_charge_t *ch = &c->fees.charges[i];
+        if (ch->taka < 0 || ch->taka > 100000 || !ch->service[0] || ch->line < 1 ||
+            strspn(ch->service, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(ch->service))
+            abort();
+        for (int j = 0; j < i; j++)
+            if (strcmp(c->fees.charges[j].service, ch->service) == 0)
+                abort();
+    }
     touch_map_t m;
     if (!touch_map_init(&m, c->rotation, c->calibration, 800, 480))
         abort();

@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "catalog/catalog.h"
+#include "catalog/fees.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -292,7 +293,7 @@ static const char minimal_with_choice[] =
     " \"services\": [{\"id\": \"old_age\", \"category\": \"allow\","
     "   \"name\": {\"bn\": \"বয়স্ক ভাতা\", \"en\": \"Old age allowance\"},"
     "   \"description\": {\"bn\": \"মাসিক ভাতা\", \"en\": \"A monthly allowance\"},"
-    "   \"fee\": 0, \"processing_days\": 30,"
+    "   \"official_fee\": 0, \"fee_source\": \"Test\", \"processing_days\": 30,"
     "   \"fields\": [{\"id\": \"name\", \"type\": \"text\","
     "                 \"label\": {\"bn\": \"নাম\", \"en\": \"Name\"}},"
     "               {\"id\": \"nid\", \"type\": \"nid\","
@@ -328,7 +329,9 @@ static void test_minimal_catalog_values(void **state)
     const catalog_service_t *s = &c->services[0];
     assert_int_equal(c->categories[0].prefix, 'E');
     assert_string_equal(c->categories[0].pictogram, "elderly");
-    assert_int_equal(s->fee, 0);
+    assert_int_equal(s->official_fee, 0);
+    assert_string_equal(s->fee_source, "Test");
+    assert_int_equal(s->keyword_count, 0);
     assert_int_equal(s->processing_days, 30);
     assert_int_equal(s->document_count, 0);
     assert_string_equal(s->fee_note.s[LANG_BN], "");
@@ -498,7 +501,8 @@ static char *catalog_named(const char *bn_name)
         " \"pictogram\": \"badge\", \"name\": {\"bn\": \"%s\", \"en\": \"C\"}}],"
         " \"services\": [{\"id\": \"s\", \"category\": \"c\","
         " \"name\": {\"bn\": \"%s\", \"en\": \"S\"},"
-        " \"description\": {\"bn\": \"ক\", \"en\": \"D\"}, \"fee\": 0, \"processing_days\": 0,"
+        " \"description\": {\"bn\": \"ক\", \"en\": \"D\"}, \"official_fee\": 0,"
+        " \"fee_source\": \"Test\", \"processing_days\": 0,"
         " \"fields\": [{\"id\": \"name\", \"type\": \"text\","
         " \"label\": {\"bn\": \"নাম\", \"en\": \"Name\"}}]}]}";
     size_t cap = sizeof fmt + 2 * strlen(bn_name);
@@ -541,6 +545,228 @@ static void test_parse_keeps_nfc_text_unchanged(void **state)
     check_stored_as("জন্ম নিবন্ধন", "জন্ম নিবন্ধন");
 }
 
+/* ---- official fees, their sources, keywords ---- */
+
+/* Every id a replay, a test or a tool presses or names: renaming one breaks them. */
+static void test_real_catalog_keeps_ids_used_elsewhere(void **state)
+{
+    (void)state;
+    static const char *const cats[] = {
+        "civil_registration", "nid",   "up_certificates", "land",
+        "allowances",         "bills", "passport",        "agriculture"};
+    static const char *const svcs[] = {
+        "birth_reg_new", "citizenship_cert", "e_mutation", "electricity_bill", "farm_advice",
+        "income_cert",   "nid_correction",   "soil_test",  "trade_licence",    "old_age_allowance"};
+    catalog_t *c = load_real();
+    /* The first eight categories keep their order and token prefixes A to H. */
+    for (int i = 0; i < 8; i++) {
+        assert_int_equal(catalog_find_category(c, cats[i]), i);
+        assert_int_equal(c->categories[i].prefix, 'A' + i);
+    }
+    for (size_t i = 0; i < sizeof svcs / sizeof svcs[0]; i++)
+        assert_true(catalog_find_service(c, svcs[i]) >= 0);
+    catalog_free(c);
+}
+
+static void test_real_catalog_has_100_services_with_sources_and_keywords(void **state)
+{
+    (void)state;
+    catalog_t *c = load_real();
+    int published = 0, unpublished = 0;
+    assert_true(c->service_count >= 100);
+    assert_true(c->category_count >= 12);
+    for (int i = 0; i < c->service_count; i++) {
+        const catalog_service_t *s = &c->services[i];
+        assert_true(strlen(s->fee_source) >= 10);
+        assert_true(s->keyword_count >= 3);
+        assert_true(s->official_fee == CATALOG_FEE_UNPUBLISHED || s->official_fee >= 0);
+        if (s->official_fee == CATALOG_FEE_UNPUBLISHED)
+            unpublished++;
+        else
+            published++;
+    }
+    print_message("%d services: %d with an official fee, %d without\n", c->service_count, published,
+                  unpublished);
+    assert_true(published >= 20 && unpublished >= 20);
+    catalog_free(c);
+}
+
+/* The published figures this catalog cites (docs/catalog.md), checked by hand. */
+static void test_real_catalog_published_fees(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *id;
+        long long fee;
+    } want[] = {
+        {"birth_reg_new", 0},
+        {"birth_reg_correction", 50},
+        {"birth_cert_copy", 50},
+        {"nid_correction", 200},
+        {"citizenship_cert", 20},
+        {"inheritance_cert", 300},
+        {"e_mutation", 1170},
+        {"epassport_new", 4025},
+        {"noc_cert", 1000},
+        {"police_clearance", 500},
+        {"learner_licence", 345},
+        {"result_rescrutiny", 125},
+        {"trade_licence", CATALOG_FEE_UNPUBLISHED},
+        {"land_tax", CATALOG_FEE_UNPUBLISHED},
+    };
+    catalog_t *c = load_real();
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        int k = catalog_find_service(c, want[i].id);
+        assert_true(k >= 0);
+        if (c->services[k].official_fee != want[i].fee)
+            print_error("%s: %lld\n", want[i].id, c->services[k].official_fee);
+        assert_true(c->services[k].official_fee == want[i].fee);
+    }
+    catalog_free(c);
+}
+
+static const char with_fee_fields[] =
+    "{\"version\": 1,"
+    " \"categories\": [{\"id\": \"land\", \"prefix\": \"D\", \"pictogram\": \"landscape\","
+    "   \"name\": {\"bn\": \"ভূমি\", \"en\": \"Land\"}}],"
+    " \"services\": [{\"id\": \"porcha\", \"category\": \"land\","
+    "   \"name\": {\"bn\": \"পর্চা\", \"en\": \"Land record\"},"
+    "   \"description\": {\"bn\": \"খতিয়ান\", \"en\": \"A khatian\"},"
+    "   \"official_fee\": null, \"fee_source\": \"Not published: ask\","
+    "   \"keywords\": [\"khatian\", \"\\u09ae\\u09c7\\u09be\\u099b\\u09be\", \"a\\\\u0000b\"],"
+    "   \"processing_days\": 7,"
+    "   \"fields\": [{\"id\": \"name\", \"type\": \"text\","
+    "                 \"label\": {\"bn\": \"নাম\", \"en\": \"Name\"}}]},"
+    "  {\"id\": \"mutation\", \"category\": \"land\","
+    "   \"name\": {\"bn\": \"নামজারি\", \"en\": \"Mutation\"},"
+    "   \"description\": {\"bn\": \"খারিজ\", \"en\": \"Mutation\"},"
+    "   \"official_fee\": 1170, \"fee_source\": \"Ministry of Land, 2022\","
+    "   \"processing_days\": 28,"
+    "   \"fields\": [{\"id\": \"name\", \"type\": \"text\","
+    "                 \"label\": {\"bn\": \"নাম\", \"en\": \"Name\"}}]}]}";
+
+static void test_parse_fee_fields_and_keywords(void **state)
+{
+    (void)state;
+    char err[512] = "";
+    catalog_t *c = parse_text("fees.json", with_fee_fields, err, sizeof err);
+    if (!c)
+        print_error("%s\n", err);
+    assert_non_null(c);
+    const catalog_service_t *s = &c->services[0];
+    assert_true(s->official_fee == CATALOG_FEE_UNPUBLISHED);
+    assert_string_equal(s->fee_source, "Not published: ask");
+    assert_int_equal(s->keyword_count, 3);
+    assert_string_equal(s->keywords[0], "khatian");
+    assert_string_equal(s->keywords[1], "\u09ae\u09cb\u099b\u09be"); /* stored NFC */
+    /* An escaped backslash before u0000 is a backslash, not a NUL: the text stays whole. */
+    assert_string_equal(s->keywords[2], "a\\u0000b");
+    assert_int_equal(c->services[1].official_fee, 1170);
+    assert_int_equal(c->services[1].keyword_count, 0);
+    catalog_free(c);
+}
+
+static void test_nul_in_name_is_an_error_not_a_cut(void **state)
+{
+    (void)state;
+    char err[512] = "";
+    /* Cut at the NUL, this would load as the valid name "জন্ম". */
+    char *json = catalog_named("জন্ম\\u0000 নিবন্ধন");
+    assert_null(parse_text("nul.json", json, err, sizeof err));
+    assert_string_equal(err, "nul.json: categories[0].name.bn: the text contains a NUL "
+                             "character (\\u0000), which would cut it short");
+    free(json);
+    /* The same as a raw byte: the buffer's length, not strlen, bounds the text. */
+    json = catalog_named("জন্মX নিবন্ধন");
+    char *x = strchr(json, 'X');
+    *x = '\0';
+    size_t len = strlen(x + 1) + (size_t)(x + 1 - json);
+    assert_null(catalog_parse("raw.json", json, len, icon_known, &icons, err, sizeof err));
+    assert_non_null(strstr(err, "raw.json: categories[0].name.bn: the text contains a NUL"));
+    free(json);
+}
+
+/* ---- fees at this centre: official fee + service charge ---- */
+
+static void test_fees_default_charge_and_override(void **state)
+{
+    (void)state;
+    char err[512] = "";
+    catalog_t *c = parse_text("fees.json", with_fee_fields, err, sizeof err);
+    assert_non_null(c);
+    config_fees_t f = {.service_charge = 20, .charge_count = 1};
+    snprintf(f.charges[0].service, sizeof f.charges[0].service, "porcha");
+    f.charges[0].taka = 100;
+    catalog_fees_t a = catalog_fees(c, &f, 0), b = catalog_fees(c, &f, 1);
+    /* No official fee published: the total is the charge alone, and says so. */
+    assert_false(a.official_known);
+    assert_int_equal(a.official, 0);
+    assert_int_equal(a.charge, 100);
+    assert_int_equal(a.total, 100);
+    assert_true(b.official_known);
+    assert_int_equal(b.official, 1170);
+    assert_int_equal(b.charge, 20);
+    assert_int_equal(b.total, 1190);
+    /* A charge of 0 is still a charge line of 0. */
+    f.service_charge = 0;
+    b = catalog_fees(c, &f, 1);
+    assert_int_equal(b.charge, 0);
+    assert_int_equal(b.total, 1170);
+    assert_int_equal(catalog_check_charges(c, &f, err, sizeof err), 0);
+    catalog_free(c);
+}
+
+static void test_fees_unknown_service_names_the_line(void **state)
+{
+    (void)state;
+    char err[512] = "";
+    catalog_t *c = load_real();
+    config_fees_t f = {.charge_count = 2};
+    snprintf(f.charges[0].service, sizeof f.charges[0].service, "birth_reg_new");
+    snprintf(f.charges[1].service, sizeof f.charges[1].service, "birth_regg");
+    snprintf(f.charges[1].file, sizeof f.charges[1].file, "kiosk.ini");
+    f.charges[1].line = 42;
+    assert_int_equal(catalog_check_charges(c, &f, err, sizeof err), -1);
+    assert_string_equal(
+        err, "kiosk.ini:42: [fees] charge.birth_regg: no service has this id in the catalog");
+    f.charges[1].line = 0; /* from the command line: no file, no line */
+    assert_int_equal(catalog_check_charges(c, &f, err, sizeof err), -1);
+    assert_string_equal(err, "[fees] charge.birth_regg: no service has this id in the catalog");
+    f.charge_count = 1;
+    assert_int_equal(catalog_check_charges(c, &f, err, sizeof err), 0);
+    catalog_free(c);
+}
+
+/* ---- docs/catalog.md lists every service with its fee ---- */
+
+static void test_docs_list_every_service_and_fee(void **state)
+{
+    (void)state;
+    char *doc = read_file("docs/catalog.md", NULL);
+    assert_non_null(doc);
+    catalog_t *c = load_real();
+    int missing = 0;
+    for (int i = 0; i < c->service_count; i++) {
+        const catalog_service_t *s = &c->services[i];
+        char row[96], fee[32];
+        snprintf(row, sizeof row, "\n| `%s` | ", s->id);
+        if (s->official_fee == CATALOG_FEE_UNPUBLISHED)
+            snprintf(fee, sizeof fee, " | not published | ");
+        else
+            snprintf(fee, sizeof fee, " | %lld | ", s->official_fee);
+        const char *at = strstr(doc, row);
+        const char *eol = at ? strchr(at + 1, '\n') : NULL;
+        const char *f = at ? strstr(at + strlen(row), fee) : NULL;
+        if (!at || !f || (eol && f > eol)) {
+            print_error("docs/catalog.md: no row \"| `%s` | … |%s…\"\n", s->id, fee);
+            missing++;
+        }
+    }
+    assert_int_equal(missing, 0);
+    catalog_free(c);
+    free(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -568,6 +794,14 @@ int main(void)
         cmocka_unit_test(test_parse_stores_bangla_nfc),
         cmocka_unit_test(test_parse_stores_json_escapes_nfc),
         cmocka_unit_test(test_parse_keeps_nfc_text_unchanged),
+        cmocka_unit_test(test_real_catalog_keeps_ids_used_elsewhere),
+        cmocka_unit_test(test_real_catalog_has_100_services_with_sources_and_keywords),
+        cmocka_unit_test(test_real_catalog_published_fees),
+        cmocka_unit_test(test_parse_fee_fields_and_keywords),
+        cmocka_unit_test(test_nul_in_name_is_an_error_not_a_cut),
+        cmocka_unit_test(test_fees_default_charge_and_override),
+        cmocka_unit_test(test_fees_unknown_service_names_the_line),
+        cmocka_unit_test(test_docs_list_every_service_and_fee),
     };
     return cmocka_run_group_tests(tests, load_icons, free_icons);
 }

@@ -74,6 +74,8 @@ static void test_defaults_centre_and_receipt_url_match_kiosk_ini(void **state)
     assert_string_equal(c.centre_name[LANG_BN], "মডেল ইউনিয়ন ডিজিটাল সেন্টার");
     assert_string_equal(c.centre_name[LANG_EN], "Model Union Digital Centre");
     assert_string_equal(c.receipt_url, "");
+    assert_int_equal(c.fees.service_charge, 0);
+    assert_int_equal(c.fees.charge_count, 0);
 }
 
 static void test_defaults_overwrite_everything(void **state)
@@ -107,6 +109,8 @@ static void test_kiosk_ini_loads(void **state)
     assert_int_equal(c.rotation, 0);
     assert_int_equal(c.dpi, 132);
     assert_calibration(&c, 1, 0, 0, 0, 1, 0);
+    assert_int_equal(c.fees.service_charge, 0);
+    assert_int_equal(c.fees.charge_count, 0);
 }
 
 static void test_all_keys_file_sets_every_value(void **state)
@@ -282,6 +286,133 @@ static void test_first_error_is_reported(void **state)
     expect_load_error(BAD "syntax_then_bad_value.ini", 3, "syntax error");
 }
 
+/* ---- [fees]: the centre's service charge ---- */
+
+static void test_all_keys_file_sets_fees_with_their_lines(void **state)
+{
+    (void)state;
+    config_t c;
+    load_ok(&c, GOOD "all_keys.ini");
+    assert_int_equal(c.fees.service_charge, 20);
+    assert_int_equal(c.fees.charge_count, 2);
+    assert_string_equal(c.fees.charges[0].service, "birth_reg_new");
+    assert_int_equal(c.fees.charges[0].taka, 50);
+    assert_string_equal(c.fees.charges[0].file, "all_keys.ini");
+    assert_int_equal(c.fees.charges[0].line, 26);
+    assert_string_equal(c.fees.charges[1].service, "khatian_copy");
+    assert_int_equal(c.fees.charges[1].taka, 0);
+    assert_int_equal(c.fees.charges[1].line, 27);
+}
+
+static void test_fees_negative(void **state)
+{
+    (void)state;
+    expect_load_error(
+        BAD "fees_negative.ini", 2,
+        "[fees] service_charge: \"-5\" is not a whole number of Taka from 0 to 100000");
+}
+
+static void test_fees_fraction(void **state)
+{
+    (void)state;
+    expect_load_error(BAD "fees_fraction.ini", 5, "\"12.5\" is not a whole number of Taka");
+}
+
+static void test_fees_too_big(void **state)
+{
+    (void)state;
+    expect_load_error(BAD "fees_too_big.ini", 2, "[fees] charge.land_tax: \"200000\" is not");
+}
+
+static void test_fees_bad_service_id(void **state)
+{
+    (void)state;
+    expect_load_error(BAD "fees_bad_id.ini", 3, "\"Birth_Reg\": expected a service id");
+}
+
+static void test_fees_empty_service_id(void **state)
+{
+    (void)state;
+    expect_load_error(BAD "fees_empty_id.ini", 2, "expected a service id");
+}
+
+static void test_fees_unknown_key(void **state)
+{
+    (void)state;
+    expect_load_error(BAD "fees_unknown_key.ini", 2, "unknown key \"charge\" in [fees]");
+}
+
+static void test_fees_charge_set_twice(void **state)
+{
+    (void)state;
+    expect_load_error(BAD "fees_charge_twice.ini", 4, "[fees] charge.birth_reg_new is set twice");
+}
+
+/* "Set twice" still holds far past the first 64 keys of a file (charges add up quickly). */
+static void test_fees_many_charges_and_a_late_duplicate(void **state)
+{
+    (void)state;
+    char text[8192] = "[fees]\n";
+    for (int i = 0; i < 100; i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "charge.s%d = %d\n", i, i);
+    config_t c;
+    config_defaults(&c);
+    char err[512] = "";
+    assert_int_equal(config_parse(&c, "many.ini", text, strlen(text), err, sizeof err), 0);
+    assert_int_equal(c.fees.charge_count, 100);
+    assert_int_equal(c.fees.charges[99].taka, 99);
+    assert_int_equal(c.fees.charges[99].line, 101);
+    strcat(text, "charge.s3 = 7\n");
+    config_defaults(&c);
+    assert_int_equal(config_parse(&c, "many.ini", text, strlen(text), err, sizeof err), -1);
+    assert_string_equal(err, "many.ini:102: [fees] charge.s3 is set twice");
+}
+
+static void test_fees_later_file_replaces_a_charge(void **state)
+{
+    (void)state;
+    static const char a[] = "[fees]\ncharge.land_tax = 5\n";
+    static const char b[] = "; centre overlay\n[fees]\ncharge.land_tax = 7\n";
+    config_t c;
+    config_defaults(&c);
+    char err[512] = "";
+    assert_int_equal(config_parse(&c, "/etc/sheba/a.ini", a, strlen(a), err, sizeof err), 0);
+    assert_int_equal(config_parse(&c, "/etc/sheba/b.ini", b, strlen(b), err, sizeof err), 0);
+    assert_int_equal(c.fees.charge_count, 1);
+    assert_int_equal(c.fees.charges[0].taka, 7);
+    assert_string_equal(c.fees.charges[0].file, "b.ini");
+    assert_int_equal(c.fees.charges[0].line, 3);
+}
+
+static void test_set_fees_limits(void **state)
+{
+    (void)state;
+    config_t c;
+    config_defaults(&c);
+    char err[256] = "", key[48];
+    assert_int_equal(config_set(&c, "fees", "service_charge", "100000", err, sizeof err), 0);
+    assert_int_equal(c.fees.service_charge, 100000);
+    assert_int_equal(config_set(&c, "fees", "service_charge", "100001", err, sizeof err), -1);
+    assert_int_equal(config_set(&c, "fees", "service_charge", "", err, sizeof err), -1);
+    assert_int_equal(c.fees.service_charge, 100000);
+    for (int i = 0; i < CONFIG_MAX_CHARGES; i++) {
+        snprintf(key, sizeof key, "charge.s%d", i);
+        assert_int_equal(config_set(&c, "fees", key, "1", err, sizeof err), 0);
+    }
+    assert_int_equal(c.fees.charges[0].line, 0);
+    assert_string_equal(c.fees.charges[0].file, "");
+    /* Setting a known service again replaces it; one more service is refused. */
+    assert_int_equal(config_set(&c, "fees", "charge.s0", "9", err, sizeof err), 0);
+    assert_int_equal(c.fees.charges[0].taka, 9);
+    assert_int_equal(config_set(&c, "fees", "charge.one_more", "1", err, sizeof err), -1);
+    assert_non_null(strstr(err, "more than 128 per-service charges"));
+    assert_int_equal(c.fees.charge_count, CONFIG_MAX_CHARGES);
+    /* An id longer than a catalog id can be. */
+    assert_int_equal(
+        config_set(&c, "fees", "charge.abcdefghijklmnopqrstuvwxyz012345", "1", err, sizeof err),
+        -1);
+}
+
 /* ---- config_set: command-line overrides ---- */
 
 static void test_set_overrides_values(void **state)
@@ -433,6 +564,17 @@ int main(void)
         cmocka_unit_test(test_centre_id_with_space),
         cmocka_unit_test(test_crlf_file_error_line),
         cmocka_unit_test(test_first_error_is_reported),
+        cmocka_unit_test(test_all_keys_file_sets_fees_with_their_lines),
+        cmocka_unit_test(test_fees_negative),
+        cmocka_unit_test(test_fees_fraction),
+        cmocka_unit_test(test_fees_too_big),
+        cmocka_unit_test(test_fees_bad_service_id),
+        cmocka_unit_test(test_fees_empty_service_id),
+        cmocka_unit_test(test_fees_unknown_key),
+        cmocka_unit_test(test_fees_charge_set_twice),
+        cmocka_unit_test(test_fees_many_charges_and_a_late_duplicate),
+        cmocka_unit_test(test_fees_later_file_replaces_a_charge),
+        cmocka_unit_test(test_set_fees_limits),
         cmocka_unit_test(test_set_overrides_values),
         cmocka_unit_test(test_set_idle_timeout_range_inclusive),
         cmocka_unit_test(test_set_rejects_bad_values_and_keeps_old),
