@@ -191,7 +191,8 @@ static int set_fees(config_t *c, const char *k, const char *v, char *err, size_t
     config_fees_t *f = &c->fees;
     bool charge = strncmp(k, "charge.", 7) == 0;
     if (!charge && strcmp(k, "service_charge") != 0)
-        return error_set(err, cap, "unknown key \"%s\" in [fees] (service_charge or charge.SERVICE)", k);
+        return error_set(err, cap,
+                         "unknown key \"%s\" in [fees] (service_charge or charge.SERVICE)", k);
     if (parse_taka(v, &taka, err, cap) < 0)
         return -1;
     if (!charge) {
@@ -202,8 +203,8 @@ static int set_fees(config_t *c, const char *k, const char *v, char *err, size_t
     size_t n = strlen(id);
     if (n == 0 || n >= sizeof f->charges[0].service ||
         strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789_") != n)
-        return error_set(err, cap, "\"%s\": expected a service id (a-z, 0-9 and _) after \"charge.\"",
-                   id);
+        return error_set(err, cap,
+                         "\"%s\": expected a service id (a-z, 0-9 and _) after \"charge.\"", id);
     int i = 0;
     while (i < f->charge_count && strcmp(f->charges[i].service, id) != 0)
         i++;

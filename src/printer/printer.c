@@ -52,8 +52,8 @@ static bool parse_range(const char *v, int lo, int hi, int *out)
     return true;
 }
 
-static int profile_value(void *ctx, const char *section, const char *key, const char *v,
-                         int line, char *err, size_t errcap)
+static int profile_value(void *ctx, const char *section, const char *key, const char *v, int line,
+                         char *err, size_t errcap)
 {
     (void)line;
     printer_profile_t *p = ctx;

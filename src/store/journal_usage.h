@@ -1,6 +1,6 @@
 /*
- * store/journal_usage.h - how often this terminal issued each service: the use counts that rank search
- * results (catalog_search) and pick the categories screen's most-used shortcuts
+ * store/journal_usage.h - how often this terminal issued each service: the use counts that rank
+ * search results (catalog_search) and pick the categories screen's most-used shortcuts
  * (catalog_most_used).
  */
 #ifndef STORE_JOURNAL_USAGE_H
