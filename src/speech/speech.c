@@ -12,7 +12,6 @@
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,9 +34,25 @@
 #define TWO_PI        6.283185307179586
 
 /* eSpeak NG keeps its state in globals and is not thread-safe: two engines would have two
- * threads calling it. This flag is the only state of ours outside an engine, and it is what
- * lets speech_open refuse the second one instead of corrupting both. */
-static atomic_flag espeak_taken = ATOMIC_FLAG_INIT;
+ * threads calling it, so one engine may be open at a time. And eSpeak NG 1.51 can start again
+ * after espeak_ng_Terminate, but a second espeak_ng_Terminate in the same process never
+ * returns (its internal thread waits for a signal nobody sends). So the first engine of a
+ * process (the kiosk's only one) terminates eSpeak NG when it closes, leaving nothing behind;
+ * a later engine starts it once more and leaves it running until the process ends. This is
+ * the only state of ours outside an engine, and it mirrors eSpeak NG's own. */
+typedef enum {
+    ESPEAK_FRESH,   /* never started */
+    ESPEAK_LIVE,    /* started; terminated when its engine closes */
+    ESPEAK_ENDED,   /* terminated once: may start again, never terminate again */
+    ESPEAK_FOR_GOOD /* started again: stays until the process ends */
+} espeak_life_t;
+
+static struct {
+    pthread_mutex_t lock;
+    bool taken; /* an engine is open */
+    espeak_life_t life;
+    char data[PATH_CAP]; /* the data folder it runs with ("" for the system's) */
+} espeak_process = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 typedef struct utt {
     struct utt *next;
@@ -522,31 +537,63 @@ static void prepare(speech_t *sp, const utt_t *u)
     pthread_mutex_unlock(&sp->lock);
 }
 
+/* End eSpeak NG if this process may (see espeak_process). */
+static void espeak_stop(void)
+{
+    pthread_mutex_lock(&espeak_process.lock);
+    bool may = espeak_process.life == ESPEAK_LIVE;
+    if (may)
+        espeak_process.life = ESPEAK_ENDED;
+    pthread_mutex_unlock(&espeak_process.lock);
+    if (may)
+        espeak_ng_Terminate();
+}
+
+/* Start eSpeak NG on the speech thread, or reuse it (see espeak_process). */
 static int espeak_start(speech_t *sp)
 {
-    espeak_ng_ERROR_CONTEXT ctx = NULL;
-    espeak_ng_InitializePath(sp->espeak_data[0] ? sp->espeak_data : NULL);
-    espeak_ng_STATUS st = espeak_ng_Initialize(&ctx);
-    if (st == ENS_OK)
-        st = espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, SYNTH_BUFFER, NULL);
-    if (st != ENS_OK) {
-        char msg[160];
-        espeak_ng_GetStatusCodeMessage(st, msg, sizeof msg);
-        espeak_ng_ClearErrorContext(&ctx);
-        snprintf(sp->init_err, sizeof sp->init_err, "eSpeak NG (data %s): %s",
-                 sp->espeak_data[0] ? sp->espeak_data : "the system's", msg);
+    pthread_mutex_lock(&espeak_process.lock);
+    espeak_life_t life = espeak_process.life;
+    bool same_data = strcmp(espeak_process.data, sp->espeak_data) == 0;
+    pthread_mutex_unlock(&espeak_process.lock);
+    if (life == ESPEAK_FOR_GOOD && !same_data) {
+        snprintf(sp->init_err, sizeof sp->init_err,
+                 "eSpeak NG already runs in this process with other data than %s",
+                 sp->espeak_data[0] ? sp->espeak_data : "the system's");
         return -1;
     }
-    espeak_SetSynthCallback(on_synth);
-    /* Both voices must load now: a missing one found later would silence a citizen. */
-    for (int l = LANG_COUNT - 1; l >= 0; l--) {
-        if (espeak_ng_SetVoiceByName(lang_code((lang_t)l)) != ENS_OK) {
-            snprintf(sp->init_err, sizeof sp->init_err, "eSpeak NG has no \"%s\" voice",
-                     lang_code((lang_t)l));
-            espeak_ng_Terminate();
+    if (life != ESPEAK_FOR_GOOD) {
+        espeak_ng_ERROR_CONTEXT ctx = NULL;
+        espeak_ng_InitializePath(sp->espeak_data[0] ? sp->espeak_data : NULL);
+        espeak_ng_STATUS st = espeak_ng_Initialize(&ctx);
+        if (st != ENS_OK) {
+            char msg[160];
+            espeak_ng_GetStatusCodeMessage(st, msg, sizeof msg);
+            espeak_ng_ClearErrorContext(&ctx);
+            snprintf(sp->init_err, sizeof sp->init_err, "eSpeak NG (data %s): %s",
+                     sp->espeak_data[0] ? sp->espeak_data : "the system's", msg);
             return -1;
         }
+        pthread_mutex_lock(&espeak_process.lock);
+        espeak_process.life = life == ESPEAK_FRESH ? ESPEAK_LIVE : ESPEAK_FOR_GOOD;
+        snprintf(espeak_process.data, sizeof espeak_process.data, "%s", sp->espeak_data);
+        pthread_mutex_unlock(&espeak_process.lock);
+    }
+    espeak_ng_STATUS st = espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, SYNTH_BUFFER, NULL);
+    espeak_SetSynthCallback(on_synth);
+    /* Both voices must load now: a missing one found later would silence a citizen. */
+    for (int l = LANG_COUNT - 1; l >= 0 && st == ENS_OK; l--) {
+        st = espeak_ng_SetVoiceByName(lang_code((lang_t)l));
+        if (st != ENS_OK)
+            snprintf(sp->init_err, sizeof sp->init_err, "eSpeak NG has no \"%s\" voice",
+                     lang_code((lang_t)l));
         sp->voice = l;
+    }
+    if (st != ENS_OK) {
+        if (!sp->init_err[0])
+            snprintf(sp->init_err, sizeof sp->init_err, "eSpeak NG: no synchronous output");
+        espeak_stop();
+        return -1;
     }
     return 0;
 }
@@ -598,7 +645,7 @@ static void *run(void *arg)
         pthread_cond_broadcast(&sp->changed);
     }
     pthread_mutex_unlock(&sp->lock);
-    espeak_ng_Terminate();
+    espeak_stop();
     return NULL;
 }
 
@@ -674,7 +721,9 @@ static void destroy(speech_t *sp)
     pthread_cond_destroy(&sp->changed);
     pthread_mutex_destroy(&sp->lock);
     free(sp);
-    atomic_flag_clear(&espeak_taken);
+    pthread_mutex_lock(&espeak_process.lock);
+    espeak_process.taken = false;
+    pthread_mutex_unlock(&espeak_process.lock);
 }
 
 static int set_paths(speech_t *sp, const speech_options_t *o, char *err, size_t errcap)
@@ -772,7 +821,11 @@ speech_t *speech_open(const speech_options_t *o, char *err, size_t errcap)
         snprintf(err, errcap, "speech: volume %d is not from 0 to 100", o->volume);
         return NULL;
     }
-    if (atomic_flag_test_and_set(&espeak_taken)) {
+    pthread_mutex_lock(&espeak_process.lock);
+    bool taken = espeak_process.taken;
+    espeak_process.taken = true;
+    pthread_mutex_unlock(&espeak_process.lock);
+    if (taken) {
         snprintf(err, errcap,
                  "speech: an engine is already open in this process (eSpeak NG "
                  "allows one)");
@@ -781,7 +834,9 @@ speech_t *speech_open(const speech_options_t *o, char *err, size_t errcap)
     speech_t *sp = calloc(1, sizeof *sp);
     if (!sp || init_sync(sp) < 0) {
         free(sp);
-        atomic_flag_clear(&espeak_taken);
+        pthread_mutex_lock(&espeak_process.lock);
+        espeak_process.taken = false;
+        pthread_mutex_unlock(&espeak_process.lock);
         snprintf(err, errcap, "speech: out of memory");
         return NULL;
     }
