@@ -225,7 +225,7 @@ static void test_digits_by_name_both_languages(void **state)
     static const char *const en[10] = {"zero", "one", "two",   "three", "four",
                                        "five", "six", "seven", "eight", "nine"};
     for (int d = 0; d < 10; d++) {
-        char ascii[2] = {(char)('0' + d), '\0'}, bangla[4] = "", key[16];
+        char ascii[2] = {(char)('0' + d), '\0'}, bangla[4] = "", key[24];
         bangla[utf8_encode(0x09E6 + (uint32_t)d, bangla)] = '\0';
         snprintf(key, sizeof key, "digit-%d", d);
         const char_case_t cases[] = {
