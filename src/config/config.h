@@ -32,6 +32,8 @@ typedef struct {
     int retention_days;               /* citizens' entries are erased after this many days */
     char export_dir[CONFIG_PATH_MAX]; /* technician export target; empty: a USB stick */
     char shutdown_command[256];       /* technician "shut down" */
+    int speech_volume;                /* 0..100: speech mode's starting volume */
+    char speech_device[128];          /* an SDL audio device; empty: the default; none */
 } config_t;
 
 /* The defaults (a 7" 800x480 panel at 132 dpi, Bangla first, 60 s idle timeout). */
