@@ -32,6 +32,10 @@
 #define SYNTH_BUFFER  50 /* ms of sound per eSpeak NG callback: the first sample comes sooner */
 #define DEVICE_FRAMES 1024
 #define TWO_PI        6.283185307179586
+#define STALL_MS      3000 /* playback without progress this long: the device is gone */
+/* Playback of an utterance starts once this much is rendered (or all of it): eSpeak NG is
+ * slowest on its first clause, and a stutter right at the start is what a listener notices. */
+#define PREROLL (SPEECH_RATE / 10)
 
 /* eSpeak NG keeps its state in globals and is not thread-safe: two engines would have two
  * threads calling it, so one engine may be open at a time. And eSpeak NG 1.51 can start again
@@ -75,7 +79,7 @@ typedef struct {
     bool active;    /* an utterance to be played is current */
     bool complete;  /* rendering has ended */
     bool cut;       /* interrupted: play no more of it */
-    bool started;   /* its first sample was ready */
+    bool started;   /* playable: PREROLL samples rendered, or all of it */
     bool truncated; /* rendering stopped before the end */
     int64_t queued_ns;
 } play_t;
@@ -116,6 +120,20 @@ static int64_t mono_ns(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* A CLOCK_MONOTONIC deadline ms from now, for pthread_cond_timedwait. */
+static struct timespec after_ms(int ms)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    t.tv_sec += ms / 1000;
+    t.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    return t;
 }
 
 double speech_gain(int volume)
@@ -238,6 +256,17 @@ static void interrupt(speech_t *sp)
 
 /* ---- rendering: the speech thread fills the play buffer ---- */
 
+/* The utterance may start playing: count it, and how long it took (under lock). */
+static void mark_started(speech_t *sp)
+{
+    play_t *p = &sp->play;
+    if (p->started || sp->rendering_prepare || p->len == 0)
+        return;
+    p->started = true;
+    sp->stats.started++;
+    sp->stats.last_latency_us = (mono_ns() - p->queued_ns) / 1000;
+}
+
 /* Room for n more samples in the play buffer (under lock). */
 static bool grow(play_t *p, size_t n)
 {
@@ -275,11 +304,8 @@ static bool append(speech_t *sp, const int16_t *pcm, size_t n)
     if (n > 0) {
         memcpy(p->pcm + p->len, pcm, n * sizeof *pcm);
         p->len += n;
-        if (!p->started && !sp->rendering_prepare) {
-            p->started = true;
-            sp->stats.started++;
-            sp->stats.last_latency_us = (mono_ns() - p->queued_ns) / 1000;
-        }
+        if (p->len >= PREROLL)
+            mark_started(sp);
     }
     if (!more)
         p->truncated = true;
@@ -475,6 +501,28 @@ static unsigned first_file_number(const char *dir)
 
 /* ---- the speech thread ---- */
 
+/* Wait until the current utterance has played (under lock). A device that stops taking
+ * sound (unplugged, driver gone) must not stop the queue for ever: after STALL_MS without
+ * progress the utterance counts as played. False then. */
+static bool wait_played(speech_t *sp)
+{
+    play_t *p = &sp->play;
+    size_t last_pos = p->pos;
+    int64_t last_ns = mono_ns();
+    while (sp->playback && !p->cut && p->pos < p->len) {
+        struct timespec until = after_ms(250);
+        pthread_cond_timedwait(&sp->changed, &sp->lock, &until);
+        if (p->pos != last_pos) {
+            last_pos = p->pos;
+            last_ns = mono_ns();
+        } else if (mono_ns() - last_ns > (int64_t)STALL_MS * 1000000) {
+            sp->stats.errors++;
+            return false;
+        }
+    }
+    return true;
+}
+
 static void speak(speech_t *sp, const utt_t *u)
 {
     pthread_mutex_lock(&sp->lock);
@@ -489,6 +537,7 @@ static void speak(speech_t *sp, const utt_t *u)
 
     pthread_mutex_lock(&sp->lock);
     p->complete = true;
+    mark_started(sp);
     bool cut = p->cut;
     pthread_cond_broadcast(&sp->changed);
     pthread_mutex_unlock(&sp->lock);
@@ -498,8 +547,7 @@ static void speak(speech_t *sp, const utt_t *u)
         write_out(sp, u, p->pcm, p->len);
 
     pthread_mutex_lock(&sp->lock);
-    while (sp->playback && !p->cut && p->pos < p->len)
-        pthread_cond_wait(&sp->changed, &sp->lock);
+    bool played = wait_played(sp);
     p->active = false;
     if (cut || p->cut)
         sp->stats.interrupted++;
@@ -512,6 +560,9 @@ static void speak(speech_t *sp, const utt_t *u)
     }
     p->len = p->pos = 0;
     pthread_mutex_unlock(&sp->lock);
+    if (!played)
+        fprintf(stderr, "speech: playback stalled for %d s (the sound device stopped?)\n",
+                STALL_MS / 1000);
 }
 
 static void prepare(speech_t *sp, const utt_t *u)
@@ -658,7 +709,7 @@ static void on_audio(void *arg, Uint8 *stream, int bytes)
     size_t want = (size_t)bytes / sizeof *out, k = 0;
     pthread_mutex_lock(&sp->lock);
     play_t *p = &sp->play;
-    if (p->active && !p->cut && !sp->rendering_prepare) {
+    if (p->active && p->started && !p->cut) {
         size_t avail = p->len - p->pos;
         k = want < avail ? want : avail;
         for (size_t i = 0; i < k; i++) {
@@ -970,14 +1021,7 @@ bool speech_idle(speech_t *sp)
 
 bool speech_wait_idle(speech_t *sp, int timeout_ms)
 {
-    struct timespec until;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += timeout_ms / 1000;
-    until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    struct timespec until = after_ms(timeout_ms);
     pthread_mutex_lock(&sp->lock);
     int rc = 0;
     while (!idle_locked(sp) && rc != ETIMEDOUT)
