@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "speech/speech.h"
 
@@ -91,7 +92,10 @@ int main(int argc, char **argv)
     long before = rss_kb();
     speech_options_t o = {.device = device, .volume = 80};
     char err[512];
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     speech_t *sp = speech_open(&o, err, sizeof err);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
     if (!sp) {
         fprintf(stderr, "speech-bench: %s\n", err);
         return 1;
@@ -122,6 +126,8 @@ int main(int argc, char **argv)
     speech_stats_t st;
     speech_stats(sp, &st);
     speech_close(sp);
+    printf("speech: speech_open (eSpeak NG and both voices): %.1f ms\n",
+           (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
     printf("speech: say to first sample, cached phrase: median %.2f ms (n=%d, target < 150 ms)\n",
            median_ms(cached, runs), runs);
     for (int l = 0; l < LANG_COUNT; l++)

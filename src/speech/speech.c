@@ -76,12 +76,13 @@ typedef struct utt {
 typedef struct {
     int16_t *pcm;
     size_t len, cap, pos;
-    bool active;    /* an utterance to be played is current */
-    bool complete;  /* rendering has ended */
-    bool cut;       /* interrupted: play no more of it */
-    bool started;   /* playable: PREROLL samples rendered, or all of it */
-    bool truncated; /* rendering stopped before the end */
-    int64_t queued_ns;
+    bool active;       /* an utterance to be played is current */
+    bool complete;     /* rendering has ended */
+    bool cut;          /* interrupted: play no more of it */
+    bool started;      /* playable: PREROLL samples rendered, or all of it */
+    bool truncated;    /* rendering stopped before the end */
+    int64_t queued_ns; /* when speech_say queued it */
+    int64_t taken_ns;  /* when the speech thread took it */
 } play_t;
 
 struct speech {
@@ -264,7 +265,9 @@ static void mark_started(speech_t *sp)
         return;
     p->started = true;
     sp->stats.started++;
-    sp->stats.last_latency_us = (mono_ns() - p->queued_ns) / 1000;
+    int64_t now = mono_ns();
+    sp->stats.last_latency_us = (now - p->queued_ns) / 1000;
+    sp->stats.last_render_us = (now - p->taken_ns) / 1000;
 }
 
 /* Room for n more samples in the play buffer (under lock). */
@@ -414,7 +417,11 @@ static void render(speech_t *sp, const utt_t *u)
         sp->stats.cache_misses++;
     pthread_mutex_unlock(&sp->lock);
     if (cached) {
-        append(sp, cached, n);
+        /* The first tenth of a second alone, so playback starts before a long phrase is
+         * copied (and its buffer grown) whole. */
+        size_t first = n < PREROLL ? n : PREROLL;
+        if (append(sp, cached, first))
+            append(sp, cached + first, n - first);
         return;
     }
     if (!synthesize(sp, u))
@@ -531,6 +538,7 @@ static void speak(speech_t *sp, const utt_t *u)
     p->complete = p->cut = p->started = p->truncated = false;
     p->active = true;
     p->queued_ns = u->queued_ns;
+    p->taken_ns = mono_ns();
     pthread_mutex_unlock(&sp->lock);
 
     render(sp, u);

@@ -112,8 +112,10 @@ typedef struct {
     uint64_t errors;         /* audio-out files that could not be written, failed synthesis */
     size_t cache_bytes;      /* the synthesis cache's size now */
     size_t clip_bytes;       /* recorded clips in memory */
-    int64_t last_latency_us; /* from speech_say to the first sample ready to play, of the
-                                last utterance started */
+    int64_t last_latency_us; /* from speech_say until the last utterance started could
+                                start playing */
+    int64_t last_render_us;  /* the engine's part of it: from the speech thread taking the
+                                utterance (the thread's wake-up is not counted) */
 } speech_stats_t;
 
 void speech_stats(speech_t *sp, speech_stats_t *out);
