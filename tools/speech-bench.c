@@ -128,7 +128,7 @@ int main(int argc, char **argv)
     speech_close(sp);
     printf("speech: speech_open (eSpeak NG and both voices): %.1f ms\n",
            (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
-    printf("speech: say to first sample, cached phrase: median %.2f ms (n=%d, target < 150 ms)\n",
+    printf("speech: say to first sample, cached phrase: median %.3f ms (n=%d, target < 150 ms)\n",
            median_ms(cached, runs), runs);
     for (int l = 0; l < LANG_COUNT; l++)
         printf("speech: say to first sample, synthesized %s call: median %.1f ms (n=%d, target < "
