@@ -40,6 +40,7 @@ check_deb() { # check_deb BUILD ARCH
         "-rw-r--r-- usr/share/sheba-kiosk/assets/catalog.json" \
         "-rw-r--r-- usr/share/sheba-kiosk/assets/i18n/bn.po" \
         "-rw-r--r-- usr/share/sheba-kiosk/assets/printers/58mm.ini" \
+        "-rw-r--r-- usr/share/sheba-kiosk/assets/voice/README.md" \
         "-rw-r--r-- usr/share/sheba-kiosk/fonts/NotoSansBengali-Regular.ttf" \
         "-rw-r--r-- usr/share/sheba-kiosk/fonts/MaterialIcons.codepoints" \
         "-rw-r--r-- etc/sheba-kiosk/kiosk.ini" "-rw-r--r-- lib/systemd/system/sheba-kiosk.service" \
@@ -61,7 +62,8 @@ check_deb() { # check_deb BUILD ARCH
     # them the kiosk fails on the board with "EGL not initialized" (found by tools/boot-test).
     local deps missing_deps=""
     deps=$(dpkg-deb -f "$deb" Depends)
-    for d in libegl1 libgles2 libgbm1 libgl1-mesa-dri libsdl2-2.0-0 libsdl2-ttf-2.0-0; do
+    for d in libegl1 libgles2 libgbm1 libgl1-mesa-dri libsdl2-2.0-0 libsdl2-ttf-2.0-0 \
+        libespeak-ng1 espeak-ng-data; do
         case ", $deps," in *", $d,"*) ;; *) missing_deps="$missing_deps $d" ;; esac
     done
     [ -z "$missing_deps" ] && pass "deb-$2-depends" || fail "deb-$2-depends" "missing:$missing_deps"

@@ -32,6 +32,7 @@ void config_defaults(config_t *c)
     snprintf(c->paper, sizeof c->paper, "58mm");
     c->retention_days = 30;
     snprintf(c->shutdown_command, sizeof c->shutdown_command, "systemctl poweroff");
+    c->speech_volume = 80;
 }
 
 static int parse_int(const char *v, int lo, int hi, int *out, char *err, size_t cap)
@@ -216,6 +217,20 @@ static int set_fees(config_t *c, const char *k, const char *v, char *err, size_t
     return 0;
 }
 
+/* An SDL device name is whatever the sound driver calls it ("bcm2835 Headphones, ..."). */
+static int set_speech(config_t *c, const char *k, const char *v, char *err, size_t cap)
+{
+    if (strcmp(k, "volume") == 0)
+        return parse_int(v, 0, 100, &c->speech_volume, err, cap);
+    if (strcmp(k, "device") == 0) {
+        if (strlen(v) >= sizeof c->speech_device || !utf8_valid(v, strlen(v), NULL))
+            return error_set(err, cap, "expected an audio device name of at most 127 bytes of UTF-8");
+        snprintf(c->speech_device, sizeof c->speech_device, "%s", v);
+        return 0;
+    }
+    return error_set(err, cap, "unknown key \"%s\" in [speech]", k);
+}
+
 int config_set(config_t *c, const char *section, const char *key, const char *value, char *err,
                size_t errcap)
 {
@@ -245,6 +260,8 @@ int config_set(config_t *c, const char *section, const char *key, const char *va
         return set_technician(c, key, value, err, errcap);
     if (strcmp(section, "fees") == 0)
         return set_fees(c, key, value, err, errcap);
+    if (strcmp(section, "speech") == 0)
+        return set_speech(c, key, value, err, errcap);
     if (strcmp(section, "journal") == 0) {
         if (strcmp(key, "retention_days") == 0)
             return parse_int(value, 1, 3650, &c->retention_days, err, errcap);

@@ -53,6 +53,8 @@ typedef struct {
     char export_dir[CONFIG_PATH_MAX]; /* technician export target; empty: a USB stick */
     char shutdown_command[256];       /* technician "shut down" */
     config_fees_t fees;               /* [fees] */
+    int speech_volume;                /* 0..100: speech mode's starting volume */
+    char speech_device[128];          /* an SDL audio device; empty: the default; none */
 } config_t;
 
 /* The defaults (a 7" 800x480 panel at 132 dpi, Bangla first, 60 s idle timeout). */

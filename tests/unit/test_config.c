@@ -535,6 +535,69 @@ static void test_set_centre_name_byte_limit(void **state)
     assert_int_equal(strlen(c.centre_name[LANG_EN]), 127);
 }
 
+/* ---- [speech] ---- */
+
+static void test_speech_defaults_match_kiosk_ini(void **state)
+{
+    (void)state;
+    config_t c, d;
+    config_defaults(&d);
+    assert_int_equal(d.speech_volume, 80);
+    assert_string_equal(d.speech_device, "");
+    load_ok(&c, "assets/kiosk.ini");
+    assert_int_equal(c.speech_volume, 80);
+    assert_string_equal(c.speech_device, "");
+}
+
+static void test_speech_values(void **state)
+{
+    (void)state;
+    static const char ini[] = "[speech]\nvolume = 0\ndevice = bcm2835 Headphones, bcm2835 "
+                              "Headphones\n";
+    config_t c;
+    char err[512] = "";
+    config_defaults(&c);
+    assert_int_equal(config_parse(&c, "s.ini", ini, sizeof ini - 1, err, sizeof err), 0);
+    assert_int_equal(c.speech_volume, 0);
+    assert_string_equal(c.speech_device, "bcm2835 Headphones, bcm2835 Headphones");
+    assert_int_equal(config_set(&c, "speech", "volume", "100", err, sizeof err), 0);
+    assert_int_equal(c.speech_volume, 100);
+    assert_int_equal(config_set(&c, "speech", "device", "none", err, sizeof err), 0);
+    assert_string_equal(c.speech_device, "none");
+    assert_int_equal(config_set(&c, "speech", "device", "", err, sizeof err), 0);
+    assert_string_equal(c.speech_device, "");
+}
+
+static void expect_parse_error(const char *ini, const char *what)
+{
+    config_t c;
+    char err[512] = "";
+    config_defaults(&c);
+    int rc = config_parse(&c, "s.ini", ini, strlen(ini), err, sizeof err);
+    if (rc != -1 || !strstr(err, what)) {
+        print_error("rc %d, err \"%s\", want \"%s\"\n", rc, err, what);
+        fail();
+    }
+    assert_int_equal(c.speech_volume, 80); /* the bad value changed nothing */
+}
+
+static void test_speech_bad_values(void **state)
+{
+    (void)state;
+    expect_parse_error("[speech]\nvolume = 101\n", "s.ini:2: [speech] volume: \"101\" is not a "
+                                                   "whole number from 0 to 100");
+    expect_parse_error("[speech]\n\nvolume = -1\n", "s.ini:3: [speech] volume");
+    expect_parse_error("[speech]\nvolume = loud\n", "\"loud\" is not a whole number");
+    expect_parse_error("[speech]\nvolume = 80%\n", "\"80%\"");
+    expect_parse_error("[speech]\nvoice = bn\n",
+                       "s.ini:2: [speech] voice: unknown key \"voice\" in [speech]");
+    expect_parse_error("[speech]\ndevice = \xff\xfe\n", "s.ini:2: [speech] device: expected an "
+                                                        "audio device name");
+    char ini[300];
+    snprintf(ini, sizeof ini, "[speech]\ndevice = %0128d\n", 0);
+    expect_parse_error(ini, "at most 127 bytes");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -582,6 +645,9 @@ int main(void)
         cmocka_unit_test(test_set_id_length_limit),
         cmocka_unit_test(test_set_centre_name_stored_nfc),
         cmocka_unit_test(test_set_centre_name_byte_limit),
+        cmocka_unit_test(test_speech_defaults_match_kiosk_ini),
+        cmocka_unit_test(test_speech_values),
+        cmocka_unit_test(test_speech_bad_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
