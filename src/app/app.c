@@ -18,6 +18,7 @@ void app_init(app_t *app, const config_t *cfg, const catalog_t *cat, const i18n_
     app->journal = journal;
     app->epoch_unix = epoch_unix;
     app_wipe(app);
+    app_load_uses(app);
 }
 
 bool app_activity(app_t *app, bool closes)
@@ -128,8 +129,11 @@ void app_back(app_t *app)
     case SCREEN_SERVICES:
         app_go(app, SCREEN_CATEGORIES);
         break;
+    case SCREEN_SEARCH:
+        app_go(app, SCREEN_CATEGORIES);
+        break;
     case SCREEN_SERVICE:
-        app_go(app, SCREEN_SERVICES);
+        app_go(app, app->s.service_from); /* the list, the search or the shortcuts */
         break;
     case SCREEN_FORM:
         app_form_back(app);
@@ -165,6 +169,7 @@ bool app_choose_service(app_t *app, int service)
         app->catalog->services[service].category != app->s.category)
         return false;
     app->s.service = service;
+    app->s.service_from = SCREEN_SERVICES;
     app_go(app, SCREEN_SERVICE);
     return true;
 }

@@ -12,9 +12,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "app/fees.h"
 #include "app/form.h"
 #include "app/print.h"
 #include "app/request.h"
+#include "app/search.h"
 #include "app/state.h"
 #include "app/tech.h"
 

@@ -2,6 +2,8 @@
 #define _DEFAULT_SOURCE /* explicit_bzero */
 #include "app/print.h"
 
+#include "app/fees.h"
+
 #include <qrencode.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +15,8 @@
 
 /* Strings that live as long as one composition. */
 typedef struct {
-    char token[32], when[320], fee[64];
+    char token[32], when[320];
+    app_fees_t fees;
     char values[RECEIPT_MAX_ITEMS][TEXT_EDIT_CAP];
 } texts_t;
 
@@ -64,13 +67,12 @@ static void fill(app_t *app, const source_t *src, receipt_request_t *rq, texts_t
     rq->token = t->token;
     locale_format_when(l, s->confirmed_at, t->when, sizeof t->when);
     rq->when = t->when;
-    rq->fee_label = i18n_get(app->i18n, l, "receipt.fee");
-    if (svc->official_fee == CATALOG_FEE_UNPUBLISHED)
-        snprintf(t->fee, sizeof t->fee, "%s", i18n_get(app->i18n, l, "fee.unpublished"));
-    else if (svc->official_fee == 0 ||
-             locale_format_taka(l, svc->official_fee, t->fee, sizeof t->fee) < 0)
-        snprintf(t->fee, sizeof t->fee, "%s", i18n_get(app->i18n, l, "fee.free"));
-    rq->fee = t->fee;
+    app_fees(app, s->service, l, &t->fees);
+    for (int i = 0; i < APP_FEE_LINES && i < RECEIPT_FEE_LINES; i++) {
+        rq->fee_labels[i] = t->fees.label[i];
+        rq->fees[i] = t->fees.value[i];
+    }
+    rq->fee_count = APP_FEE_LINES;
     identifiers(src, svc, rq, t);
     rq->documents_label = i18n_get(app->i18n, l, "receipt.documents");
     for (int i = 0; i < svc->document_count && i < RECEIPT_MAX_ITEMS; i++)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "app/print.h"
+#include "app/search.h"
 
 void app_confirm(app_t *app)
 {
@@ -39,6 +40,7 @@ void app_confirm(app_t *app)
     s->request_id = rec.id;
     /* Ids only, never what the citizen typed: logs leave the kiosk for support. */
     fprintf(stderr, "kiosk: confirmed request %s token %s\n", rec.tracking, rec.token);
+    app_load_uses(app); /* the shortcuts follow what this terminal issues */
     app_go(app, SCREEN_DONE);
     app_print_start(app); /* kept in the journal first: a failed print loses nothing */
 }

@@ -8,8 +8,8 @@
 #include <string.h>
 
 static const char *const screen_ids[SCREEN_COUNT] = {
-    "screen:welcome", "screen:categories", "screen:services", "screen:service", "screen:form",
-    "screen:review",  "screen:done",       "screen:tech-pin", "screen:tech",
+    "screen:welcome", "screen:categories", "screen:search", "screen:services", "screen:service",
+    "screen:form",    "screen:review",     "screen:done",   "screen:tech-pin", "screen:tech",
 };
 
 const char *app_screen_id(screen_t s)
@@ -46,6 +46,7 @@ static void session_reset(session_t *s)
     s->category = -1;
     s->service = -1;
     s->form_service = -1;
+    s->service_from = SCREEN_SERVICES;
 }
 
 void app_wipe(app_t *app)

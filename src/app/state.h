@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "catalog/catalog.h"
+#include "catalog/search.h"
 #include "catalog/validate.h"
 #include "config/config.h"
 #include "printer/printjob.h"
@@ -29,6 +30,7 @@
 typedef enum {
     SCREEN_WELCOME,
     SCREEN_CATEGORIES,
+    SCREEN_SEARCH, /* finding a service by typing */
     SCREEN_SERVICES,
     SCREEN_SERVICE,
     SCREEN_FORM,
@@ -40,6 +42,9 @@ typedef enum {
 } screen_t;
 
 typedef enum { DIALOG_NONE, DIALOG_IDLE, DIALOG_HOME, DIALOG_ERROR } dialog_t;
+
+#define APP_SEARCH_HITS 12 /* results kept for a query: more would not be read */
+#define APP_SHORTCUTS   4  /* the categories screen's most-used services */
 
 /* The receipt of a confirmed request. */
 typedef enum {
@@ -57,10 +62,14 @@ typedef struct {
     text_edit_t input[CATALOG_MAX_FIELDS];         /* as typed */
     char value[CATALOG_MAX_FIELDS][TEXT_EDIT_CAP]; /* validated and normalized */
     valid_code_t error;                            /* of the focused field */
-    lang_t text_script; /* the script chosen for text fields (their keyboard) */
-    int kb_page;        /* the keyboard's shift page */
-    int form_service;   /* the service the inputs belong to (-1: none yet) */
-    bool from_review;   /* editing one field from the review: next returns there */
+    lang_t text_script;    /* the script chosen for text fields (their keyboard) */
+    int kb_page;           /* the keyboard's shift page */
+    int form_service;      /* the service the inputs belong to (-1: none yet) */
+    bool from_review;      /* editing one field from the review: next returns there */
+    screen_t service_from; /* where the service was chosen: back returns there */
+    text_edit_t query;     /* the search field */
+    search_hit_t hits[APP_SEARCH_HITS];
+    int hit_count; /* of the query as it is now; 0 with a query: nothing matched */
     char token[16];
     char tracking[96];
     char qr_payload[384];
@@ -135,6 +144,12 @@ typedef struct app {
     unsigned changes; /* something shown changed */
     unsigned visits;  /* a screen or a technician page was entered: scrolling starts at 0 */
     unsigned wipes;   /* the citizen was forgotten: views zero their caches too */
+
+    /* How often this terminal issued each service (the last 90 days): ranks search results
+     * and picks the shortcuts. Read at start and after each confirm. */
+    int uses[CATALOG_MAX_SERVICES];
+    int shortcuts[APP_SHORTCUTS];
+    int shortcut_count;
 
     int64_t next_retention; /* unix time of the next erase of old entries */
     bool printed_any;       /* a receipt job has ended since start */

@@ -182,7 +182,8 @@ static void header(receipt_builder_t *b, const receipt_request_t *rq)
 
 static void details(receipt_builder_t *b, const receipt_request_t *rq)
 {
-    receipt_builder_pair(b, rq->fee_label, rq->fee, SZ_BODY);
+    for (int i = 0; i < rq->fee_count && i < RECEIPT_FEE_LINES; i++)
+        receipt_builder_pair(b, rq->fee_labels[i], rq->fees[i], SZ_BODY);
     for (int i = 0; i < rq->item_count && i < RECEIPT_MAX_ITEMS; i++)
         receipt_builder_pair(b, rq->labels[i], rq->values[i], SZ_BODY);
     if (rq->document_count > 0) {

@@ -40,6 +40,7 @@ bool receipt_builder_qr(receipt_builder_t *b, const char *payload, int max_side)
 bitmap_t receipt_builder_end(receipt_builder_t *b);
 
 #define RECEIPT_MAX_ITEMS 8
+#define RECEIPT_FEE_LINES 3
 
 /* Everything printed on a citizen's receipt, already in the right language. */
 typedef struct {
@@ -48,7 +49,9 @@ typedef struct {
     const char *token_label; /* "টোকেন নম্বর" */
     const char *token;       /* "A-০৪২" */
     const char *when;        /* date and time, formatted */
-    const char *fee_label, *fee;
+    /* What it costs: the official fee, the centre's charge and the total (the last one bold). */
+    const char *fee_labels[RECEIPT_FEE_LINES], *fees[RECEIPT_FEE_LINES];
+    int fee_count;
     const char *labels[RECEIPT_MAX_ITEMS], *values[RECEIPT_MAX_ITEMS]; /* masked ids */
     int item_count;
     const char *documents_label;

@@ -15,6 +15,13 @@
 
 #define BAR_MM    12.0f
 
+ui_rect_t chrome_title_area(const ui_t *ui)
+{
+    int bar = ui_mm(ui, BAR_MM), pad = ui_mm(ui, 1.5f), bw = ui_mm(ui, 27.0f);
+    int x = pad + 2 * (bw + pad);
+    return (ui_rect_t){x, pad, ui->w - pad - bw - pad - x, bar - 2 * pad};
+}
+
 ui_rect_t chrome_top_bar(const app_t *app, ui_t *ui, const char *title)
 {
     int bar = ui_mm(ui, BAR_MM), pad = ui_mm(ui, 1.5f);

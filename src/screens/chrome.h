@@ -15,6 +15,9 @@
 /* The top bar; returns the body area under it. */
 ui_rect_t chrome_top_bar(const app_t *app, ui_t *ui, const char *title);
 
+/* Where the top bar's title goes, between home and the language toggle. */
+ui_rect_t chrome_title_area(const ui_t *ui);
+
 /* A vertically scrollable area: content is laid out from the returned y (already scrolled);
  * end it with the content's total height so the scroll range and scroll bar are known. */
 int chrome_scroll_begin(view_t *v, ui_t *ui, ui_rect_t area, ui_rect_t *saved_clip);

@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/fees.h"
 #include "text/locale.h"
+#include "ui/widgets.h"
 
 bool screens_route(const screens_route_t *routes, size_t n, view_t *v, app_t *app, const char *id)
 {
@@ -56,6 +58,32 @@ void screens_display_value(const app_t *app, const catalog_field_t *f, const cha
             snprintf(out, cap, "%s", value);
         return;
     }
+}
+
+int screens_fee_table(const app_t *app, ui_t *ui, int service, int x, int y, int w)
+{
+    app_fees_t f;
+    app_fees(app, service, app->lang, &f);
+    int y0 = y, gap = ui_mm(ui, 1.0f);
+    for (int i = 0; i < APP_FEE_LINES; i++) {
+        bool total = i == APP_FEE_TOTAL;
+        if (total) {
+            ui_rect(ui, (ui_rect_t){x, y, w, ui_mm(ui, 0.3f) > 0 ? ui_mm(ui, 0.3f) : 1}, COLOR_LINE,
+                    0);
+            y += gap;
+        }
+        int lw = w * 9 / 20, vw = w - lw - gap;
+        int lh = widget_label(ui, (ui_rect_t){x, y, lw, 0}, f.label[i], SIZE_BODY, total,
+                              total ? COLOR_TEXT : COLOR_MUTED, TEXT_ALIGN_LEFT, 2);
+        int vh =
+            widget_label(ui, (ui_rect_t){x + lw + gap, y, vw, 0}, f.value[i],
+                         total ? SIZE_LABEL : SIZE_BODY, total, COLOR_TEXT, TEXT_ALIGN_RIGHT, 2);
+        static const char *const ids[APP_FEE_LINES] = {"fee:official", "fee:charge", "fee:total"};
+        int h = lh > vh ? lh : vh;
+        ui_mark(ui, ids[i], (ui_rect_t){x, y, w, h});
+        y += h + gap;
+    }
+    return y - y0;
 }
 
 /* "৳ ৫০", "বিনামূল্যে", or "প্রকাশিত নয়" where the catalog publishes no official fee. */

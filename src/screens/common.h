@@ -10,6 +10,7 @@
 
 #include "app/state.h"
 #include "screens/view.h"
+#include "ui/ui.h"
 
 /* Standard spacing in design millimetres. */
 #define PAD_MM 3.0f
@@ -27,6 +28,11 @@ bool screens_route(const screens_route_t *routes, size_t n, view_t *v, app_t *ap
 /* A value as the citizen should read it back (localized digits, dates, option labels). */
 void screens_display_value(const app_t *app, const catalog_field_t *f, const char *value, char *out,
                            size_t cap);
+
+/* The official fee, the centre's charge and the total of a service, one per line, label on
+ * the left and amount on the right (the total bold, under a rule), from y in a column w wide;
+ * returns the height. */
+int screens_fee_table(const app_t *app, ui_t *ui, int service, int x, int y, int w);
 
 /* A fee as shown: "৳ ৫০", or "free" in the session's language. */
 void screens_format_fee(const app_t *app, long long fee, char *out, size_t cap);

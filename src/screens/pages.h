@@ -16,6 +16,8 @@ void screen_welcome_build(view_t *v, const app_t *app, ui_t *ui);
 bool screen_welcome_press(view_t *v, app_t *app, const char *id);
 void screen_categories_build(view_t *v, const app_t *app, ui_t *ui);
 bool screen_categories_press(view_t *v, app_t *app, const char *id);
+void screen_search_build(view_t *v, const app_t *app, ui_t *ui);
+bool screen_search_press(view_t *v, app_t *app, const char *id);
 void screen_services_build(view_t *v, const app_t *app, ui_t *ui);
 bool screen_services_press(view_t *v, app_t *app, const char *id);
 void screen_service_build(view_t *v, const app_t *app, ui_t *ui);
@@ -30,6 +32,9 @@ void screen_tech_pin_build(view_t *v, const app_t *app, ui_t *ui);
 bool screen_tech_pin_press(view_t *v, app_t *app, const char *id);
 void screen_tech_build(view_t *v, const app_t *app, ui_t *ui);
 bool screen_tech_press(view_t *v, app_t *app, const char *id);
+
+/* The grid of category tiles in area from y (as on the categories screen): its height. */
+int screen_categories_grid(const app_t *app, ui_t *ui, ui_rect_t area, int y);
 
 /* Where calibration target i (of 3) is drawn on a w x h screen. */
 void screen_tech_calibration_target(const ui_t *ui, int i, int *x, int *y);

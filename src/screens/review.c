@@ -10,6 +10,7 @@
 
 #define ICON_EDIT    0xe3c9
 #define ICON_CONFIRM 0xe86c
+#define FEES_MM      21.0f /* three fee lines and the rule above the total */
 
 /* One answer: label and value side by side on a wide screen, stacked on a narrow one. */
 static int row(const app_t *app, ui_t *ui, const catalog_field_t *f, const char *value, ui_rect_t r)
@@ -56,17 +57,21 @@ void screen_review_build(view_t *v, const app_t *app, ui_t *ui)
     ui_rect_t body = chrome_top_bar(app, ui, NULL);
     int pad = ui_mm(ui, PAD_MM), bh = ui_mm(ui, 13.0f), gap = ui_mm(ui, 2.0f);
     int bw = ui_mm(ui, 70.0f) < ui->w - 2 * pad ? ui_mm(ui, 70.0f) : ui->w - 2 * pad;
+    /* What it costs, beside the confirm button on a wide screen, above it on a narrow one:
+     * the citizen sees the total before confirming. */
+    int fh = ui_mm(ui, FEES_MM), left = ui->w - 3 * pad - bw;
+    bool beside = left >= ui_mm(ui, 60.0f);
+    int strip = beside ? (fh > bh ? fh : bh) : fh + gap + bh;
     ui_rect_t btn = {ui->w - pad - bw, ui->h - pad - bh, bw, bh};
     widget_button(ui, "confirm", btn, app_tr(app, "review.confirm"), ICON_CONFIRM, BUTTON_PRIMARY);
+    int fy = ui->h - pad - strip;
+    screens_fee_table(app, ui, app->s.service, pad, fy, beside ? left : ui->w - 2 * pad);
     int y = body.y + pad / 2;
     y += widget_label(ui, (ui_rect_t){pad, y, ui->w - 2 * pad, 0}, app_tr(app, "review.title"),
                       SIZE_TITLE, true, COLOR_TEXT, TEXT_ALIGN_LEFT, 1);
-    char fee[64], line[512];
-    screens_format_fee(app, svc->official_fee, fee, sizeof fee);
-    snprintf(line, sizeof line, "%s · %s", svc->name.s[app->lang], fee);
-    y += widget_label(ui, (ui_rect_t){pad, y, ui->w - 2 * pad, 0}, line, SIZE_BODY, false,
-                      COLOR_MUTED, TEXT_ALIGN_LEFT, 2);
-    ui_rect_t area = {pad, y + gap, ui->w - 2 * pad, btn.y - gap - y - gap};
+    y += widget_label(ui, (ui_rect_t){pad, y, ui->w - 2 * pad, 0}, svc->name.s[app->lang],
+                      SIZE_BODY, false, COLOR_MUTED, TEXT_ALIGN_LEFT, 2);
+    ui_rect_t area = {pad, y + gap, ui->w - 2 * pad, fy - gap - y - gap};
     ui_rect_t saved;
     int cy = chrome_scroll_begin(v, ui, area, &saved), top = cy;
     for (int i = 0; i < svc->field_count; i++)

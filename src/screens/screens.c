@@ -23,6 +23,7 @@ typedef struct {
 static const screen_ops_t ops[SCREEN_COUNT] = {
     [SCREEN_WELCOME] = {screen_welcome_build, screen_welcome_press},
     [SCREEN_CATEGORIES] = {screen_categories_build, screen_categories_press},
+    [SCREEN_SEARCH] = {screen_search_build, screen_search_press},
     [SCREEN_SERVICES] = {screen_services_build, screen_services_press},
     [SCREEN_SERVICE] = {screen_service_build, screen_service_press},
     [SCREEN_FORM] = {screen_form_build, screen_form_press},
@@ -163,7 +164,8 @@ void screens_input(view_t *v, app_t *app, const event_t *ev)
         return;
     }
     tech_touch(v, app, ev);
-    bool form = app->screen == SCREEN_FORM && app->dialog == DIALOG_NONE;
+    bool typing =
+        (app->screen == SCREEN_FORM || app->screen == SCREEN_SEARCH) && app->dialog == DIALOG_NONE;
     switch (ev->kind) {
     case EVENT_TOUCH_DOWN:
         touch_down(v, app, ev->x, ev->y);
@@ -175,16 +177,18 @@ void screens_input(view_t *v, app_t *app, const event_t *ev)
         touch_up(v, app, ev->x, ev->y);
         break;
     case EVENT_TEXT:
-        if (form)
+        if (typing && app->screen == SCREEN_SEARCH)
+            app_search_type(app, ev->text);
+        else if (typing)
             app_form_type(app, ev->text);
         break;
     case EVENT_BACKSPACE:
-        if (form)
+        if (typing)
             screens_press(v, app, "key:backspace");
         break;
     case EVENT_ENTER:
-        if (form)
-            screens_press(v, app, "next");
+        if (typing)
+            screens_press(v, app, app->screen == SCREEN_SEARCH ? "key:done" : "next");
         break;
     }
 }

@@ -43,6 +43,22 @@ static int info_block(ui_t *ui, int x, int y, int w, unsigned icon, const char *
     return (h > isz ? h : isz) + ui_mm(ui, 3.0f);
 }
 
+/* The fee icon, the heading, the three fee lines and the catalog's note on the fee. */
+static int fee_block(const app_t *app, ui_t *ui, int x, int y, int w)
+{
+    const catalog_service_t *s = app_service(app);
+    int isz = ui_mm(ui, 6.0f), gap = ui_mm(ui, 2.0f), tx = x + isz + gap, tw = w - isz - gap;
+    ui_icon(ui, (ui_rect_t){x, y, isz, isz}, ICON_FEE, COLOR_PRIMARY);
+    int h = widget_label(ui, (ui_rect_t){tx, y, tw, 0}, app_tr(app, "service.fee"), SIZE_SMALL,
+                         false, COLOR_MUTED, TEXT_ALIGN_LEFT, 1);
+    h += screens_fee_table(app, ui, app->s.service, tx, y + h, tw);
+    const char *note = s->fee_note.s[app->lang];
+    if (note && note[0])
+        h += widget_label(ui, (ui_rect_t){tx, y + h, tw, 0}, note, SIZE_SMALL, false, COLOR_MUTED,
+                          TEXT_ALIGN_LEFT, 3);
+    return (h > isz ? h : isz) + ui_mm(ui, 3.0f);
+}
+
 static int documents(const app_t *app, ui_t *ui, const catalog_service_t *s, int x, int y, int w)
 {
     int isz = ui_mm(ui, 6.0f), gap = ui_mm(ui, 2.0f), y0 = y;
@@ -84,12 +100,10 @@ void screen_service_build(view_t *v, const app_t *app, ui_t *ui)
     /* Landscape: fee and time on the left, documents on the right. */
     bool two = ui->w > ui->h;
     int cw = two ? (w - pad) / 2 : w;
-    char fee[64], days[96];
-    screens_format_fee(app, s->official_fee, fee, sizeof fee);
+    char days[96];
     format_days(app, s->processing_days, days, sizeof days);
     int ly = y;
-    ly += info_block(ui, area.x, ly, cw, ICON_FEE, app_tr(app, "service.fee"), fee,
-                     s->fee_note.s[app->lang]);
+    ly += fee_block(app, ui, area.x, ly, cw);
     ly += info_block(ui, area.x, ly, cw, ICON_TIME, app_tr(app, "service.time"), days, NULL);
     int dy = two ? y : ly;
     dy += documents(app, ui, s, two ? area.x + cw + pad : area.x, dy, cw);

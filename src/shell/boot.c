@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "catalog/fees.h"
 #include "io/file.h"
 #include "store/journal.h"
 #include "text/fonts.h"
@@ -114,7 +115,8 @@ int boot_load_assets(kiosk_t *k, const char *catalog_path)
         fprintf(stderr, "kiosk: %s\n", err);
         return -1;
     }
-    if (!(k->catalog = catalog_load(catalog_path, icon_known, k->fonts, err, sizeof err))) {
+    if (!(k->catalog = catalog_load(catalog_path, icon_known, k->fonts, err, sizeof err)) ||
+        catalog_check_charges(k->catalog, &k->cfg.fees, err, sizeof err) < 0) {
         fprintf(stderr, "kiosk: %s\n", err);
         return -1;
     }

@@ -114,6 +114,20 @@ void widget_tile(ui_t *ui, const char *id, ui_rect_t r, unsigned icon, const cha
     ui_hit(ui, id, r);
 }
 
+void widget_row_tile(ui_t *ui, const char *id, ui_rect_t r, unsigned icon, const char *label)
+{
+    bool pressed = strcmp(ui->pressed, id) == 0;
+    int radius = ui_mm(ui, 2.5f), pad = ui_mm(ui, 2.0f);
+    ui_rect(ui, r, pressed ? COLOR_PRESSED : COLOR_SURFACE, radius);
+    ui_outline(ui, r, COLOR_LINE, radius, 1);
+    int isz = ui_min(ui_mm(ui, 8.0f), r.h - 2 * pad);
+    ui_icon(ui, (ui_rect_t){r.x + pad, r.y + (r.h - isz) / 2, isz, isz}, icon, COLOR_PRIMARY);
+    ui_rect_t tr = {r.x + 2 * pad + isz, r.y, r.w - 3 * pad - isz, r.h};
+    text_box_t box = widget_box(ui, SIZE_BODY, true, tr.w, 2);
+    ui_text(ui, tr, label, &box, COLOR_TEXT, TEXT_ALIGN_LEFT, UI_VALIGN_MIDDLE);
+    ui_hit(ui, id, r);
+}
+
 void widget_card(ui_t *ui, ui_rect_t r)
 {
     int radius = ui_mm(ui, 2.5f);

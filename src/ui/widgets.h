@@ -57,6 +57,10 @@ int widget_label(ui_t *ui, ui_rect_t r, const char *text, float size_mm, bool bo
 /* A category tile: pictogram above its name. */
 void widget_tile(ui_t *ui, const char *id, ui_rect_t r, unsigned icon, const char *label);
 
+/* A tile with its pictogram on the left and its name beside it (up to two lines): categories
+ * in a grid, services as shortcuts and search results. */
+void widget_row_tile(ui_t *ui, const char *id, ui_rect_t r, unsigned icon, const char *label);
+
 /* A card behind content. */
 void widget_card(ui_t *ui, ui_rect_t r);
 

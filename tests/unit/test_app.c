@@ -452,6 +452,82 @@ static void test_keyboard_switch_both_ways(void **state)
         }
 }
 
+static int pressable_count(fx_t *f, const char *prefix)
+{
+    int n = 0;
+    build(f);
+    for (int i = 0; i < f->ui->hit_count; i++)
+        if (f->ui->hits[i].active && strncmp(f->ui->hits[i].id, prefix, strlen(prefix)) == 0)
+            n++;
+    return n;
+}
+
+/* Search: results follow each key; at least three can be pressed above the open keyboard at
+ * every size; a result opens its service and back returns to the results; nothing found
+ * offers the categories. */
+static void test_search_at_every_size(void **state)
+{
+    (void)state;
+    static const int sizes[][2] = {{800, 480}, {1280, 800}, {480, 800}, {1920, 1080}};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        fx_t *f = fx_new(sizes[i][0], sizes[i][1]);
+        press(f, "lang:bn");
+        press(f, "search");
+        assert_int_equal(f->app.screen, SCREEN_SEARCH);
+        press(f, "key:জ");
+        press(f, "key:ন");
+        press(f, "key:ম");
+        assert_true(f->app.s.hit_count >= 3);
+        assert_non_null(ui_find(f->ui, "key:ক")); /* the keyboard stays open */
+        if (pressable_count(f, "svc:") < 3)
+            fail_msg("%dx%d: %d results pressable above the keyboard", sizes[i][0], sizes[i][1],
+                     pressable_count(f, "svc:"));
+        press(f, "svc:birth_reg_new");
+        assert_int_equal(f->app.screen, SCREEN_SERVICE);
+        press(f, "back");
+        assert_int_equal(f->app.screen, SCREEN_SEARCH);
+        assert_string_equal(f->app.s.query.buf, "জনম");
+        press(f, "kbd:en");
+        press(f, "key:x");
+        press(f, "key:z");
+        press(f, "key:q");
+        assert_int_equal(f->app.s.hit_count, 0);
+        assert_non_null(ui_find(f->ui, "search:none"));
+        assert_true(pressable_count(f, "cat:") >= 2);
+        press(f, "cat:civil_registration");
+        assert_int_equal(f->app.screen, SCREEN_SERVICES);
+        fx_free(f);
+    }
+}
+
+/* The categories screen offers this terminal's most used services once some were issued. */
+static void test_shortcuts_follow_use(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new(1280, 800);
+    press(f, "lang:bn");
+    assert_int_equal(pressable_count(f, "svc:"), 0); /* a new terminal: no shortcuts yet */
+    journal_request_t q = {.centre_id = "UDC-0001",
+                           .terminal_id = "T01",
+                           .service_id = "e_mutation",
+                           .prefix = 'D',
+                           .lang = LANG_BN,
+                           .now = 1796000000,
+                           .field_count = 0};
+    journal_receipt_t rec;
+    char err[256];
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(journal_commit(f->journal, &q, &rec, err, sizeof err), 0);
+    app_load_uses(&f->app);
+    f->view.dirty = true;
+    assert_non_null(ui_find(f->ui, "cat:land"));
+    press(f, "svc:e_mutation");
+    assert_int_equal(f->app.screen, SCREEN_SERVICE);
+    press(f, "back");
+    assert_int_equal(f->app.screen, SCREEN_CATEGORIES);
+    fx_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -470,6 +546,8 @@ int main(void)
         cmocka_unit_test(test_touch_targets_1920x1080),
         cmocka_unit_test(test_drag_scrolls_and_is_not_a_tap),
         cmocka_unit_test(test_keyboard_switch_both_ways),
+        cmocka_unit_test(test_search_at_every_size),
+        cmocka_unit_test(test_shortcuts_follow_use),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -410,8 +410,13 @@ static void fill_request(receipt_request_t *rq)
     rq->token_label = "টোকেন নম্বর";
     rq->token = "B-০৪২";
     rq->when = "২৯ নভেম্বর ২০২৬, সকাল ১০:৩০";
-    rq->fee_label = "ফি";
-    rq->fee = "৳ ২০০";
+    rq->fee_labels[0] = "সরকারি ফি";
+    rq->fees[0] = "৳ ২০০";
+    rq->fee_labels[1] = "সেবা মূল্য";
+    rq->fees[1] = "৳ ২০";
+    rq->fee_labels[2] = "মোট";
+    rq->fees[2] = "৳ ২২০";
+    rq->fee_count = 3;
     rq->labels[0] = "জাতীয় পরিচয়পত্র নম্বর";
     rq->values[0] = "******৭৮৯০";
     rq->item_count = 1;
