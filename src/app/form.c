@@ -118,6 +118,7 @@ void app_form_next(app_t *app)
     if (s->field + 1 < svc->field_count && !s->from_review) {
         s->field++;
         s->kb_page = 0;
+        app->visits++; /* a new step: a double tap on "next" must not skip it */
         return;
     }
     s->from_review = false;
@@ -134,6 +135,7 @@ void app_form_back(app_t *app)
         s->field--;
         s->error = VALID_OK;
         s->kb_page = 0;
+        app->visits++;
         app_changed(app);
     } else {
         app_go(app, SCREEN_SERVICE);

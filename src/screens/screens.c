@@ -55,7 +55,33 @@ static void sync(view_t *v, const app_t *app)
         v->pressing = v->dragging = false;
         v->seen_visits = app->visits;
         v->seen_dialog = app->dialog;
+        v->guard_until = app->now_ms + SCREENS_GUARD_MS;
         v->dirty = true;
+    }
+}
+
+uint64_t screens_ready_at(view_t *v, const app_t *app)
+{
+    sync(v, app);
+    return v->guard_until;
+}
+
+/* True when the event belongs to a touch that came before the new screen could be seen. */
+static bool too_early(view_t *v, const app_t *app, const event_t *ev)
+{
+    switch (ev->kind) {
+    case EVENT_TOUCH_DOWN:
+        v->ignoring = app->now_ms < v->guard_until;
+        return v->ignoring;
+    case EVENT_TOUCH_MOVE:
+        return v->ignoring;
+    case EVENT_TOUCH_UP: {
+        bool was = v->ignoring;
+        v->ignoring = false;
+        return was;
+    }
+    default:
+        return false;
     }
 }
 
@@ -163,6 +189,8 @@ void screens_input(view_t *v, app_t *app, const event_t *ev)
         sync(v, app); /* the question closed: the finger that closed it presses nothing */
         return;
     }
+    if (too_early(v, app, ev))
+        return;
     tech_touch(v, app, ev);
     bool typing =
         (app->screen == SCREEN_FORM || app->screen == SCREEN_SEARCH) && app->dialog == DIALOG_NONE;

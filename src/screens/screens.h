@@ -22,6 +22,9 @@
 #define SCREENS_HOLD_MS   3000
 #define SCREENS_CORNER_MM 15.0f
 
+/* How long a newly shown screen, step or dialog ignores touches. */
+#define SCREENS_GUARD_MS 500
+
 /* A view drawing into ui (borrowed). */
 void screens_init(view_t *v, ui_t *ui);
 
@@ -30,6 +33,10 @@ void screens_input(view_t *v, app_t *app, const event_t *ev);
 
 /* Act on a widget id as a tap on it would (the harness and tests press by id). */
 void screens_press(view_t *v, app_t *app, const char *id);
+
+/* When a touch will be taken again (app clock): a person waits that long after a screen
+ * appears; the harness's "press" does the same. */
+uint64_t screens_ready_at(view_t *v, const app_t *app);
 
 /* Rebuild the display list if the app or the view changed; true if it did. */
 bool screens_build(view_t *v, const app_t *app);

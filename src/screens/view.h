@@ -22,6 +22,11 @@ typedef struct view {
     char press_id[UI_ID_MAX];
     uint64_t press_started; /* app clock */
 
+    /* A newly shown screen, step or dialog ignores touches until then (app clock), so the
+     * second tap of a double tap lands nowhere instead of on what appeared under it. */
+    uint64_t guard_until;
+    bool ignoring; /* the finger now down came too early: its move and lift are ignored too */
+
     /* The current visit's scrolling: the scroll area sets its range as it is built. */
     int scroll, scroll_max;
     ui_rect_t scroll_area;

@@ -37,9 +37,13 @@ static void tap_at(replay_t *r, int x, int y)
     send(r, EVENT_TOUCH_UP, x, y, NULL);
 }
 
-/* Press something that is on screen: what a person mostly does. */
+/* Press something that is on screen: what a person mostly does, after looking at it (a newly
+ * shown screen ignores touches for a moment; random taps elsewhere do not wait). */
 static void press_random(replay_t *r, uint64_t *s)
 {
+    uint64_t ready = screens_ready_at(r->view, r->app);
+    if (ready > r->app->now_ms)
+        app_advance(r->app, ready);
     const ui_t *ui = r->view->ui;
     int from = ui->modal_from >= 0 ? ui->modal_from : 0, n = 0;
     const ui_hit_t *pick = NULL;

@@ -140,8 +140,12 @@ static const ui_hit_t *pressable(const ui_t *ui, const char *id)
     return NULL;
 }
 
+/* As a person would: wait until what just appeared takes touches, then tap its centre. */
 static bool press_id(replay_t *r, const char *id)
 {
+    uint64_t ready = screens_ready_at(r->view, r->app);
+    if (ready > r->app->now_ms)
+        pass_time(r, ready - r->app->now_ms);
     screens_build(r->view, r->app);
     const ui_hit_t *h = pressable(r->view->ui, id);
     if (!h)
