@@ -241,6 +241,8 @@ void queue_snapshot(queue_t *q, int64_t now_ms, queue_snapshot_t *out);
 int queue_history(queue_t *q, const char *token, char kinds[][16], int64_t *at_ms, int cap);
 
 /* Helpers shared with the HTTP and MQTT sides. */
+void queue_err(queue_err_t *e, const char *where, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 const char *queue_state_name(queue_state_t s);
 int queue_http_status(queue_status_t s);
 /* "2026-11-29T10:30:05+06:00" */

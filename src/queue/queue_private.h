@@ -43,7 +43,4 @@ void queue_col_text(sqlite3_stmt *st, int col, char *out, size_t cap);
     "coalesce(counter, 0), coalesce(target_counter, 0), calls, issued_ms, coalesce(called_ms, 0)"
 void queue_token_from_row(sqlite3_stmt *st, queue_token_t *t);
 
-void queue_err(queue_err_t *e, const char *where, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
 #endif
