@@ -201,10 +201,8 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
-    queue_http_opts_t ho = {.listen = o.listen,
-                            .web_dir = o.web,
-                            .fonts_dir = o.fonts,
-                            .heartbeat_ms = o.heartbeat_ms};
+    queue_http_opts_t ho = {
+        .listen = o.listen, .web_dir = o.web, .fonts_dir = o.fonts, .heartbeat_ms = o.heartbeat_ms};
     queue_http_t *h = queue_http_start(q, &ho, err, sizeof err);
     if (!h) {
         fprintf(stderr, "queue-server: %s\n", err);

@@ -153,8 +153,8 @@ queue_status_t queue_login(queue_t *q, int counter, const char *pin, int64_t now
                       "VALUES(?, ?, ?, ?)",
                       "tdii", hash, counter, now_ms, now_ms + QUEUE_SESSION_MS) != SQLITE_DONE ||
             queue_sql(q, NULL,
-                      "UPDATE counters SET failures = 0, locked_until_ms = 0 WHERE number = ?",
-                      "d", counter) != SQLITE_DONE) {
+                      "UPDATE counters SET failures = 0, locked_until_ms = 0 WHERE number = ?", "d",
+                      counter) != SQLITE_DONE) {
             queue_err(e, "database", "cannot store the session");
             session[0] = '\0';
             r = QUEUE_E_INTERNAL;

@@ -202,8 +202,9 @@ static cJSON *parse_body(struct MHD_Connection *c, req_t *r, bool empty_ok, enum
     }
     const char *end = NULL;
     cJSON *j = r->len ? cJSON_ParseWithLengthOpts(r->body, r->len, &end, false) : NULL;
-    if (!j || !cJSON_IsObject(j) || (end && end != r->body + r->len &&
-                                     strspn(end, " \t\r\n") != (size_t)(r->body + r->len - end))) {
+    if (!j || !cJSON_IsObject(j) ||
+        (end && end != r->body + r->len &&
+         strspn(end, " \t\r\n") != (size_t)(r->body + r->len - end))) {
         cJSON_Delete(j);
         *ans = send_error(c, MHD_HTTP_BAD_REQUEST, "body", "the body is not a JSON object");
         return NULL;
@@ -254,8 +255,7 @@ static enum MHD_Result login(queue_http_t *h, struct MHD_Connection *c, req_t *r
     client_addr(c, addr);
     int wait = addr_locked_s(h, addr, now);
     if (wait > 0) {
-        snprintf(msg, sizeof msg, "too many wrong PINs from this address: try again in %d s",
-                 wait);
+        snprintf(msg, sizeof msg, "too many wrong PINs from this address: try again in %d s", wait);
         return send_error(c, MHD_HTTP_TOO_MANY_REQUESTS, "pin", msg);
     }
     cJSON *j = parse_body(c, r, false, &ans);
@@ -301,15 +301,23 @@ static enum MHD_Result login(queue_http_t *h, struct MHD_Connection *c, req_t *r
     return send_json(c, MHD_HTTP_OK, out);
 }
 
-typedef enum { A_NEXT, A_RECALL, A_SERVE, A_DONE, A_NOSHOW, A_TRANSFER, A_PAUSE, A_LOGOUT } action_t;
+typedef enum {
+    A_NEXT,
+    A_RECALL,
+    A_SERVE,
+    A_DONE,
+    A_NOSHOW,
+    A_TRANSFER,
+    A_PAUSE,
+    A_LOGOUT
+} action_t;
 
 static const struct {
     const char *path;
     action_t a;
-} actions[] = {{"/api/next", A_NEXT},       {"/api/recall", A_RECALL}, {"/api/serve", A_SERVE},
-               {"/api/done", A_DONE},       {"/api/noshow", A_NOSHOW},
-               {"/api/transfer", A_TRANSFER}, {"/api/pause", A_PAUSE},
-               {"/api/logout", A_LOGOUT}};
+} actions[] = {{"/api/next", A_NEXT},   {"/api/recall", A_RECALL}, {"/api/serve", A_SERVE},
+               {"/api/done", A_DONE},   {"/api/noshow", A_NOSHOW}, {"/api/transfer", A_TRANSFER},
+               {"/api/pause", A_PAUSE}, {"/api/logout", A_LOGOUT}};
 
 static queue_status_t run_action(queue_http_t *h, action_t a, const queue_ctx_t *ctx,
                                  const cJSON *j, queue_token_t *t, queue_err_t *e)
@@ -391,8 +399,8 @@ static enum MHD_Result action(queue_http_t *h, struct MHD_Connection *c, req_t *
     if (a == A_PAUSE) {
         queue_counter_t me;
         queue_counter_get(h->q, counter, &me, &e);
-        return send_json(c, MHD_HTTP_OK, strdup(me.paused ? "{\"paused\":true}"
-                                                          : "{\"paused\":false}"));
+        return send_json(c, MHD_HTTP_OK,
+                         strdup(me.paused ? "{\"paused\":true}" : "{\"paused\":false}"));
     }
     return send_json(c, MHD_HTTP_OK, queue_json_token(&t));
 }
@@ -501,8 +509,8 @@ static enum MHD_Result events(queue_http_t *h, struct MHD_Connection *c)
     s->h = h;
     s->counter = counter;
     snprintf(s->session, sizeof s->session, "%s", sid);
-    struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024,
-                                                               sse_read, s, sse_free);
+    struct MHD_Response *r =
+        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, sse_read, s, sse_free);
     if (!r) {
         free(s);
         return MHD_NO;
@@ -740,13 +748,12 @@ queue_http_t *queue_http_start(queue_t *q, const queue_http_opts_t *o, char *err
     pthread_mutex_init(&h->mu, NULL);
     unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
                      MHD_USE_ERROR_LOG | (family == AF_INET6 ? MHD_USE_IPv6 : 0);
-    h->d = MHD_start_daemon(flags, 0, NULL, NULL, handle, h, MHD_OPTION_SOCK_ADDR, &ss,
-                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_MAX_CONNECTIONS,
-                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, 16u,
-                            MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-                            MHD_OPTION_NOTIFY_COMPLETED, completed, h,
-                            MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL, MHD_OPTION_END);
+    h->d = MHD_start_daemon(flags, 0, NULL, NULL, handle, h, MHD_OPTION_EXTERNAL_LOGGER, log_mhd,
+                            NULL, MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_CONNECTION_LIMIT,
+                            (unsigned)HTTP_MAX_CONNECTIONS, MHD_OPTION_PER_IP_CONNECTION_LIMIT, 16u,
+                            MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+                            (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, completed, h,
+                            MHD_OPTION_END);
     if (!h->d) {
         snprintf(err, errcap, "[board] http: cannot listen on %s (in use, or no such address)",
                  o->listen);

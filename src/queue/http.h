@@ -29,9 +29,9 @@
 typedef struct queue_http queue_http_t;
 
 typedef struct {
-    const char *listen;    /* "0.0.0.0:8080", "127.0.0.1:0" (0: any free port) */
-    const char *web_dir;   /* the web app: assets/web */
-    const char *fonts_dir; /* fonts/ (served under /fonts/) */
+    const char *listen;      /* "0.0.0.0:8080", "127.0.0.1:0" (0: any free port) */
+    const char *web_dir;     /* the web app: assets/web */
+    const char *fonts_dir;   /* fonts/ (served under /fonts/) */
     int64_t clock_offset_ms; /* added to the wall clock (the harness's --now) */
     int heartbeat_ms;        /* 0: HTTP_HEARTBEAT_MS */
 } queue_http_opts_t;

@@ -99,8 +99,8 @@ static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto
     queue_issue_t in;
     cJSON *j = NULL;
     char err[200];
-    int rc = queue_mqtt_parse_event(msg->payload, (size_t)msg->payloadlen, &in, &j, err,
-                                    sizeof err);
+    int rc =
+        queue_mqtt_parse_event(msg->payload, (size_t)msg->payloadlen, &in, &j, err, sizeof err);
     if (rc < 0) {
         fprintf(stderr, "queue-mqtt: %s: ignored: %s\n", msg->topic, err);
     } else if (rc == 0) {
@@ -108,8 +108,7 @@ static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto
         bool added;
         queue_status_t s = queue_issue(m->q, &in, now_ms(m), &added, &e);
         if (s != QUEUE_OK)
-            fprintf(stderr, "queue-mqtt: %s: token refused: %s: %s\n", msg->topic, e.where,
-                    e.msg);
+            fprintf(stderr, "queue-mqtt: %s: token refused: %s: %s\n", msg->topic, e.where, e.msg);
     }
     cJSON_Delete(j);
 }

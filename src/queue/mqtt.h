@@ -53,7 +53,7 @@ void queue_mqtt_stop(queue_mqtt_t *m);
  * caller frees with cJSON_Delete through *json). 0, or -1 with err (the field named); 1 when
  * the event is of another kind (nothing to do). For the MQTT handler and its tests. */
 struct cJSON;
-int queue_mqtt_parse_event(const char *payload, size_t len, queue_issue_t *in,
-                           struct cJSON **json, char *err, size_t errcap);
+int queue_mqtt_parse_event(const char *payload, size_t len, queue_issue_t *in, struct cJSON **json,
+                           char *err, size_t errcap);
 
 #endif

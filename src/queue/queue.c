@@ -265,8 +265,8 @@ static int migrate(queue_t *q, const char *path, char *err, size_t cap)
     }
     int v = user_version(q);
     if (v < 0 || v > SCHEMA_VERSION) {
-        snprintf(err, cap, "%s: schema version %d is not one this board knows (up to %d)", path,
-                 v, SCHEMA_VERSION);
+        snprintf(err, cap, "%s: schema version %d is not one this board knows (up to %d)", path, v,
+                 SCHEMA_VERSION);
         exec(q, "ROLLBACK");
         return -1;
     }
@@ -457,7 +457,8 @@ static queue_status_t replay_lookup(queue_t *q, const queue_ctx_t *c, const char
         queue_err(e, "request", "a request id is at most %d characters", QUEUE_REQUEST_MAX);
         return QUEUE_E_BAD;
     }
-    sqlite3_stmt *st = queue_prep(q, "SELECT counter, kind, token_id FROM actions "
+    sqlite3_stmt *st = queue_prep(q,
+                                  "SELECT counter, kind, token_id FROM actions "
                                   "WHERE request_id = ?",
                                   "t", c->request_id);
     if (!st)
@@ -503,8 +504,6 @@ static queue_status_t act(queue_t *q, const queue_ctx_t *c, const char *kind, ac
     queue_call_t call;
     bool has_call = false, found = false, changed = false;
     int64_t tid = 0;
-    if (out)
-        memset(out, 0, sizeof *out);
     pthread_mutex_lock(&q->mu);
     q->has_pending = false;
     queue_status_t r = QUEUE_E_INTERNAL;
@@ -536,12 +535,15 @@ static queue_status_t act(queue_t *q, const queue_ctx_t *c, const char *kind, ac
     if (r != QUEUE_OK) {
         exec(q, "ROLLBACK");
         q->has_pending = false;
+        if (out)
+            memset(out, 0, sizeof *out);
         goto out;
     }
-    if (out && tid > 0) {
-        load_token_by_id(q, tid, out);
+    /* out is written only now: a caller may pass out->token as the token acted on. */
+    if (out && !(tid > 0 && load_token_by_id(q, tid, out)))
+        memset(out, 0, sizeof *out);
+    if (out)
         out->replayed = found;
-    }
     if (!found) {
         changed = true;
         changed_locked(q, &call, &has_call);
@@ -735,8 +737,10 @@ static queue_status_t do_next(queue_t *q, const queue_ctx_t *c, const void *arg,
     char day[16], cur[QUEUE_TOKEN_MAX], cats[QUEUE_CATS_MAX] = "";
     current_token(q, c->counter, cur);
     if (cur[0]) {
-        queue_err(e, "token", "counter %d is still calling or serving %s: done, no-show or "
-                  "transfer it first", c->counter, cur);
+        queue_err(e, "token",
+                  "counter %d is still calling or serving %s: done, no-show or "
+                  "transfer it first",
+                  c->counter, cur);
         return QUEUE_E_CONFLICT;
     }
     sqlite3_stmt *st =
@@ -773,8 +777,8 @@ static queue_status_t do_next(queue_t *q, const queue_ctx_t *c, const void *arg,
 
 /* A token of this counter in one of the allowed states, or why not. */
 static queue_status_t own_token(queue_t *q, const queue_ctx_t *c, const char *token,
-                                unsigned allowed, const char *what, queue_token_t *t,
-                                int64_t *tid, queue_err_t *e)
+                                unsigned allowed, const char *what, queue_token_t *t, int64_t *tid,
+                                queue_err_t *e)
 {
     if (!queue_token_valid(token)) {
         queue_err(e, "token", "\"%s\" is not a token (like B-012)", token ? token : "");
@@ -852,8 +856,8 @@ queue_status_t queue_next(queue_t *q, const queue_ctx_t *c, const char *category
     return act(q, c, "next", do_next, category, out, e);
 }
 
-queue_status_t queue_recall(queue_t *q, const queue_ctx_t *c, const char *token,
-                            queue_token_t *out, queue_err_t *e)
+queue_status_t queue_recall(queue_t *q, const queue_ctx_t *c, const char *token, queue_token_t *out,
+                            queue_err_t *e)
 {
     move_t m = {token, "recalled", NULL, IN(QUEUE_CALLED), "recalled"};
     return move(q, c, &m, out, e);
@@ -873,8 +877,8 @@ queue_status_t queue_done(queue_t *q, const queue_ctx_t *c, const char *token, q
     return move(q, c, &m, out, e);
 }
 
-queue_status_t queue_noshow(queue_t *q, const queue_ctx_t *c, const char *token,
-                            queue_token_t *out, queue_err_t *e)
+queue_status_t queue_noshow(queue_t *q, const queue_ctx_t *c, const char *token, queue_token_t *out,
+                            queue_err_t *e)
 {
     move_t m = {token, "noshow", "noshow", IN(QUEUE_CALLED), "marked a no-show"};
     return move(q, c, &m, out, e);
@@ -891,8 +895,8 @@ static queue_status_t do_transfer(queue_t *q, const queue_ctx_t *c, const void *
 {
     const transfer_t *x = arg;
     queue_token_t t;
-    queue_status_t r = own_token(q, c, x->token, IN(QUEUE_CALLED) | IN(QUEUE_SERVING),
-                                 "transferred", &t, tid, e);
+    queue_status_t r =
+        own_token(q, c, x->token, IN(QUEUE_CALLED) | IN(QUEUE_SERVING), "transferred", &t, tid, e);
     if (r != QUEUE_OK)
         return r;
     char detail[64];
@@ -910,12 +914,12 @@ static queue_status_t do_transfer(queue_t *q, const queue_ctx_t *c, const void *
         snprintf(detail, sizeof detail, "category %s", x->to_category);
     }
     /* Back to waiting, keeping its issue time: it goes ahead of those who came later. */
-    bool ok = sql_ok(queue_sql(q, NULL,
-                               "UPDATE tokens SET state = 'waiting', counter = NULL, "
-                               "target_counter = nullif(?, 0), category = coalesce(?, category) "
-                               "WHERE id = ?",
-                               "dti", x->to_counter, x->to_counter > 0 ? NULL : x->to_category,
-                               *tid));
+    bool ok =
+        sql_ok(queue_sql(q, NULL,
+                         "UPDATE tokens SET state = 'waiting', counter = NULL, "
+                         "target_counter = nullif(?, 0), category = coalesce(?, category) "
+                         "WHERE id = ?",
+                         "dti", x->to_counter, x->to_counter > 0 ? NULL : x->to_category, *tid));
     if (!ok || !log_event(q, *tid, c->now_ms, "transferred", c->counter, detail)) {
         queue_err(e, "database", "cannot transfer %s", t.token);
         return QUEUE_E_INTERNAL;

@@ -45,33 +45,27 @@
 #define QUEUE_MAX_CATS     26
 #define QUEUE_MAX_SERVICES 32
 #define QUEUE_LAST_CALLS   8
-#define QUEUE_REQUEST_MAX  64   /* a client's request id */
-#define QUEUE_SESSION_HEX  32   /* 128 random bits as hex */
-#define QUEUE_PIN_MIN      6    /* counter PINs: at least 6 digits */
+#define QUEUE_REQUEST_MAX  64 /* a client's request id */
+#define QUEUE_SESSION_HEX  32 /* 128 random bits as hex */
+#define QUEUE_PIN_MIN      6  /* counter PINs: at least 6 digits */
 #define QUEUE_SESSION_MS   (12LL * 3600 * 1000)
-#define QUEUE_LOGIN_FREE   5    /* failures before a counter's logins are locked */
+#define QUEUE_LOGIN_FREE   5 /* failures before a counter's logins are locked */
 
 typedef struct queue queue_t;
 
-typedef enum {
-    QUEUE_WAITING,
-    QUEUE_CALLED,
-    QUEUE_SERVING,
-    QUEUE_DONE,
-    QUEUE_NOSHOW
-} queue_state_t;
+typedef enum { QUEUE_WAITING, QUEUE_CALLED, QUEUE_SERVING, QUEUE_DONE, QUEUE_NOSHOW } queue_state_t;
 
 /* Results, with the HTTP status the API answers them with. */
 typedef enum {
-    QUEUE_OK = 0,       /* 200 */
-    QUEUE_EMPTY,        /* 200 {"token": null}: nothing waits that this counter may call */
-    QUEUE_E_BAD,        /* 400: a field is malformed */
-    QUEUE_E_AUTH,       /* 401: wrong PIN, unknown counter, missing or expired session */
-    QUEUE_E_FORBIDDEN,  /* 403: a token of another counter */
-    QUEUE_E_UNKNOWN,    /* 404: no such token (or counter) */
-    QUEUE_E_CONFLICT,   /* 409: the token or counter is not in a state that allows it */
-    QUEUE_E_LOCKED,     /* 429: too many wrong PINs; try again later */
-    QUEUE_E_INTERNAL    /* 500: the database failed; nothing was applied */
+    QUEUE_OK = 0,      /* 200 */
+    QUEUE_EMPTY,       /* 200 {"token": null}: nothing waits that this counter may call */
+    QUEUE_E_BAD,       /* 400: a field is malformed */
+    QUEUE_E_AUTH,      /* 401: wrong PIN, unknown counter, missing or expired session */
+    QUEUE_E_FORBIDDEN, /* 403: a token of another counter */
+    QUEUE_E_UNKNOWN,   /* 404: no such token (or counter) */
+    QUEUE_E_CONFLICT,  /* 409: the token or counter is not in a state that allows it */
+    QUEUE_E_LOCKED,    /* 429: too many wrong PINs; try again later */
+    QUEUE_E_INTERNAL   /* 500: the database failed; nothing was applied */
 } queue_status_t;
 
 /* What went wrong, and which field ("token", "counter", "category", "pin", "request"...). */
@@ -198,14 +192,14 @@ queue_status_t queue_issue(queue_t *q, const queue_issue_t *in, int64_t now_ms, 
 /* Counter actions. out (may be NULL) receives the token acted on. */
 queue_status_t queue_next(queue_t *q, const queue_ctx_t *c, const char *category,
                           queue_token_t *out, queue_err_t *e);
-queue_status_t queue_recall(queue_t *q, const queue_ctx_t *c, const char *token,
-                            queue_token_t *out, queue_err_t *e);
+queue_status_t queue_recall(queue_t *q, const queue_ctx_t *c, const char *token, queue_token_t *out,
+                            queue_err_t *e);
 queue_status_t queue_serve(queue_t *q, const queue_ctx_t *c, const char *token, queue_token_t *out,
                            queue_err_t *e);
 queue_status_t queue_done(queue_t *q, const queue_ctx_t *c, const char *token, queue_token_t *out,
                           queue_err_t *e);
-queue_status_t queue_noshow(queue_t *q, const queue_ctx_t *c, const char *token,
-                            queue_token_t *out, queue_err_t *e);
+queue_status_t queue_noshow(queue_t *q, const queue_ctx_t *c, const char *token, queue_token_t *out,
+                            queue_err_t *e);
 /* To another counter (to_counter > 0) or to a category (to_category), exactly one. */
 queue_status_t queue_transfer(queue_t *q, const queue_ctx_t *c, const char *token, int to_counter,
                               const char *to_category, queue_token_t *out, queue_err_t *e);

@@ -39,7 +39,7 @@ void queue_col_text(sqlite3_stmt *st, int col, char *out, size_t cap);
 
 /* Fill a token from a row of QUEUE_TOKEN_COLS starting at column 0. */
 #define QUEUE_TOKEN_COLS                                                                           \
-    "token, tracking, category, service, coalesce(priority, ''), terminal, state, "               \
+    "token, tracking, category, service, coalesce(priority, ''), terminal, state, "                \
     "coalesce(counter, 0), coalesce(target_counter, 0), calls, issued_ms, coalesce(called_ms, 0)"
 void queue_token_from_row(sqlite3_stmt *st, queue_token_t *t);
 

@@ -136,8 +136,7 @@ static void stats(queue_t *q, const char *day, queue_snapshot_t *s)
         for (int j = 0; j < s->n_services && !seen; j++)
             seen = strcmp(s->services[j].key, lives[i].service) == 0;
         if (!seen && s->n_services < QUEUE_MAX_SERVICES)
-            figures(lives, n, BY_SERVICE, lives[i].service, scratch,
-                    &s->services[s->n_services++]);
+            figures(lives, n, BY_SERVICE, lives[i].service, scratch, &s->services[s->n_services++]);
     }
     for (int i = 0; i < s->n_cats; i++)
         figures(lives, n, BY_CATEGORY, s->cats[i].category, scratch, &s->by_cat[s->n_by_cat++]);
