@@ -219,7 +219,7 @@ static void counters(queue_t *q, const char *day, queue_snapshot_t *s)
             s->open_counters++;
         for (int i = 0; i < s->n_serving; i++)
             if (s->serving[i].counter == c->number && !c->token[0])
-                snprintf(c->token, sizeof c->token, "%s", s->serving[i].token);
+                memcpy(c->token, s->serving[i].token, sizeof c->token);
     }
     sqlite3_finalize(st);
 }

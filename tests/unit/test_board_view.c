@@ -69,7 +69,7 @@ static int setup(void **state)
     locale_tm_t tm = {.year = 2026, .month = 11, .day = 29, .hour = 10};
     f->t0 = locale_dhaka_unix(&tm) * 1000;
     for (int i = 1; i <= 4; i++) {
-        char name[16];
+        char name[32];
         snprintf(name, sizeof name, "Desk %d", i);
         assert_int_equal(queue_counter_set(f->q, i, name, "", &e), QUEUE_OK);
     }

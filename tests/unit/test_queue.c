@@ -587,16 +587,19 @@ static void test_survives_kill_9(void **state)
             run_child(f->dir, p[1], f->t0 + MIN + round * 100000, round);
         }
         close(p[1]);
-        struct timespec ts = {0, (50 + rand() % 150) * 1000000L};
+        /* Kill it after a random number of answered actions, a random moment later. */
+        long answered = 0, target = 5 + rand() % 40;
+        char buf[512];
+        ssize_t n;
+        while (answered < target && (n = read(p[0], buf, 1)) == 1)
+            answered++;
+        struct timespec ts = {0, (rand() % 5000) * 1000L};
         nanosleep(&ts, NULL);
         kill(pid, SIGKILL);
         int status;
         waitpid(pid, &status, 0);
         if (!WIFSIGNALED(status))
             fail_msg("the child ended by itself: status %d", WEXITSTATUS(status));
-        char buf[512];
-        ssize_t n;
-        long answered = 0;
         while ((n = read(p[0], buf, sizeof buf)) > 0)
             answered += n;
         close(p[0]);
