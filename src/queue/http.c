@@ -3,6 +3,7 @@
 #include "queue/http.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -682,6 +683,26 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     }
 }
 
+/* Percent-decoding as MHD does, except that %00 stays as it is: a NUL would cut the path
+ * short ("/app.js%00.html" is not /app.js), and '%' is refused by path_ok. */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls, (void)c;
+    char *w = s;
+    for (const char *r = s; *r; r++) {
+        unsigned v;
+        if (r[0] == '%' && isxdigit((unsigned char)r[1]) && isxdigit((unsigned char)r[2]) &&
+            sscanf(r + 1, "%2x", &v) == 1 && v != 0) {
+            *w++ = (char)v;
+            r += 2;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = '\0';
+    return (size_t)(w - s);
+}
+
 static void log_mhd(void *cls, const char *fmt, va_list ap)
 {
     (void)cls;
@@ -753,7 +774,7 @@ queue_http_t *queue_http_start(queue_t *q, const queue_http_opts_t *o, char *err
                             (unsigned)HTTP_MAX_CONNECTIONS, MHD_OPTION_PER_IP_CONNECTION_LIMIT, 16u,
                             MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
                             (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, completed, h,
-                            MHD_OPTION_END);
+                            MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
     if (!h->d) {
         snprintf(err, errcap, "[board] http: cannot listen on %s (in use, or no such address)",
                  o->listen);
