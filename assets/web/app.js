@@ -50,6 +50,8 @@
             waiting_total: "Total",
             need_token: "No token at this counter.",
             offline: "The board does not answer. Retrying...",
+            wrong_pin: "Wrong PIN for this counter.",
+            locked: "Too many wrong PINs. Try again later.",
             counter: "Counter {n}"
         },
         bn: {
@@ -98,6 +100,8 @@
             waiting_total: "মোট",
             need_token: "এই কাউন্টারে কোনো টোকেন নেই।",
             offline: "বোর্ড সাড়া দিচ্ছে না। আবার চেষ্টা চলছে...",
+            wrong_pin: "এই কাউন্টারের পিন ভুল।",
+            locked: "অনেকবার ভুল পিন দেওয়া হয়েছে। পরে আবার চেষ্টা করুন।",
             counter: "কাউন্টার {n}"
         }
     };
@@ -170,6 +174,7 @@
         setText($("lang"), t("lang"));
         document.documentElement.setAttribute("lang", state.lang);
         document.body.className = state.lang;
+        showSaid();
         render();
     }
 
@@ -216,10 +221,24 @@
         x.send(body ? JSON.stringify(body) : null);
     }
 
-    function say(text, isError) {
+    /* The last message, kept as a key so that it follows a change of language. */
+    var said = {key: null, args: null, raw: "", error: false};
+
+    function showSaid() {
         var m = $("message");
-        setText(m, text || "");
-        m.className = isError ? "error" : "";
+        setText(m, said.key ? t(said.key, said.args) : said.raw);
+        m.className = said.error ? "error" : "";
+    }
+
+    function say(key, args) {
+        said = {key: key, args: args || null, raw: "", error: false};
+        showSaid();
+    }
+
+    /* An error: a message key of ours, or the board's own words (the API speaks English). */
+    function sayError(key, raw) {
+        said = {key: key, args: null, raw: raw || "", error: true};
+        showSaid();
     }
 
     function show(view) {
@@ -359,7 +378,7 @@
             if (status === 200) {
                 gotQueue(j);
             } else if (status === 0) {
-                say(t("offline"), true);
+                sayError("offline");
             }
         });
     }
@@ -431,18 +450,18 @@
             state.busy = false;
             if (status === 200 && j) {
                 if (path === "/api/pause") {
-                    say(t(j.paused ? "paused" : "resumed"));
+                    say(j.paused ? "paused" : "resumed");
                 } else if (j.token === null) {
-                    say(t("nobody"));
+                    say("nobody");
                 } else {
-                    say(t(DONE_TEXT[path], {t: j.token}));
+                    say(DONE_TEXT[path], {t: j.token});
                 }
                 refresh();
             } else if (j && j.error) {
-                say(j.error, true);
+                sayError(null, j.error);
                 refresh();
             } else {
-                say(t("offline"), true);
+                sayError("offline");
             }
         });
     }
@@ -450,7 +469,7 @@
     function withToken(path) {
         var cur = mine();
         if (!cur) {
-            say(t("need_token"), true);
+            sayError("need_token");
             return;
         }
         act(path, {token: cur.token});
@@ -469,7 +488,7 @@
     function openTransfer() {
         var cur = mine(), q = state.queue, sel = $("transfer-counter"), cs = $("transfer-category");
         if (!cur) {
-            say(t("need_token"), true);
+            sayError("need_token");
             return;
         }
         while (sel.firstChild) {
@@ -514,7 +533,8 @@
         state.session = session;
         store("session", session);
         show("desk");
-        say("");
+        said = {key: null, args: null, raw: "", error: false};
+        showSaid();
         refresh();
         startLive();
     }
@@ -539,6 +559,10 @@
             $("login-pin").value = "";
             if (status === 200 && j && j.session) {
                 loggedIn(j.session);
+            } else if (status === 401) {
+                setText($("login-error"), t("wrong_pin"));
+            } else if (status === 429) {
+                setText($("login-error"), t("locked") + (j && j.error ? " (" + j.error + ")" : ""));
             } else {
                 setText($("login-error"), j && j.error ? j.error : t("offline"));
             }
