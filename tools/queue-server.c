@@ -18,9 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "queue/http.h"
-#include "queue/mqtt.h"
-#include "queue/queue.h"
+#include "board/board.h"
 
 typedef struct {
     const char *data, *listen, *web, *fonts, *broker, *prefix, *centre, *terminal;
@@ -140,29 +138,28 @@ static int64_t mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int start_mqtt(queue_t *q, const opts_t *o, queue_mqtt_t **m)
+/* The board's options from ours ("HOST:PORT" of the broker split). */
+static int board_options(const opts_t *o, char *host, size_t cap, board_opts_t *bo)
 {
-    char host[128], err[512];
-    *m = NULL;
+    *bo = (board_opts_t){.data_dir = o->data,
+                         .http_listen = o->listen,
+                         .web_dir = o->web,
+                         .fonts_dir = o->fonts,
+                         .prefix = o->prefix,
+                         .centre = o->centre,
+                         .terminal = o->terminal,
+                         .version = KIOSK_VERSION,
+                         .heartbeat_ms = o->heartbeat_ms};
     if (!o->broker)
         return 0;
     const char *colon = strrchr(o->broker, ':');
-    if (!colon || (size_t)(colon - o->broker) >= sizeof host) {
+    if (!colon || (size_t)(colon - o->broker) >= cap) {
         fprintf(stderr, "queue-server: --broker %s: expected HOST:PORT\n", o->broker);
         return -1;
     }
-    snprintf(host, sizeof host, "%.*s", (int)(colon - o->broker), o->broker);
-    queue_mqtt_opts_t mo = {.host = host,
-                            .port = atoi(colon + 1),
-                            .prefix = o->prefix,
-                            .centre = o->centre,
-                            .terminal = o->terminal,
-                            .version = KIOSK_VERSION};
-    *m = queue_mqtt_start(q, &mo, err, sizeof err);
-    if (!*m) {
-        fprintf(stderr, "queue-server: %s\n", err);
-        return -1;
-    }
+    snprintf(host, cap, "%.*s", (int)(colon - o->broker), o->broker);
+    bo->broker_host = host;
+    bo->broker_port = atoi(colon + 1);
     return 0;
 }
 
@@ -184,42 +181,29 @@ static void serve(queue_t *q, const opts_t *o)
 int main(int argc, char **argv)
 {
     opts_t o;
-    char err[512];
+    board_opts_t bo;
+    char err[512], host[128];
     if (parse(argc, argv, &o) < 0)
         return usage();
     if (o.set_pin)
         return set_pin(&o);
-    queue_t *q = queue_open(o.data, err, sizeof err);
-    if (!q) {
-        fprintf(stderr, "queue-server: %s\n", err);
+    if (board_options(&o, host, sizeof host, &bo) < 0)
         return 1;
-    }
-    for (int i = 0; i < o.n_counters; i++)
-        if (add_counter(q, o.counters[i]) < 0)
-            return queue_close(q), 1;
     struct sigaction sa = {.sa_handler = on_signal};
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
-    queue_http_opts_t ho = {
-        .listen = o.listen, .web_dir = o.web, .fonts_dir = o.fonts, .heartbeat_ms = o.heartbeat_ms};
-    queue_http_t *h = queue_http_start(q, &ho, err, sizeof err);
-    if (!h) {
+    board_t *b = board_open(&bo, err, sizeof err);
+    if (!b) {
         fprintf(stderr, "queue-server: %s\n", err);
-        queue_close(q);
         return 1;
     }
-    queue_mqtt_t *m;
-    if (start_mqtt(q, &o, &m) < 0) {
-        queue_http_stop(h);
-        queue_close(q);
-        return 1;
-    }
-    printf("http port %d\n", queue_http_port(h));
+    for (int i = 0; i < o.n_counters; i++)
+        if (add_counter(board_queue(b), o.counters[i]) < 0)
+            return board_close(b), 1;
+    printf("http port %d\n", board_http_port(b));
     fflush(stdout);
-    serve(q, &o);
-    queue_mqtt_stop(m);
-    queue_http_stop(h);
-    queue_close(q);
+    serve(board_queue(b), &o);
+    board_close(b);
     return 0;
 }

@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
+#include "board/board.h"
 #include "board/view.h"
 #include "image/image.h"
 #include "platform/display.h"
@@ -219,6 +221,50 @@ static void test_empty_queue(void **state)
     free(s);
 }
 
+/* board_build redraws only when something shown changed: the queue, the minute, the
+ * language. Also prints how long a changed frame takes (snapshot, view, software render). */
+static void test_board_rebuilds_on_change(void **state)
+{
+    fx_t *f = *state;
+    char err[512], dir[80];
+    snprintf(dir, sizeof dir, "%s/b", f->dir);
+    board_opts_t bo = {.data_dir = dir};
+    board_t *b = board_open(&bo, err, sizeof err);
+    assert_non_null(b);
+    ui_t *ui = calloc(1, sizeof *ui);
+    ui_init(ui, 1920, 1080, 96, f->fonts, f->cache);
+    const char *names[LANG_COUNT] = {"কেন্দ্র", "Centre"};
+    int64_t t = f->t0 + 5000; /* Bangla until t0 + 10 s */
+    assert_true(board_build(b, ui, t, names));
+    assert_false(board_build(b, ui, t + 1000, names));
+    assert_int_equal(board_next_deadline(b, t), f->t0 + 10000);
+    queue_err_t e;
+    bool added;
+    queue_issue_t in = {.tracking = "x", .token = "A-001", .issued_ms = t};
+    assert_int_equal(queue_issue(board_queue(b), &in, t, &added, &e), QUEUE_OK);
+    assert_true(board_build(b, ui, t + 2000, names));
+    assert_non_null(ui_find(ui, "waiting:A"));
+    assert_false(board_build(b, ui, t + 3000, names));
+    assert_true(board_build(b, ui, t + 6000, names)); /* English now */
+    /* A frame after a change, as the board draws it. */
+    display_t d;
+    assert_int_equal(display_open_headless(&d, 1920, 1080, 0, err, sizeof err), 0);
+    struct timespec a, z;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    queue_ctx_t c = {.counter = 1, .now_ms = t + 7000};
+    assert_int_equal(queue_counter_set(board_queue(b), 1, "Desk", "", &e), QUEUE_OK);
+    assert_int_equal(queue_next(board_queue(b), &c, NULL, NULL, &e), QUEUE_OK);
+    assert_true(board_build(b, ui, t + 7000, names));
+    ui_render(ui, display_begin(&d), COLOR_BG);
+    clock_gettime(CLOCK_MONOTONIC, &z);
+    fprintf(stderr, "# board: next, snapshot, view and 1920x1080 render in %.1f ms\n",
+            (double)(z.tv_sec - a.tv_sec) * 1e3 + (double)(z.tv_nsec - a.tv_nsec) / 1e6);
+    assert_non_null(ui_find(ui, "newest:A-001"));
+    display_close(&d);
+    free(ui);
+    board_close(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -228,6 +274,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_board_1280x720_en, setup, teardown),
         cmocka_unit_test(test_languages_alternate),
         cmocka_unit_test_setup_teardown(test_empty_queue, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_board_rebuilds_on_change, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
