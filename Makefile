@@ -96,6 +96,9 @@ $(SAN)/kiosk: $(SAN)/obj/src/shell/main.o $(SAN)/libkiosk.a
 
 $(BUILD)/%: $(BUILD)/obj/tools/%.o $(BUILD)/libkiosk.a
 	$(CC) -o $@ $^ $(PKG_LIBS)
+# The queue server under the sanitizers too: tests/check-queue.py sends it every bad request.
+$(SAN)/queue-server: $(SAN)/obj/tools/queue-server.o $(SAN)/libkiosk.a
+	$(CC) -fsanitize=address,undefined -o $@ $^ $(PKG_LIBS)
 
 # Tests of the USB printer path run against an emulated device (umockdev): they need its
 # library, and run under umockdev-wrapper (tests/run.sh does that).
@@ -129,7 +132,7 @@ run: all
 	$(BUILD)/kiosk --windowed --config assets/kiosk.ini --data var
 
 # Every test, twice: the release build (goldens are made with it) and under ASan+UBSan.
-test: test-deps all $(call TESTS,$(BUILD)) $(SAN)/kiosk $(call TESTS,$(SAN)) \
+test: test-deps all $(call TESTS,$(BUILD)) $(SAN)/kiosk $(SAN)/queue-server $(call TESTS,$(SAN)) \
       $(call FUZZERS,$(BUILD)) $(call FUZZERS,$(SAN)) $(BUILD)/tests/no-harfbuzz.so arm64
 	@tests/run.sh $(BUILD) $(SAN) build-arm64
 
