@@ -177,7 +177,7 @@ static void publish_queue(queue_mqtt_t *m)
 static bool pause_ms(queue_mqtt_t *m, int ms)
 {
     struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
+    clock_gettime(CLOCK_MONOTONIC, &until);
     until.tv_sec += ms / 1000;
     until.tv_nsec += (long)(ms % 1000) * 1000000L;
     if (until.tv_nsec >= 1000000000L) {
@@ -257,7 +257,13 @@ queue_mqtt_t *queue_mqtt_start(queue_t *q, const queue_mqtt_opts_t *o, char *err
     snprintf(m->t_status, sizeof m->t_status, "%s/%s/board/status", o->prefix, o->centre);
     snprintf(id, sizeof id, "%s-%s", o->centre, o->terminal);
     pthread_mutex_init(&m->mu, NULL);
-    pthread_cond_init(&m->cv, NULL);
+    /* Timed waits on the monotonic clock: the wall clock of a board without a battery-backed
+     * clock jumps when NTP first sets it. */
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&m->cv, &ca);
+    pthread_condattr_destroy(&ca);
     mosquitto_lib_init();
     m->mosq = mosquitto_new(id, false, m); /* clean start off: a persistent session */
     if (!m->mosq) {

@@ -337,7 +337,13 @@ queue_t *queue_open(const char *dir, char *err, size_t errcap)
         return NULL;
     }
     pthread_mutex_init(&q->mu, NULL);
-    pthread_cond_init(&q->changed, NULL);
+    /* Timed waits on the monotonic clock: the wall clock of a board without a battery-backed
+     * clock jumps when NTP first sets it. */
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&q->changed, &ca);
+    pthread_condattr_destroy(&ca);
     q->version = 1;
     return q;
 }
@@ -373,7 +379,7 @@ unsigned long queue_version(queue_t *q)
 unsigned long queue_wait(queue_t *q, unsigned long since, int timeout_ms)
 {
     struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
+    clock_gettime(CLOCK_MONOTONIC, &until);
     until.tv_sec += timeout_ms / 1000;
     until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
     if (until.tv_nsec >= 1000000000L) {
