@@ -135,7 +135,13 @@ class Browser:
             time.sleep(0.05)
         return self.js(expr)
 
+    def idle(self):
+        """Wait until the page has its answer to the last action (a press while one is on
+        its way is ignored, as a double click must be)."""
+        return self.wait_js("document.body.getAttribute('data-busy') !== '1'")
+
     def key(self, letter):
+        self.idle()
         code = ord(letter.upper())
         for kind in ("keyDown", "keyUp"):
             self.send("Input.dispatchKeyEvent",
@@ -247,6 +253,7 @@ def run(b, server, broker):
     check("live-sse", b.wait_js("document.getElementById('live').className === 'live-on'"),
           text(b, "live"))
     # Call next (the button): the priority token, shown large with Bangla digits.
+    b.idle()
     b.js("document.getElementById('btn-next').click()")
     check("next-shows-token", b.wait_js("document.getElementById('current').textContent "
                                         "=== 'A-২০০১'"), text(b, "current"))
@@ -271,6 +278,7 @@ def run(b, server, broker):
     check("server-agrees", q["today"]["all"]["served"] == 1 and q["today"]["all"]["noshow"] == 1,
           f"{q['today']['all']}")
     # A double click on "next" calls one person.
+    b.idle()
     b.js("document.getElementById('btn-next').click();"
          "document.getElementById('btn-next').click()")
     b.wait_js("document.getElementById('current').textContent === 'A-১০০২'")

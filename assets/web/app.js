@@ -444,10 +444,12 @@
             return; /* one action at a time: a double press does not send twice */
         }
         state.busy = true;
+        document.body.setAttribute("data-busy", "1"); /* tests wait for the answer */
         body = body || {};
         body.request = requestId();
         api("POST", path, body, function (status, j) {
             state.busy = false;
+            document.body.setAttribute("data-busy", "0");
             if (status === 200 && j) {
                 if (path === "/api/pause") {
                     say(j.paused ? "paused" : "resumed");
