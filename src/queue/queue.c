@@ -195,7 +195,8 @@ int64_t queue_parse_iso(const char *s)
 {
     int y, mo, d, h, mi, sec, n = 0;
     if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 ||
-        n != 19 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+        n != 19 || y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+        sec > 60)
         return -1;
     const char *p = s + n;
     if (*p == '.') /* fractions of a second are allowed and ignored */
