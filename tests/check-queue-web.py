@@ -309,6 +309,16 @@ def run(b, server, broker):
     b.wait_js("document.getElementById('btn-next').textContent.indexOf('পরের') >= 0")
     b.shot("counter-desk-bn.png")
     check("no-script-errors", not b.exceptions(), f"{b.exceptions()[:2]}")
+    # A browser without server-sent events polls instead (the session is kept on reload).
+    b.send("Page.addScriptToEvaluateOnNewDocument", {"source": "window.EventSource = undefined;"})
+    b.send("Page.reload")
+    check("polling-fallback-mode", b.wait_js("document.getElementById('desk-view').className "
+                                             "=== '' && document.getElementById('live')"
+                                             ".className === 'live-off' && !window.EventSource"),
+          text(b, "live"))
+    cq.publish(broker.port, "T02", cq.request_event("B-2003", "B", terminal="T02"))
+    check("polling-fallback-update", b.wait_js("document.getElementById('waiting').textContent"
+                                               ".indexOf('মোট৪') >= 0", 8), text(b, "waiting"))
 
 
 if __name__ == "__main__":
