@@ -537,6 +537,27 @@ def run(server, broker, sub, port, data):
     check("broker-restart/board-reconnects", got is not None,
           f"{waiting_tokens(queue_of(port, s2))}")
 
+    # A figure: from POST /api/next to the retained board/queue message, 10 calls.
+    for i in range(10):
+        publish(broker.port, "T05", request_event(f"Z-{i + 1:03d}", "Z", terminal="T05"))
+    wait_for(lambda: (lambda q: q and sum(1 for w in q["waiting"] if w["category"] == "Z") == 10)(
+        queue_of(port, s2)), 10)
+    s1 = login(port, 3, "654321")
+    delays = []
+    for i in range(10):
+        time.sleep(0.6)  # past the rate limit (4 a second) after the last "done"
+        t = time.monotonic()
+        st, _, j, _ = call(port, "POST", "/api/next", {"category": "Z"}, session=s1)
+        got = wait_for(lambda: [m for m in sub.since(t, f"{PREFIX}/{CENTRE}/board/queue")
+                                if json.loads(m[1])["waiting"].get("Z") == 9 - i], 3)
+        if st == 200 and got:
+            delays.append((got[0][0] - t) * 1000)
+        call(port, "POST", "/api/done", {"token": j and j.get("token")}, session=s1)
+    delays.sort()
+    if check("figure/next-to-mqtt", len(delays) == 10, f"{len(delays)} of 10 calls published"):
+        print(f"  POST /api/next -> board/queue message: median {delays[4]:.1f} ms, "
+              f"max {delays[-1]:.1f} ms (10 calls)")
+
     # Logout, then the session is gone.
     st, _, j, _ = call(port, "POST", "/api/logout", {}, session=s3)
     st2, _, j2, _ = call(port, "GET", "/api/queue", session=s3)
