@@ -108,7 +108,7 @@ static int set_listen(const char *v, char *out, size_t cap, char *err, size_t er
     char *end;
     long port = colon ? strtol(colon + 1, &end, 10) : 0;
     if (!colon || colon == v || !colon[1] || *end || port < 1 || port > 65535 || strlen(v) >= cap)
-        return bad(err, errcap, "\"%s\" is not HOST:PORT (e.g. 0.0.0.0:8080)", v);
+        return error_set(err, errcap, "\"%s\" is not HOST:PORT (e.g. 0.0.0.0:8080)", v);
     snprintf(out, cap, "%s", v);
     return 0;
 }
@@ -217,16 +217,12 @@ int config_set(config_t *c, const char *section, const char *key, const char *va
             return parse_int(value, 1, 3650, &c->retention_days, err, errcap);
         return error_set(err, errcap, "unknown key \"%s\" in [journal]", key);
     }
-<<<<<<< HEAD
     if (strcmp(section, "board") == 0) {
         if (strcmp(key, "http") == 0)
             return set_listen(value, c->board_http, sizeof c->board_http, err, errcap);
-        return bad(err, errcap, "unknown key \"%s\" in [board]", key);
+        return error_set(err, errcap, "unknown key \"%s\" in [board]", key);
     }
-    return bad(err, errcap, "unknown section [%s]", section);
-=======
     return error_set(err, errcap, "unknown section [%s]", section);
->>>>>>> reno
 }
 
 static int on_value(void *ctx, const char *section, const char *key, const char *value, char *err,
