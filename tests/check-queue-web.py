@@ -129,7 +129,10 @@ class Browser:
     def wait_js(self, expr, timeout=10):
         end = time.monotonic() + timeout
         while time.monotonic() < end:
-            v = self.js(expr)
+            try:
+                v = self.js(expr)
+            except RuntimeError:  # the page is still loading: not there yet
+                v = None
             if v:
                 return v
             time.sleep(0.05)
