@@ -232,8 +232,9 @@ static int counter_field(const cJSON *j, const char *name)
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, name);
     if (!v || cJSON_IsNull(v))
         return 0;
-    if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int)v->valuedouble || v->valueint < 1 ||
-        v->valueint > 999)
+    /* The range first: converting 1e300 to int would be undefined. */
+    if (!cJSON_IsNumber(v) || !(v->valuedouble >= 1 && v->valuedouble <= 999) ||
+        v->valuedouble != (double)(int)v->valuedouble)
         return -1;
     return v->valueint;
 }
@@ -459,7 +460,7 @@ static void sse_fill(sse_t *s)
             v = snap->version;
             free(snap);
         }
-        size_t n = json ? strlen(json) + 64 : 0;
+        size_t n = json ? strlen(json) + 96 : 0; /* the JSON and the event's lines */
         s->buf = json ? malloc(n) : NULL;
         if (s->buf)
             snprintf(s->buf, n, "%sid: %lu\nevent: queue\ndata: %s\n\n",

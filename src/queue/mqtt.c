@@ -85,7 +85,8 @@ int queue_mqtt_parse_event(const char *payload, size_t len, queue_issue_t *in, c
     }
     in->issued_ms = at ? queue_parse_iso(at) : 0;
     if (at && in->issued_ms < 0) {
-        snprintf(err, errcap, "\"at\" is not an ISO 8601 time: %s", at);
+        char quoted[32];
+        snprintf(err, errcap, "\"at\" is not an ISO 8601 time: %s", queue_quote(at, quoted));
         return -1;
     }
     return 0;

@@ -476,8 +476,9 @@ static queue_status_t replay_lookup(queue_t *q, const queue_ctx_t *c, const char
         *token_id = sqlite3_column_int64(st, 2);
         if (sqlite3_column_int(st, 0) != c->counter ||
             strcmp((const char *)sqlite3_column_text(st, 1), kind) != 0) {
-            queue_err(e, "request", "request id %s was already used for another action",
-                      c->request_id);
+            char quoted[32];
+            queue_err(e, "request", "request id \"%s\" was already used for another action",
+                      queue_quote(c->request_id, quoted));
             r = QUEUE_E_CONFLICT;
         }
     }
@@ -573,28 +574,44 @@ static bool log_event(queue_t *q, int64_t token_id, int64_t now, const char *kin
                             "ititdt", token_id, day, now, kind, counter, detail));
 }
 
+/* Outside input as an error message may quote it: printable ASCII, at most 24 characters
+ * ("?" for anything else), so an answer is always valid UTF-8 JSON and a log line stays one
+ * line. */
+const char *queue_quote(const char *s, char out[32])
+{
+    size_t n = 0;
+    for (; s && s[n] && n < 24; n++)
+        out[n] = s[n] >= 0x20 && s[n] < 0x7f ? s[n] : '?';
+    if (s && s[n])
+        out[n++] = '.', out[n++] = '.', out[n++] = '.';
+    out[n] = '\0';
+    return out;
+}
+
 /* --- issuing -------------------------------------------------------------------------- */
 
 static queue_status_t check_issue(const queue_issue_t *in, queue_err_t *e)
 {
+    char quoted[32];
     if (!in->tracking || !in->tracking[0] || strlen(in->tracking) >= QUEUE_TRACKING_MAX) {
         queue_err(e, "tracking", "a request needs a tracking id (under %d characters)",
                   QUEUE_TRACKING_MAX);
         return QUEUE_E_BAD;
     }
     if (!queue_token_valid(in->token)) {
-        queue_err(e, "token", "\"%s\" is not a token (like B-012)", in->token ? in->token : "");
+        queue_err(e, "token", "\"%s\" is not a token (like B-012)", queue_quote(in->token, quoted));
         return QUEUE_E_BAD;
     }
     if (in->category && !queue_category_valid(in->category)) {
-        queue_err(e, "category", "\"%s\" is not a category (capital letters)", in->category);
+        queue_err(e, "category", "\"%s\" is not a category (capital letters)",
+                  queue_quote(in->category, quoted));
         return QUEUE_E_BAD;
     }
     if (in->priority && in->priority[0] && strcmp(in->priority, "elderly") != 0 &&
         strcmp(in->priority, "disability") != 0 && strcmp(in->priority, "pregnancy") != 0 &&
         strcmp(in->priority, "child") != 0) {
         queue_err(e, "priority", "\"%s\" is not a priority (elderly, disability, pregnancy, child)",
-                  in->priority);
+                  queue_quote(in->priority, quoted));
         return QUEUE_E_BAD;
     }
     if (in->service && strlen(in->service) >= QUEUE_SERVICE_MAX) {
@@ -787,8 +804,9 @@ static queue_status_t own_token(queue_t *q, const queue_ctx_t *c, const char *to
                                 unsigned allowed, const char *what, queue_token_t *t, int64_t *tid,
                                 queue_err_t *e)
 {
+    char quoted[32];
     if (!queue_token_valid(token)) {
-        queue_err(e, "token", "\"%s\" is not a token (like B-012)", token ? token : "");
+        queue_err(e, "token", "\"%s\" is not a token (like B-012)", queue_quote(token, quoted));
         return QUEUE_E_BAD;
     }
     /* The latest token of that name: tokens repeat daily. */
@@ -854,10 +872,12 @@ static queue_status_t move(queue_t *q, const queue_ctx_t *c, const move_t *m, qu
 queue_status_t queue_next(queue_t *q, const queue_ctx_t *c, const char *category,
                           queue_token_t *out, queue_err_t *e)
 {
+    char quoted[32];
     if (category && !category[0])
         category = NULL;
     if (category && !queue_category_valid(category)) {
-        queue_err(e, "category", "\"%s\" is not a category (capital letters)", category);
+        queue_err(e, "category", "\"%s\" is not a category (capital letters)",
+                  queue_quote(category, quoted));
         return QUEUE_E_BAD;
     }
     return act(q, c, "next", do_next, category, out, e);
@@ -937,6 +957,7 @@ static queue_status_t do_transfer(queue_t *q, const queue_ctx_t *c, const void *
 queue_status_t queue_transfer(queue_t *q, const queue_ctx_t *c, const char *token, int to_counter,
                               const char *to_category, queue_token_t *out, queue_err_t *e)
 {
+    char quoted[32];
     if (to_category && !to_category[0])
         to_category = NULL;
     if ((to_counter > 0) == (to_category != NULL)) {
@@ -949,7 +970,8 @@ queue_status_t queue_transfer(queue_t *q, const queue_ctx_t *c, const char *toke
         return QUEUE_E_BAD;
     }
     if (to_category && !queue_category_valid(to_category)) {
-        queue_err(e, "category", "\"%s\" is not a category (capital letters)", to_category);
+        queue_err(e, "category", "\"%s\" is not a category (capital letters)",
+                  queue_quote(to_category, quoted));
         return QUEUE_E_BAD;
     }
     transfer_t x = {token, to_counter, to_category};

@@ -245,6 +245,8 @@ void queue_iso_time(int64_t ms, char out[32]);
 int64_t queue_parse_iso(const char *s);
 /* A token as the protocol allows: "B-012", "B-2012" (letters, '-', digits; at most 15). */
 bool queue_token_valid(const char *token);
+/* Outside input quoted safely in a message: printable ASCII, at most 24 characters. */
+const char *queue_quote(const char *s, char out[32]);
 bool queue_category_valid(const char *category);
 
 #endif
