@@ -34,14 +34,15 @@ SAN     := $(BUILD)/san
 # Debian packages: what building needs, and what the tests need on top.
 DEB_LIBS  := libsdl2-dev libsdl2-ttf-dev libqrencode-dev libcjson-dev libinih-dev \
              libutf8proc-dev libpng-dev libsqlite3-dev libusb-1.0-0-dev libsodium-dev libsystemd-dev \
-             libespeak-ng-dev
+             libespeak-ng-dev libmicrohttpd-dev libmosquitto-dev
 DEB_BUILD := build-essential pkg-config $(addsuffix $(ARCH_SUFFIX),$(DEB_LIBS)) \
              $(if $(CROSS_COMPILE),gcc-aarch64-linux-gnu libcmocka-dev:arm64 qemu-user-static)
 DEB_TEST  := libcmocka-dev gettext zbar-tools python3 umockdev libumockdev-dev clang-format \
-             strace mtools dosfstools fdisk cppcheck shellcheck systemd
+             strace mtools dosfstools fdisk cppcheck shellcheck systemd mosquitto \
+             mosquitto-clients chromium
 
 PKGS    := sdl2 SDL2_ttf libqrencode libcjson inih libutf8proc libpng sqlite3 libusb-1.0 \
-           libsodium libsystemd espeak-ng
+           libsodium libsystemd espeak-ng libmicrohttpd libmosquitto
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla -Wcast-qual \
            -Wmissing-prototypes -Wconversion
 DEFS    := -DKIOSK_VERSION=\"$(VERSION)\"
@@ -100,6 +101,9 @@ $(SAN)/kiosk: $(SAN)/obj/src/shell/main.o $(SAN)/libkiosk.a
 
 $(BUILD)/%: $(BUILD)/obj/tools/%.o $(BUILD)/libkiosk.a
 	$(CC) -o $@ $^ $(PKG_LIBS)
+# The queue server under the sanitizers too: tests/check-queue.py sends it every bad request.
+$(SAN)/queue-server: $(SAN)/obj/tools/queue-server.o $(SAN)/libkiosk.a
+	$(CC) -fsanitize=address,undefined -o $@ $^ $(PKG_LIBS)
 
 # Tests of the USB printer path run against an emulated device (umockdev): they need its
 # library, and run under umockdev-wrapper (tests/run.sh does that).
@@ -133,7 +137,7 @@ run: all
 	$(BUILD)/kiosk --windowed --config assets/kiosk.ini --data var
 
 # Every test, twice: the release build (goldens are made with it) and under ASan+UBSan.
-test: test-deps all $(call TESTS,$(BUILD)) $(SAN)/kiosk $(call TESTS,$(SAN)) \
+test: test-deps all $(call TESTS,$(BUILD)) $(SAN)/kiosk $(SAN)/queue-server $(call TESTS,$(SAN)) \
       $(call FUZZERS,$(BUILD)) $(call FUZZERS,$(SAN)) $(BUILD)/tests/no-harfbuzz.so arm64
 	@tests/run.sh $(BUILD) $(SAN) build-arm64
 

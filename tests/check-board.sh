@@ -63,7 +63,7 @@ check_deb() { # check_deb BUILD ARCH
     local deps missing_deps=""
     deps=$(dpkg-deb -f "$deb" Depends)
     for d in libegl1 libgles2 libgbm1 libgl1-mesa-dri libsdl2-2.0-0 libsdl2-ttf-2.0-0 \
-        libespeak-ng1 espeak-ng-data; do
+        libespeak-ng1 espeak-ng-data libmicrohttpd12 libmosquitto1; do
         case ", $deps," in *", $d,"*) ;; *) missing_deps="$missing_deps $d" ;; esac
     done
     [ -z "$missing_deps" ] && pass "deb-$2-depends" || fail "deb-$2-depends" "missing:$missing_deps"
@@ -72,6 +72,8 @@ check_deb() { # check_deb BUILD ARCH
     machine=$(od -An -tx1 -j18 -N2 "$tmp/root-$2/usr/bin/sheba-kiosk" | tr -d ' ')
     { [ "$2" = amd64 ] && [ "$machine" = 3e00 ]; } || { [ "$2" = arm64 ] && [ "$machine" = b700 ]; } &&
         pass "deb-$2-binary" || fail "deb-$2-binary" "ELF machine $machine"
+    [ -f "$tmp/root-$2/usr/share/sheba-kiosk/assets/web/index.html" ] &&
+        pass "deb-$2-web-app" || fail "deb-$2-web-app" "the counters' web app is not packaged"
     grep -q '^spec = usb$' "$tmp/root-$2/etc/sheba-kiosk/kiosk.ini" &&
         pass "deb-$2-config" || fail "deb-$2-config" "the packaged kiosk.ini does not print to usb"
 }

@@ -33,6 +33,7 @@ void config_defaults(config_t *c)
     c->retention_days = 30;
     snprintf(c->shutdown_command, sizeof c->shutdown_command, "systemctl poweroff");
     c->speech_volume = 80;
+    snprintf(c->board_http, sizeof c->board_http, "0.0.0.0:8080");
 }
 
 static int parse_int(const char *v, int lo, int hi, int *out, char *err, size_t cap)
@@ -98,6 +99,18 @@ static int set_path(const char *v, char *out, char *err, size_t cap)
     if (strlen(v) == 0 || strlen(v) >= CONFIG_PATH_MAX)
         return error_set(err, cap, "\"%s\": expected a path of 1 to 511 bytes", v);
     snprintf(out, CONFIG_PATH_MAX, "%s", v);
+    return 0;
+}
+
+/* HOST:PORT (an IPv4 address or [IPv6]) with a port 1-65535: where a server listens. */
+static int set_listen(const char *v, char *out, size_t cap, char *err, size_t errcap)
+{
+    const char *colon = strrchr(v, ':');
+    char *end;
+    long port = colon ? strtol(colon + 1, &end, 10) : 0;
+    if (!colon || colon == v || !colon[1] || *end || port < 1 || port > 65535 || strlen(v) >= cap)
+        return error_set(err, errcap, "\"%s\" is not HOST:PORT (e.g. 0.0.0.0:8080)", v);
+    snprintf(out, cap, "%s", v);
     return 0;
 }
 
@@ -266,6 +279,11 @@ int config_set(config_t *c, const char *section, const char *key, const char *va
         if (strcmp(key, "retention_days") == 0)
             return parse_int(value, 1, 3650, &c->retention_days, err, errcap);
         return error_set(err, errcap, "unknown key \"%s\" in [journal]", key);
+    }
+    if (strcmp(section, "board") == 0) {
+        if (strcmp(key, "http") == 0)
+            return set_listen(value, c->board_http, sizeof c->board_http, err, errcap);
+        return error_set(err, errcap, "unknown key \"%s\" in [board]", key);
     }
     return error_set(err, errcap, "unknown section [%s]", section);
 }

@@ -55,6 +55,7 @@ typedef struct {
     config_fees_t fees;               /* [fees] */
     int speech_volume;                /* 0..100: speech mode's starting volume */
     char speech_device[128];          /* an SDL audio device; empty: the default; none */
+    char board_http[64];              /* [board] http: the counters' web app, HOST:PORT */
 } config_t;
 
 /* The defaults (a 7" 800x480 panel at 132 dpi, Bangla first, 60 s idle timeout). */

@@ -596,6 +596,25 @@ static void test_speech_bad_values(void **state)
     char ini[300];
     snprintf(ini, sizeof ini, "[speech]\ndevice = %0128d\n", 0);
     expect_parse_error(ini, "at most 127 bytes");
+/* [board] http: where the queue board serves the counters. */
+static void test_board_http(void **state)
+{
+    (void)state;
+    config_t c;
+    char err[256];
+    config_defaults(&c);
+    assert_string_equal(c.board_http, "0.0.0.0:8080");
+    assert_int_equal(config_set(&c, "board", "http", "127.0.0.1:9000", err, sizeof err), 0);
+    assert_string_equal(c.board_http, "127.0.0.1:9000");
+    assert_int_equal(config_set(&c, "board", "http", "[::1]:8080", err, sizeof err), 0);
+    const char *bad[] = {"8080", ":8080", "0.0.0.0:", "0.0.0.0:0", "0.0.0.0:65536", "h:80x"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(config_set(&c, "board", "http", bad[i], err, sizeof err), -1);
+        assert_non_null(strstr(err, "HOST:PORT"));
+    }
+    assert_string_equal(c.board_http, "[::1]:8080");
+    assert_int_equal(config_set(&c, "board", "port", "80", err, sizeof err), -1);
+    assert_non_null(strstr(err, "[board]"));
 }
 
 int main(void)
@@ -610,6 +629,7 @@ int main(void)
         cmocka_unit_test(test_crlf_file_loads),
         cmocka_unit_test(test_missing_file_names_it),
         cmocka_unit_test(test_unknown_section),
+        cmocka_unit_test(test_board_http),
         cmocka_unit_test(test_unknown_key),
         cmocka_unit_test(test_rotation_45),
         cmocka_unit_test(test_idle_timeout_below_range),
