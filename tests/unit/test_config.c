@@ -596,6 +596,8 @@ static void test_speech_bad_values(void **state)
     char ini[300];
     snprintf(ini, sizeof ini, "[speech]\ndevice = %0128d\n", 0);
     expect_parse_error(ini, "at most 127 bytes");
+}
+
 /* [board] http: where the queue board serves the counters. */
 static void test_board_http(void **state)
 {
