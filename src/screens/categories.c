@@ -12,7 +12,7 @@
 
 #define ICON_SEARCH 0xe8b6
 #define TILE_MM     15.0f /* a tile's height: a pictogram and two lines of a name */
-#define COLUMN_MM   45.0f /* the narrowest column worth having */
+#define COLUMN_MM   40.0f /* the narrowest column worth having */
 
 /* Columns for a grid area_w wide: two on a phone-narrow panel, up to four. */
 static int columns(const ui_t *ui, int area_w)

@@ -60,25 +60,52 @@ void screens_display_value(const app_t *app, const catalog_field_t *f, const cha
     }
 }
 
+/* One fee line's boxes: the label takes a third, the amount the rest (a total may say
+ * "৳ ২০ + সরকারি ফি"). */
+static void fee_boxes(ui_t *ui, int w, bool total, text_box_t *label, text_box_t *value, int *lw)
+{
+    *lw = w / 3;
+    *label = widget_box(ui, SIZE_BODY, total, *lw, 2);
+    *value = widget_box(ui, total ? SIZE_LABEL : SIZE_BODY, total, w - *lw - ui_mm(ui, 1.0f), 2);
+}
+
+int screens_fee_table_height(const app_t *app, ui_t *ui, int service, int w)
+{
+    app_fees_t f;
+    text_box_t lb, vb;
+    int lw, h = 0, gap = ui_mm(ui, 1.0f);
+    app_fees(app, service, app->lang, &f);
+    for (int i = 0; i < APP_FEE_LINES; i++) {
+        fee_boxes(ui, w, i == APP_FEE_TOTAL, &lb, &vb, &lw);
+        const text_layout_t *l = ui_layout(ui, f.label[i], &lb);
+        int lh = l ? l->h : 0;
+        const text_layout_t *v = ui_layout(ui, f.value[i], &vb);
+        int vh = v ? v->h : 0;
+        h += (lh > vh ? lh : vh) + gap + (i == APP_FEE_TOTAL ? gap : 0);
+    }
+    return h;
+}
+
 int screens_fee_table(const app_t *app, ui_t *ui, int service, int x, int y, int w)
 {
+    static const char *const ids[APP_FEE_LINES] = {"fee:official", "fee:charge", "fee:total"};
     app_fees_t f;
     app_fees(app, service, app->lang, &f);
     int y0 = y, gap = ui_mm(ui, 1.0f);
     for (int i = 0; i < APP_FEE_LINES; i++) {
         bool total = i == APP_FEE_TOTAL;
+        text_box_t lb, vb;
+        int lw;
+        fee_boxes(ui, w, total, &lb, &vb, &lw);
         if (total) {
             ui_rect(ui, (ui_rect_t){x, y, w, ui_mm(ui, 0.3f) > 0 ? ui_mm(ui, 0.3f) : 1}, COLOR_LINE,
                     0);
             y += gap;
         }
-        int lw = w * 9 / 20, vw = w - lw - gap;
-        int lh = widget_label(ui, (ui_rect_t){x, y, lw, 0}, f.label[i], SIZE_BODY, total,
-                              total ? COLOR_TEXT : COLOR_MUTED, TEXT_ALIGN_LEFT, 2);
-        int vh =
-            widget_label(ui, (ui_rect_t){x + lw + gap, y, vw, 0}, f.value[i],
-                         total ? SIZE_LABEL : SIZE_BODY, total, COLOR_TEXT, TEXT_ALIGN_RIGHT, 2);
-        static const char *const ids[APP_FEE_LINES] = {"fee:official", "fee:charge", "fee:total"};
+        int lh = ui_text(ui, (ui_rect_t){x, y, lw, 0}, f.label[i], &lb,
+                         total ? COLOR_TEXT : COLOR_MUTED, TEXT_ALIGN_LEFT, UI_VALIGN_TOP);
+        int vh = ui_text(ui, (ui_rect_t){x + lw + gap, y, w - lw - gap, 0}, f.value[i], &vb,
+                         COLOR_TEXT, TEXT_ALIGN_RIGHT, UI_VALIGN_TOP);
         int h = lh > vh ? lh : vh;
         ui_mark(ui, ids[i], (ui_rect_t){x, y, w, h});
         y += h + gap;

@@ -34,6 +34,9 @@ void screens_display_value(const app_t *app, const catalog_field_t *f, const cha
  * returns the height. */
 int screens_fee_table(const app_t *app, ui_t *ui, int service, int x, int y, int w);
 
+/* The height screens_fee_table will take in a column w wide (measured, nothing drawn). */
+int screens_fee_table_height(const app_t *app, ui_t *ui, int service, int w);
+
 /* A fee as shown: "৳ ৫০", or "free" in the session's language. */
 void screens_format_fee(const app_t *app, long long fee, char *out, size_t cap);
 

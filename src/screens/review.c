@@ -10,7 +10,6 @@
 
 #define ICON_EDIT    0xe3c9
 #define ICON_CONFIRM 0xe86c
-#define FEES_MM      21.0f /* three fee lines and the rule above the total */
 
 /* One answer: label and value side by side on a wide screen, stacked on a narrow one. */
 static int row(const app_t *app, ui_t *ui, const catalog_field_t *f, const char *value, ui_rect_t r)
@@ -59,13 +58,15 @@ void screen_review_build(view_t *v, const app_t *app, ui_t *ui)
     int bw = ui_mm(ui, 70.0f) < ui->w - 2 * pad ? ui_mm(ui, 70.0f) : ui->w - 2 * pad;
     /* What it costs, beside the confirm button on a wide screen, above it on a narrow one:
      * the citizen sees the total before confirming. */
-    int fh = ui_mm(ui, FEES_MM), left = ui->w - 3 * pad - bw;
+    int left = ui->w - 3 * pad - bw;
     bool beside = left >= ui_mm(ui, 60.0f);
+    int fw = beside ? left : ui->w - 2 * pad;
+    int fh = screens_fee_table_height(app, ui, app->s.service, fw);
     int strip = beside ? (fh > bh ? fh : bh) : fh + gap + bh;
     ui_rect_t btn = {ui->w - pad - bw, ui->h - pad - bh, bw, bh};
     widget_button(ui, "confirm", btn, app_tr(app, "review.confirm"), ICON_CONFIRM, BUTTON_PRIMARY);
     int fy = ui->h - pad - strip;
-    screens_fee_table(app, ui, app->s.service, pad, fy, beside ? left : ui->w - 2 * pad);
+    screens_fee_table(app, ui, app->s.service, pad, fy, fw);
     int y = body.y + pad / 2;
     y += widget_label(ui, (ui_rect_t){pad, y, ui->w - 2 * pad, 0}, app_tr(app, "review.title"),
                       SIZE_TITLE, true, COLOR_TEXT, TEXT_ALIGN_LEFT, 1);

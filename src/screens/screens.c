@@ -66,25 +66,6 @@ uint64_t screens_ready_at(view_t *v, const app_t *app)
     return v->guard_until;
 }
 
-/* True when the event belongs to a touch that came before the new screen could be seen. */
-static bool too_early(view_t *v, const app_t *app, const event_t *ev)
-{
-    switch (ev->kind) {
-    case EVENT_TOUCH_DOWN:
-        v->ignoring = app->now_ms < v->guard_until;
-        return v->ignoring;
-    case EVENT_TOUCH_MOVE:
-        return v->ignoring;
-    case EVENT_TOUCH_UP: {
-        bool was = v->ignoring;
-        v->ignoring = false;
-        return was;
-    }
-    default:
-        return false;
-    }
-}
-
 void screens_press(view_t *v, app_t *app, const char *id)
 {
     sync(v, app);
@@ -115,6 +96,9 @@ static void touch_down(view_t *v, app_t *app, int x, int y)
 {
     const ui_hit_t *h = ui_hit_at(v->ui, x, y);
     v->press_started = app->now_ms;
+    /* Before a newly shown screen could be seen: this touch may scroll or hold, but the
+     * second tap of a double tap presses nothing that appeared under it. */
+    v->ignoring = app->now_ms < v->guard_until;
     v->pressing = true;
     v->dragging = false;
     v->press_x = x;
@@ -160,8 +144,9 @@ static void touch_up(view_t *v, app_t *app, int x, int y)
         return;
     }
     const ui_hit_t *h = ui_hit_at(v->ui, x, y);
-    /* A press counts only if the finger lifts on the widget it went down on. */
-    if (!was_drag && h && id[0] && strcmp(h->id, id) == 0)
+    /* A press counts only if the finger lifts on the widget it went down on, and went down
+     * after the screen appeared. */
+    if (!was_drag && !v->ignoring && h && id[0] && strcmp(h->id, id) == 0)
         screens_press(v, app, id);
 }
 
@@ -189,8 +174,6 @@ void screens_input(view_t *v, app_t *app, const event_t *ev)
         sync(v, app); /* the question closed: the finger that closed it presses nothing */
         return;
     }
-    if (too_early(v, app, ev))
-        return;
     tech_touch(v, app, ev);
     bool typing =
         (app->screen == SCREEN_FORM || app->screen == SCREEN_SEARCH) && app->dialog == DIALOG_NONE;

@@ -25,7 +25,7 @@ typedef struct view {
     /* A newly shown screen, step or dialog ignores touches until then (app clock), so the
      * second tap of a double tap lands nowhere instead of on what appeared under it. */
     uint64_t guard_until;
-    bool ignoring; /* the finger now down came too early: its move and lift are ignored too */
+    bool ignoring; /* the finger now down came too early: lifting it presses nothing */
 
     /* The current visit's scrolling: the scroll area sets its range as it is built. */
     int scroll, scroll_max;

@@ -140,12 +140,18 @@ static const ui_hit_t *pressable(const ui_t *ui, const char *id)
     return NULL;
 }
 
-/* As a person would: wait until what just appeared takes touches, then tap its centre. */
-static bool press_id(replay_t *r, const char *id)
+/* Wait, as a person does, until what just appeared takes touches. */
+static void wait_ready(replay_t *r)
 {
     uint64_t ready = screens_ready_at(r->view, r->app);
     if (ready > r->app->now_ms)
         pass_time(r, ready - r->app->now_ms);
+}
+
+/* As a person would: wait until what just appeared takes touches, then tap its centre. */
+static bool press_id(replay_t *r, const char *id)
+{
+    wait_ready(r);
     screens_build(r->view, r->app);
     const ui_hit_t *h = pressable(r->view->ui, id);
     if (!h)
@@ -243,6 +249,7 @@ static int cmd_type(ctx_t *c, const char *text)
                         (int)(utf8_decode(nfc + i, strlen(nfc + i), &cp)), nfc + i,
                         app_screen_id(c->r->app->screen));
         }
+        wait_ready(c->r);
         tap(c->r, h->r.x + h->r.w / 2, h->r.y + h->r.h / 2);
         i += used;
     }
