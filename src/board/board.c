@@ -98,6 +98,11 @@ bool board_build(board_t *b, ui_t *ui, int64_t now_ms, const char *const centre_
     return true;
 }
 
+void board_redraw(board_t *b)
+{
+    b->shown = false;
+}
+
 int64_t board_next_deadline(const board_t *b, int64_t now_ms)
 {
     (void)b;

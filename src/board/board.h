@@ -44,6 +44,9 @@ void board_set_wake(board_t *b, void (*wake)(void *ctx), void *ctx);
  * it did (then draw it, and write --shots DIR/board.png). centre_name is per language. */
 bool board_build(board_t *b, ui_t *ui, int64_t now_ms, const char *const centre_name[LANG_COUNT]);
 
+/* The next board_build builds whatever changed (the display lost its picture). */
+void board_redraw(board_t *b);
+
 /* The next call to announce (Bangla then English, by the speech engine); false when none. */
 bool board_poll_call(board_t *b, queue_call_t *out);
 

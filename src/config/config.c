@@ -36,6 +36,17 @@ void config_defaults(config_t *c)
     snprintf(c->board_http, sizeof c->board_http, "0.0.0.0:8080");
 }
 
+static int parse_role(const char *v, config_role_t *out, char *err, size_t cap)
+{
+    if (strcmp(v, "kiosk") == 0)
+        *out = CONFIG_ROLE_KIOSK;
+    else if (strcmp(v, "board") == 0)
+        *out = CONFIG_ROLE_BOARD;
+    else
+        return error_set(err, cap, "\"%s\": expected kiosk or board", v);
+    return 0;
+}
+
 static int parse_int(const char *v, int lo, int hi, int *out, char *err, size_t cap)
 {
     char *end;
@@ -237,7 +248,8 @@ static int set_speech(config_t *c, const char *k, const char *v, char *err, size
         return parse_int(v, 0, 100, &c->speech_volume, err, cap);
     if (strcmp(k, "device") == 0) {
         if (strlen(v) >= sizeof c->speech_device || !utf8_valid(v, strlen(v), NULL))
-            return error_set(err, cap, "expected an audio device name of at most 127 bytes of UTF-8");
+            return error_set(err, cap,
+                             "expected an audio device name of at most 127 bytes of UTF-8");
         snprintf(c->speech_device, sizeof c->speech_device, "%s", v);
         return 0;
     }
@@ -261,6 +273,8 @@ int config_set(config_t *c, const char *section, const char *key, const char *va
     if (strcmp(section, "terminal") == 0) {
         if (strcmp(key, "id") == 0)
             return parse_id(value, c->terminal_id, sizeof c->terminal_id, err, errcap);
+        if (strcmp(key, "role") == 0)
+            return parse_role(value, &c->role, err, errcap);
         return error_set(err, errcap, "unknown key \"%s\" in [terminal]", key);
     }
     if (strcmp(section, "kiosk") == 0)

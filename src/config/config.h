@@ -33,10 +33,16 @@ typedef struct {
 /* A configured folder and a file name in it must fit the paths the kiosk builds. */
 _Static_assert(CONFIG_PATH_MAX + 128 <= FILE_PATH_MAX, "configured paths must leave room");
 
+typedef enum {
+    CONFIG_ROLE_KIOSK, /* a citizen's self-service terminal */
+    CONFIG_ROLE_BOARD  /* the centre's queue board (a TV), serving the counters' web app */
+} config_role_t;
+
 typedef struct {
     char centre_id[32];
     char centre_name[LANG_COUNT][128];
     char terminal_id[32];
+    config_role_t role;   /* [terminal] role: what this terminal is in its centre */
     lang_t language;      /* the default for each new citizen */
     int idle_timeout_s;   /* silence before "still there?" */
     int idle_countdown_s; /* how long that dialog waits */

@@ -17,6 +17,8 @@ static int run_loaded(kiosk_t *k, const options_t *o, options_mode_t mode)
     if (boot_load_assets(k, k->catalog_path) < 0 || boot_load_printer(k) < 0)
         return 1; /* it said why */
     switch (mode) {
+    case MODE_BOARD:
+        return queue_board_run(k, o);
     case MODE_PRINT_TEST:
         return tech_cmd_print_test(k);
     case MODE_HEADLESS:
@@ -28,7 +30,7 @@ static int run_loaded(kiosk_t *k, const options_t *o, options_mode_t mode)
 
 static int run_mode(kiosk_t *k, const options_t *o)
 {
-    options_mode_t mode = options_mode(o);
+    options_mode_t mode = options_mode(o, k->cfg.role == CONFIG_ROLE_BOARD);
     switch (mode) {
     case MODE_HASH_PIN:
         return tech_cmd_hash_pin();
@@ -40,6 +42,8 @@ static int run_mode(kiosk_t *k, const options_t *o)
         return journal_cmd_run(k, o);
     case MODE_CHECK_CATALOG:
         return tech_cmd_check_catalog(k, o);
+    case MODE_COUNTER_PIN:
+        return queue_board_set_pin(k, o->counter_pin);
     default:
         return run_loaded(k, o, mode);
     }

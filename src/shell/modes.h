@@ -25,6 +25,11 @@ int tech_cmd_set_pin(const kiosk_t *k);
 int tech_cmd_hash_pin(void);
 int tech_cmd_check_catalog(kiosk_t *k, const options_t *o);
 
+/* The centre's queue board on a TV (--mode board, or [terminal] role = board), and setting a
+ * counter's PIN for its web app (--mode board --set-counter-pin N, the PIN on stdin). */
+int queue_board_run(kiosk_t *k, const options_t *o);
+int queue_board_set_pin(const kiosk_t *k, int counter);
+
 /* The journal: --export-journal [--since], --import-journal FILE, --new-journal. */
 int journal_cmd_run(kiosk_t *k, const options_t *o);
 

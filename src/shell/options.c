@@ -54,6 +54,11 @@ void options_usage(FILE *out)
             "  --set-pin            set the technician PIN (4-12 digits, read from stdin)\n"
             "  --hash-pin           print the Argon2id hash of a PIN read from stdin\n"
             "                       (for tools/provision)\n"
+            "  --mode kiosk|board   what this terminal is: a kiosk, or the centre's queue board\n"
+            "                       (default: [terminal] role)\n"
+            "  --set-counter-pin N  with --mode board: set counter N's PIN (6+ digits, stdin)\n"
+            "  --audio-out DIR      write every spoken utterance as a WAV in DIR and a line in\n"
+            "                       DIR/speech.log (tests)\n"
             "  --error-screen TEXT  show only a still error screen (the service's crash-loop\n"
             "                       fallback) until SIGTERM\n"
             "  --check-catalog FILE validate a catalog and exit\n"
@@ -93,7 +98,10 @@ enum {
     O_SEED,
     O_SET_PIN,
     O_ERROR_SCREEN,
-    O_HASH_PIN
+    O_HASH_PIN,
+    O_MODE,
+    O_AUDIO_OUT,
+    O_COUNTER_PIN
 };
 
 static const struct option long_options[] = {{"config", 1, 0, O_CONFIG},
@@ -128,6 +136,9 @@ static const struct option long_options[] = {{"config", 1, 0, O_CONFIG},
                                              {"set-pin", 0, 0, O_SET_PIN},
                                              {"error-screen", 1, 0, O_ERROR_SCREEN},
                                              {"hash-pin", 0, 0, O_HASH_PIN},
+                                             {"mode", 1, 0, O_MODE},
+                                             {"audio-out", 1, 0, O_AUDIO_OUT},
+                                             {"set-counter-pin", 1, 0, O_COUNTER_PIN},
                                              {0, 0, 0, 0}};
 
 /* A whole decimal number from lo to hi, and nothing else: "10s", "-5" and "" are refused. */
@@ -209,6 +220,17 @@ static bool checked(options_t *o, int c, const char *v)
             return false;
         o->monkey = (long)n;
         return true;
+    case O_MODE:
+        o->mode = v;
+        if (strcmp(v, "kiosk") == 0 || strcmp(v, "board") == 0)
+            return true;
+        fprintf(stderr, "kiosk: --mode: \"%s\": expected kiosk or board\n", v);
+        return false;
+    case O_COUNTER_PIN:
+        if (!whole_number("--set-counter-pin", v, 1, 99, "a counter number", &n))
+            return false;
+        o->counter_pin = (int)n;
+        return true;
     case O_SEED:
         if (!whole_number("--seed", v, 0, LLONG_MAX, "a seed", &n))
             return false;
@@ -235,6 +257,7 @@ static bool plain(options_t *o, int c, const char *v)
                         : c == O_IMPORT       ? &o->import
                         : c == O_SIGNING_KEY  ? &o->signing_key
                         : c == O_ERROR_SCREEN ? &o->error_screen
+                        : c == O_AUDIO_OUT    ? &o->audio_out
                                               : NULL;
     if (slot)
         *slot = v;
@@ -288,7 +311,7 @@ int options_parse(int argc, char **argv, options_t *o)
     return -1; /* go on */
 }
 
-options_mode_t options_mode(const options_t *o)
+options_mode_t options_mode(const options_t *o, bool board_role)
 {
     if (o->hash_pin)
         return MODE_HASH_PIN;
@@ -300,6 +323,9 @@ options_mode_t options_mode(const options_t *o)
         return MODE_JOURNAL;
     if (o->check_catalog || o->list_services)
         return MODE_CHECK_CATALOG;
+    bool board = o->mode ? strcmp(o->mode, "board") == 0 : board_role;
+    if (board)
+        return o->counter_pin ? MODE_COUNTER_PIN : MODE_BOARD;
     if (o->print_test)
         return MODE_PRINT_TEST;
     return o->headless ? MODE_HEADLESS : MODE_RUN;

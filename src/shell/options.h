@@ -22,6 +22,8 @@ typedef enum {
     MODE_HASH_PIN,      /* --hash-pin */
     MODE_ERROR_SCREEN,  /* --error-screen TEXT */
     MODE_CHECK_CATALOG, /* --check-catalog FILE, --list-services */
+    MODE_BOARD,         /* --mode board (or [terminal] role = board): the queue board */
+    MODE_COUNTER_PIN,   /* --mode board --set-counter-pin N */
 } options_mode_t;
 
 typedef struct {
@@ -31,6 +33,9 @@ typedef struct {
     const char *error_screen;
     const char *printer, *paper, *since, *import, *signing_key;
     const char *rotation, *dpi, *idle_timeout; /* checked, then set like the config file's */
+    const char *mode;                          /* --mode kiosk|board; NULL: [terminal] role */
+    const char *audio_out;                     /* --audio-out DIR: every utterance as a WAV */
+    int counter_pin;                           /* --set-counter-pin N, or 0 */
     long monkey;
     unsigned long long seed;
     bool print_test, export_journal, new_journal, set_pin, hash_pin;
@@ -43,9 +48,11 @@ typedef struct {
  * a message on stderr for anything malformed). */
 int options_parse(int argc, char **argv, options_t *o);
 
-/* Which mode the options ask for. When several are given, the first in this order wins:
- * hash-pin, error-screen, set-pin, journal, check-catalog, print-test, headless, run. */
-options_mode_t options_mode(const options_t *o);
+/* Which mode the options ask for, the terminal's configured role deciding between the
+ * kiosk and the board when --mode does not. When several are given, the first in this order
+ * wins: hash-pin, error-screen, set-pin, journal, check-catalog, the board (and its counter
+ * PINs), print-test, headless, run. */
+options_mode_t options_mode(const options_t *o, bool board_role);
 
 void options_usage(FILE *out);
 
