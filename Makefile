@@ -30,14 +30,15 @@ SAN     := $(BUILD)/san
 
 # Debian packages: what building needs, and what the tests need on top.
 DEB_LIBS  := libsdl2-dev libsdl2-ttf-dev libqrencode-dev libcjson-dev libinih-dev \
-             libutf8proc-dev libpng-dev libsqlite3-dev libusb-1.0-0-dev libsodium-dev libsystemd-dev
+             libutf8proc-dev libpng-dev libsqlite3-dev libusb-1.0-0-dev libsodium-dev libsystemd-dev \
+             libmosquitto-dev
 DEB_BUILD := build-essential pkg-config $(addsuffix $(ARCH_SUFFIX),$(DEB_LIBS)) \
              $(if $(CROSS_COMPILE),gcc-aarch64-linux-gnu libcmocka-dev:arm64 qemu-user-static)
 DEB_TEST  := libcmocka-dev gettext zbar-tools python3 umockdev libumockdev-dev clang-format \
-             strace mtools dosfstools fdisk
+             strace mtools dosfstools fdisk mosquitto mosquitto-clients
 
 PKGS    := sdl2 SDL2_ttf libqrencode libcjson inih libutf8proc libpng sqlite3 libusb-1.0 \
-           libsodium libsystemd
+           libsodium libsystemd libmosquitto
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla
 DEFS    := -DKIOSK_VERSION=\"$(VERSION)\"
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)

@@ -144,6 +144,14 @@ static int64_t scalar(journal_t *j, const char *sql, int64_t fallback)
     return v;
 }
 
+bool outbox_changed(journal_t *j, int64_t *seen)
+{
+    int64_t v = scalar(j, "PRAGMA data_version", *seen);
+    bool changed = v != *seen;
+    *seen = v;
+    return changed;
+}
+
 long outbox_backlog(journal_t *j)
 {
     return (long)scalar(j, "SELECT COUNT(*) FROM outbox WHERE synced_at IS NULL", -1);

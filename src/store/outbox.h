@@ -50,6 +50,11 @@ int outbox_mark_synced(journal_t *j, const int64_t *ids, int n, int64_t now, cha
  * drops as a duplicate; an fsync per acknowledged event would wear an SD card for nothing. */
 void outbox_relax_marks(journal_t *j);
 
+/* Whether another connection (the kiosk's main thread, an import) has committed since the
+ * last call, as SQLite's data_version tells for free: the sync thread looks once a second
+ * instead of being told about every commit. *seen keeps the last value (start with 0). */
+bool outbox_changed(journal_t *j, int64_t *seen);
+
 /* Rows not yet synced, or -1. */
 long outbox_backlog(journal_t *j);
 
