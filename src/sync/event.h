@@ -19,9 +19,9 @@
 /* Who is speaking, and the keys it speaks with. */
 typedef struct {
     const char *centre, *terminal;
-    const char *receipt_url;         /* the QR payload's base, as on the receipt */
-    const signing_key_t *key;        /* signs the QR and every payload */
-    const uint8_t *export_key;       /* X25519 key the fields are sealed to; NULL: no fields */
+    const char *receipt_url;   /* the QR payload's base, as on the receipt */
+    const signing_key_t *key;  /* signs the QR and every payload */
+    const uint8_t *export_key; /* X25519 key the fields are sealed to; NULL: no fields */
 } event_identity_t;
 
 /* The event's JSON for one outbox row (malloc'd, NUL-terminated; *len without the NUL), or
@@ -36,12 +36,12 @@ typedef struct {
 } event_refusal_t;
 
 typedef struct {
-    const char *role;      /* "kiosk" */
-    const char *version;   /* the program's */
+    const char *role;       /* "kiosk" */
+    const char *version;    /* the program's */
     const char *token_band; /* "" when none */
     const char *printer, *paper;
     long backlog;
-    int64_t last_sync;     /* unix seconds; 0: never */
+    int64_t last_sync; /* unix seconds; 0: never */
     int64_t uptime_s;
     int catalog_version, config_version;
     const event_refusal_t *refused;

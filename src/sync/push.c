@@ -16,7 +16,7 @@
 #include "store/file.h"
 #include "store/signing.h"
 
-#define PUSH_MAX_BYTES 65536
+#define PUSH_MAX_BYTES (1 << 20) /* a catalog of hundreds of services, with room to grow */
 
 const char *push_kind_name(push_kind_t k)
 {
@@ -122,20 +122,20 @@ static bool same_as_kept(const char *path, const void *payload, size_t len)
 }
 
 static push_result_t check(push_kind_t kind, const config_t *base, const char *text,
-                           int *version, int *pushed, char *why, size_t cap)
+                           const int *version, char *why, size_t cap)
 {
     cJSON *o = cJSON_Parse(text);
     if (!o)
         return refuse(why, cap, "not JSON");
     push_result_t r = PUSH_STORED;
     config_t *scratch = malloc(sizeof *scratch);
-    *pushed = header(o, kind, why, cap);
+    int v = header(o, kind, why, cap);
     if (!scratch)
         r = refuse(why, cap, "out of memory");
-    else if (*pushed == 0)
+    else if (v == 0)
         r = PUSH_REFUSED;
-    else if (*pushed <= *version)
-        r = refuse(why, cap, "version %d is not newer than %d in use", *pushed, *version);
+    else if (v <= *version)
+        r = refuse(why, cap, "version %d is not newer than %d in use", v, *version);
     else if (kind == PUSH_CATALOG ? !catalog_ok(o, why, cap)
                                   : !config_ok(o, base, scratch, why, cap))
         r = PUSH_REFUSED;
@@ -144,19 +144,31 @@ static push_result_t check(push_kind_t kind, const config_t *base, const char *t
     return r;
 }
 
+/* The version a message says it is, before anything is trusted: only for the refusal list. */
+static int claimed_version(const void *payload, size_t len)
+{
+    cJSON *o = cJSON_ParseWithLength(payload, len);
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(o, "version");
+    int v = cJSON_IsNumber(n) && n->valuedouble >= 0 && n->valuedouble < 2147483647.0
+                ? (int)n->valuedouble
+                : 0;
+    cJSON_Delete(o);
+    return v;
+}
+
 push_result_t push_receive(const char *data_dir, push_kind_t kind, const config_t *base,
                            const uint8_t *register_key, const void *payload, size_t len,
                            const char *sig, int *version, int *pushed, char *why, size_t whycap)
 {
     char path[1100];
     kept_path(data_dir, kind, path, sizeof path);
-    *pushed = 0;
     if (same_as_kept(path, payload, len))
         return PUSH_SAME;
+    *pushed = claimed_version(payload, len);
     if (!register_key)
         return refuse(why, whycap, "no [sync] register_key to check its signature");
     if (len > PUSH_MAX_BYTES)
-        return refuse(why, whycap, "larger than %d bytes", PUSH_MAX_BYTES);
+        return refuse(why, whycap, "larger than %d bytes", (int)PUSH_MAX_BYTES);
     if (!signing_verify_bytes(register_key, payload, len, sig))
         return refuse(why, whycap, sig ? "bad signature" : "not signed (no sig property)");
     char *text = malloc(len + 1);
@@ -165,7 +177,7 @@ push_result_t push_receive(const char *data_dir, push_kind_t kind, const config_
     memcpy(text, payload, len);
     text[len] = '\0';
     push_result_t r = strlen(text) != len ? refuse(why, whycap, "a NUL byte in the payload")
-                                          : check(kind, base, text, version, pushed, why, whycap);
+                                          : check(kind, base, text, version, why, whycap);
     if (r == PUSH_STORED && file_write_atomic(path, text, 0600) < 0)
         r = refuse(why, whycap, "%s: cannot write: %s", path, strerror(errno));
     if (r == PUSH_STORED)

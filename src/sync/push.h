@@ -20,9 +20,9 @@
 typedef enum { PUSH_CATALOG, PUSH_CONFIG } push_kind_t;
 
 typedef enum {
-    PUSH_STORED,  /* good and newer: kept, *version updated */
-    PUSH_SAME,    /* the very message already kept (a retained push seen again): nothing */
-    PUSH_REFUSED  /* why says why; nothing changed */
+    PUSH_STORED, /* good and newer: kept, *version updated */
+    PUSH_SAME,   /* the very message already kept (a retained push seen again): nothing */
+    PUSH_REFUSED /* why says why; nothing changed */
 } push_result_t;
 
 /* "catalog" or "config". */

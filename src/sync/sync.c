@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,10 +29,10 @@
 #define MAX_INFLIGHT     100    /* [sync] inflight's upper bound */
 #define SESSION_EXPIRY_S 604800 /* a week: the broker keeps our session while we are away */
 #define KEEPALIVE_S      30
-#define PROBE_MS         5000  /* TCP connect bound (libmosquitto's own connect blocks) */
-#define CONNACK_MS       15000 /* the broker must answer CONNECT within this */
-#define LOOK_MS          1000  /* how often the journal is checked for commits of others */
-#define PRESENCE_MIN_MS  5000  /* presence at most this often when it changes... */
+#define PROBE_MS         5000   /* TCP connect bound (libmosquitto's own connect blocks) */
+#define CONNACK_MS       15000  /* the broker must answer CONNECT within this */
+#define LOOK_MS          1000   /* how often the journal is checked for commits of others */
+#define PRESENCE_MIN_MS  5000   /* presence at most this often when it changes... */
 #define PRESENCE_MAX_MS  300000 /* ...and at least this often (uptime, last sync) */
 #define BACKOFF_MAX_MS   60000
 #define HOLD_MS          10000 /* an event the broker did not take: try again after this */
@@ -204,8 +205,8 @@ static void on_publish(struct mosquitto *m, void *obj, int mid, int reason,
             e->acked[e->nacked++] = row;
             return;
         }
-        set_error(e, "the broker did not take event %lld: %s; trying again in %d s",
-                  (long long)row, mosquitto_reason_string(reason), HOLD_MS / 1000);
+        set_error(e, "the broker did not take event %lld: %s; trying again in %d s", (long long)row,
+                  mosquitto_reason_string(reason), HOLD_MS / 1000);
         e->rewind = true;
         e->hold_until = sync_clock_ms() + HOLD_MS;
         return;
@@ -243,9 +244,9 @@ static void on_push(sync_engine_t *e, push_kind_t kind, const struct mosquitto_m
     char why[160];
     int *version = kind == PUSH_CATALOG ? &e->catalog_version : &e->config_version;
     int pushed = 0;
-    push_result_t r = push_receive(e->data_dir, kind, &e->cfg,
-                                   e->has_register_key ? e->register_key : NULL, msg->payload,
-                                   (size_t)msg->payloadlen, sig, version, &pushed, why, sizeof why);
+    push_result_t r =
+        push_receive(e->data_dir, kind, &e->cfg, e->has_register_key ? e->register_key : NULL,
+                     msg->payload, (size_t)msg->payloadlen, sig, version, &pushed, why, sizeof why);
     if (r == PUSH_REFUSED) {
         remember_refusal(e, kind, pushed, why);
     } else if (r == PUSH_STORED) {
@@ -345,8 +346,8 @@ static int probe(const char *host, int port, char *why, size_t cap)
     }
     int ok = -1;
     for (struct addrinfo *ai = res; ai && ok < 0; ai = ai->ai_next) {
-        int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                        ai->ai_protocol);
+        int fd =
+            socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
         if (fd < 0)
             continue;
         int err = connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 ? 0 : errno;
@@ -393,10 +394,9 @@ static int client_setup(sync_engine_t *e, char *why, size_t cap)
     mosquitto_message_v5_callback_set(e->mosq, on_message);
     mosquitto_max_inflight_messages_set(e->mosq, (unsigned)s->inflight + 2); /* + presence */
     if (e->tls)
-        rc = mosquitto_tls_set(e->mosq, s->ca_file[0] ? s->ca_file : NULL,
-                               s->ca_file[0] ? NULL : "/etc/ssl/certs",
-                               s->cert_file[0] ? s->cert_file : NULL,
-                               s->key_file[0] ? s->key_file : NULL, NULL);
+        rc = mosquitto_tls_set(
+            e->mosq, s->ca_file[0] ? s->ca_file : NULL, s->ca_file[0] ? NULL : "/etc/ssl/certs",
+            s->cert_file[0] ? s->cert_file : NULL, s->key_file[0] ? s->key_file : NULL, NULL);
     if (rc == MOSQ_ERR_SUCCESS && s->username[0])
         rc = mosquitto_username_pw_set(e->mosq, s->username, e->password[0] ? e->password : NULL);
     if (rc == MOSQ_ERR_SUCCESS && set_will(e) < 0)
@@ -616,8 +616,8 @@ static void presence(sync_engine_t *e, int64_t now)
     if (e->presence_due || (changed && since >= PRESENCE_MIN_MS) || since >= PRESENCE_MAX_MS) {
         char *json = presence_json(e, (now - e->started) / 1000);
         int mid;
-        if (json && publish_signed(e, &mid, e->t_status, json, strlen(json), true) ==
-                        MOSQ_ERR_SUCCESS) {
+        if (json &&
+            publish_signed(e, &mid, e->t_status, json, strlen(json), true) == MOSQ_ERR_SUCCESS) {
             snprintf(e->presence_key, sizeof e->presence_key, "%s", key);
             e->presence_at = now;
             e->presence_due = false;
@@ -667,8 +667,8 @@ int sync_poll(sync_engine_t *e, struct pollfd pfd[2], int *count, int64_t now)
         t = e->next_attempt - now;
     if (e->state == UP && e->more && !e->rewind && e->nflights < e->cfg.sync.inflight &&
         now >= e->hold_until) {
-        int64_t need = e->tokens >= 1.0 ? 0 : (int64_t)((1.0 - e->tokens) * 1000.0 /
-                                                          e->cfg.sync.max_rate) + 1;
+        int64_t need =
+            e->tokens >= 1.0 ? 0 : (int64_t)((1.0 - e->tokens) * 1000.0 / e->cfg.sync.max_rate) + 1;
         if (need < t)
             t = need;
     }
@@ -1004,7 +1004,7 @@ static int drain(sync_engine_t *e, int timeout_s, FILE *out)
         return 0;
     }
     fprintf(out, "sync: %ld events sent, %ld left: %s\n", st.acked, st.backlog,
-            unreachable ? st.last_error
+            unreachable        ? st.last_error
             : st.last_error[0] ? st.last_error
                                : "the time bound passed");
     return 1;
@@ -1020,6 +1020,7 @@ int sync_now(const config_t *cfg, const char *data_dir, const char *key_file, in
         return n == 0 ? 0 : 1;
     }
     signing_key_t key;
+    mkdir(data_dir, 0700); /* a terminal that never started: its journal will be empty */
     if (signing_load(data_dir, key_file, &key, err, sizeof err) < 0) {
         fprintf(out, "sync: %s\n", err);
         return 1;
