@@ -106,7 +106,10 @@ int outbox_mark_synced(journal_t *j, const int64_t *ids, int n, int64_t now, cha
     sqlite3_stmt *st;
     if (n == 0)
         return 0;
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    int begin = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (begin == SQLITE_BUSY)
+        return 1;
+    if (begin != SQLITE_OK)
         return fail(db, "marking", err, errcap);
     int rc = sqlite3_prepare_v2(db,
                                 "UPDATE outbox SET synced_at = ? WHERE id = ? AND "
@@ -131,6 +134,7 @@ int outbox_mark_synced(journal_t *j, const int64_t *ids, int n, int64_t now, cha
 void outbox_relax_marks(journal_t *j)
 {
     sqlite3_exec(journal_db(j), "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+    sqlite3_busy_timeout(journal_db(j), 0);
 }
 
 static int64_t scalar(journal_t *j, const char *sql, int64_t fallback)

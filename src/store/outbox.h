@@ -41,13 +41,16 @@ const char *outbox_kind_name(outbox_kind_t k);
 int outbox_next(journal_t *j, int64_t after, outbox_row_t *rows, int max, char *err, size_t errcap);
 
 /* Mark rows synced at now (unix seconds), in one transaction. Marking a row again, or an id
- * that does not exist, changes nothing. 0, or -1 with err. */
+ * that does not exist, changes nothing. 0; 1 when another connection holds the journal
+ * (nothing marked: try again soon); or -1 with err. */
 int outbox_mark_synced(journal_t *j, const int64_t *ids, int n, int64_t now, char *err,
                        size_t errcap);
 
 /* For a connection that only marks rows (the sync thread's): commits without waiting for the
- * disk. A mark lost to a power cut only makes the row be published again, which the register
- * drops as a duplicate; an fsync per acknowledged event would wear an SD card for nothing. */
+ * disk (a mark lost to a power cut only makes the row be published again, which the register
+ * drops as a duplicate; an fsync per acknowledged event would wear an SD card for nothing),
+ * and never waits for the lock: a busy journal answers 1 at once, so a thread that drives
+ * many engines is never held up by one terminal's commit. */
 void outbox_relax_marks(journal_t *j);
 
 /* Whether another connection (the kiosk's main thread, an import) has committed since the

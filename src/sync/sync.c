@@ -36,6 +36,7 @@
 #define PRESENCE_MAX_MS  300000 /* ...and at least this often (uptime, last sync) */
 #define BACKOFF_MAX_MS   60000
 #define HOLD_MS          10000 /* an event the broker did not take: try again after this */
+#define MARK_RETRY_MS    5     /* the journal was busy with a commit: mark a moment later */
 
 enum { DOWN, CONNECTING, UP };
 enum { PUSH_NATIONAL_CATALOG, PUSH_CENTRE_CATALOG, PUSH_NATIONAL_CONFIG, PUSH_CENTRE_CONFIG };
@@ -58,6 +59,8 @@ struct sync_engine {
     char t_event[160], t_status[160], t_control[160], t_push[4][160];
     int wake_fd;
     FILE *log;
+    void (*ack_hook)(void *ctx, int64_t row);
+    void *ack_ctx;
 
     /* the driving thread's own */
     journal_t *journal; /* opened by the driving thread at its first step */
@@ -69,6 +72,7 @@ struct sync_engine {
     int nflights;
     int64_t acked[MAX_INFLIGHT];
     int nacked;
+    int64_t mark_at; /* acknowledged rows are marked from then (the journal was busy) */
     double tokens;
     int64_t tokens_at, started, presence_at;
     char presence_key[4096]; /* the last presence sent, without its uptime */
@@ -567,14 +571,19 @@ static void flush_acks(sync_engine_t *e)
     if (e->nacked == 0 || !e->journal)
         return;
     int64_t now = (int64_t)time(NULL);
-    if (outbox_mark_synced(e->journal, e->acked, e->nacked, now, err, sizeof err) < 0) {
-        set_error(e, "%s", err); /* kept: marked at the next step */
+    int rc = outbox_mark_synced(e->journal, e->acked, e->nacked, now, err, sizeof err);
+    if (rc != 0) { /* kept: marked a little later */
+        if (rc < 0)
+            set_error(e, "%s", err);
+        e->mark_at = sync_clock_ms() + MARK_RETRY_MS;
         return;
     }
     pthread_mutex_lock(&e->lock);
     e->st.acked += e->nacked;
     e->st.last_sync = now;
     pthread_mutex_unlock(&e->lock);
+    for (int i = 0; e->ack_hook && i < e->nacked; i++)
+        e->ack_hook(e->ack_ctx, e->acked[i]);
     e->nacked = 0;
     refresh_backlog(e);
 }
@@ -672,7 +681,9 @@ int sync_poll(sync_engine_t *e, struct pollfd pfd[2], int *count, int64_t now)
         if (need < t)
             t = need;
     }
-    if (e->nacked > 0 || e->drop)
+    if (e->nacked > 0 && e->mark_at - now < t)
+        t = e->mark_at - now;
+    if (e->drop)
         t = 0;
     return t < 0 ? 0 : (int)t;
 }
@@ -731,7 +742,8 @@ void sync_step(sync_engine_t *e, const struct pollfd *pfd, int count, int64_t no
         if (e->mosq && mosquitto_want_write(e->mosq) && mosquitto_loop_write(e->mosq, 1) != 0)
             e->drop = true;
     }
-    flush_acks(e);
+    if (now >= e->mark_at)
+        flush_acks(e);
 }
 
 /* ---- life ---- */
@@ -896,6 +908,12 @@ sync_engine_t *sync_new(const config_t *cfg, const char *data_dir, const signing
 void sync_set_log(sync_engine_t *e, FILE *log)
 {
     e->log = log;
+}
+
+void sync_set_ack_hook(sync_engine_t *e, void (*fn)(void *ctx, int64_t row), void *ctx)
+{
+    e->ack_hook = fn;
+    e->ack_ctx = ctx;
 }
 
 int sync_start(sync_engine_t *e, char *err, size_t errcap)

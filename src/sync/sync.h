@@ -85,6 +85,10 @@ void sync_step(sync_engine_t *e, const struct pollfd *pfd, int count, int64_t no
 int sync_inflight(const sync_engine_t *e);
 bool sync_ever_connected(const sync_engine_t *e);
 
+/* For benchmarks: fn(ctx, outbox row id) on the driving thread for each row the broker has
+ * acknowledged, after it is marked. */
+void sync_set_ack_hook(sync_engine_t *e, void (*fn)(void *ctx, int64_t row), void *ctx);
+
 /* A monotonic clock in ms for sync_poll and sync_step. */
 int64_t sync_clock_ms(void);
 
