@@ -84,7 +84,7 @@ class Sub:
              "-q", "1", "-c", "-i", self.name, "-x", "3600", "-t", self.topic,
              "-F", "%t\t%P\t%x"] + self.extra, stdout=out, stderr=subprocess.DEVNULL)
         procs.append(self.p)
-        time.sleep(0.3)
+        time.sleep(0.6)  # subscribed (a late one only delays: "no matching subscribers" is retried)
 
     def stop(self):
         if self.p and self.p.poll() is None:

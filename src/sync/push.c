@@ -246,3 +246,29 @@ int push_load_config(const char *data_dir, config_t *cfg, int *version, char *er
     cJSON_Delete(o);
     return ok ? 0 : -1;
 }
+
+int push_swap_catalog(const char *data_dir, catalog_icon_check_fn icon_ok, void *ctx,
+                      catalog_t **catalog, int *version, char *err, size_t errcap)
+{
+    if (push_kept_version(data_dir, PUSH_CATALOG) <= *version)
+        return 0;
+    catalog_t *next = NULL;
+    int v = 0;
+    if (push_load_catalog(data_dir, icon_ok, ctx, &next, &v, err, errcap) < 0 || !next)
+        return next ? 0 : -1;
+    catalog_free(*catalog);
+    *catalog = next;
+    *version = v;
+    return 1;
+}
+
+int push_swap_config(const char *data_dir, config_t *cfg, int *version, char *err, size_t errcap)
+{
+    if (push_kept_version(data_dir, PUSH_CONFIG) <= *version)
+        return 0;
+    int v = 0;
+    if (push_load_config(data_dir, cfg, &v, err, errcap) < 0)
+        return -1;
+    *version = v;
+    return 1;
+}

@@ -50,4 +50,15 @@ int push_load_catalog(const char *data_dir, catalog_icon_check_fn icon_ok, void 
  * or -1 with why and cfg unchanged. */
 int push_load_config(const char *data_dir, config_t *cfg, int *version, char *err, size_t errcap);
 
+/* Between citizens (no session open): when the kept catalog is newer than *version, load and
+ * check it and put it in place of *catalog (the old one is freed). 1 swapped, 0 nothing newer,
+ * -1 with why (the catalog in use stays). Only the main thread calls it: the app borrows
+ * the catalog. */
+int push_swap_catalog(const char *data_dir, catalog_icon_check_fn icon_ok, void *ctx,
+                      catalog_t **catalog, int *version, char *err, size_t errcap);
+
+/* The same for the configuration overlay, read over cfg (keys it does not name keep their
+ * values). 1 applied, 0 nothing newer, -1 with why (cfg unchanged). */
+int push_swap_config(const char *data_dir, config_t *cfg, int *version, char *err, size_t errcap);
+
 #endif
