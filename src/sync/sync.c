@@ -581,6 +581,7 @@ static void flush_acks(sync_engine_t *e)
     pthread_mutex_lock(&e->lock);
     e->st.acked += e->nacked;
     e->st.last_sync = now;
+    e->st.last_error[0] = '\0'; /* events flow again: whatever went wrong before is over */
     pthread_mutex_unlock(&e->lock);
     for (int i = 0; e->ack_hook && i < e->nacked; i++)
         e->ack_hook(e->ack_ctx, e->acked[i]);
