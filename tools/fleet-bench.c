@@ -206,9 +206,12 @@ typedef struct {
 static void *commit_share(void *arg)
 {
     committer_t *c = arg;
-    for (int k = 0; k < c->requests && !c->failed; k++)
+    for (int k = 0; k < c->requests && !c->failed; k++) {
         for (int i = c->first; i < c->first + c->count && !c->failed; i++)
             c->failed = commit_one(&c->terms[i], i, k) < 0;
+        if (c->first == 0 && (k + 1) % 10 == 0)
+            printf("  round %d of %d committed\n", k + 1, c->requests);
+    }
     return NULL;
 }
 
@@ -258,6 +261,7 @@ int main(int argc, char **argv)
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);
+    setvbuf(stdout, NULL, _IOLBF, 0); /* progress survives a kill */
     struct rlimit rl;
     getrlimit(RLIMIT_NOFILE, &rl);
     rl.rlim_cur = rl.rlim_max;

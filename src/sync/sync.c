@@ -46,6 +46,15 @@ typedef struct {
     int64_t row;
 } flight_t;
 
+/* What presence says that can change, compared cheaply at every step: the JSON is built only
+ * when it changed (thousands of engines in one process step every second). */
+typedef struct {
+    long backlog, refused_pushes;
+    int64_t last_sync;
+    int catalog_version, config_version;
+    char printer[64], paper[32];
+} presence_key_t;
+
 struct sync_engine {
     /* fixed at creation */
     config_t cfg;
@@ -75,7 +84,7 @@ struct sync_engine {
     int64_t mark_at; /* acknowledged rows are marked from then (the journal was busy) */
     double tokens;
     int64_t tokens_at, started, presence_at;
-    char presence_key[4096]; /* the last presence sent, without its uptime */
+    presence_key_t presence_sent; /* what the last presence said, but its uptime */
     bool presence_due;
     int catalog_version, config_version;
     uint64_t rng;
@@ -615,26 +624,38 @@ static char *presence_json(sync_engine_t *e, int64_t uptime_s)
     return event_presence_json(&p);
 }
 
+static void presence_key(sync_engine_t *e, presence_key_t *k)
+{
+    memset(k, 0, sizeof *k);
+    pthread_mutex_lock(&e->lock);
+    k->backlog = e->st.backlog;
+    k->refused_pushes = e->st.refused_pushes;
+    k->last_sync = e->st.last_sync;
+    snprintf(k->printer, sizeof k->printer, "%s", e->printer);
+    snprintf(k->paper, sizeof k->paper, "%s", e->paper);
+    pthread_mutex_unlock(&e->lock);
+    k->catalog_version = e->catalog_version;
+    k->config_version = e->config_version;
+}
+
 /* Retained, when it changed (at most every few seconds), and now and then for the uptime. */
 static void presence(sync_engine_t *e, int64_t now)
 {
-    char *key = presence_json(e, 0);
-    if (!key)
-        return;
-    bool changed = strcmp(key, e->presence_key) != 0;
+    presence_key_t key;
+    presence_key(e, &key);
+    bool changed = memcmp(&key, &e->presence_sent, sizeof key) != 0;
     int64_t since = now - e->presence_at;
-    if (e->presence_due || (changed && since >= PRESENCE_MIN_MS) || since >= PRESENCE_MAX_MS) {
-        char *json = presence_json(e, (now - e->started) / 1000);
-        int mid;
-        if (json &&
-            publish_signed(e, &mid, e->t_status, json, strlen(json), true) == MOSQ_ERR_SUCCESS) {
-            snprintf(e->presence_key, sizeof e->presence_key, "%s", key);
-            e->presence_at = now;
-            e->presence_due = false;
-        }
-        free(json);
+    if (!e->presence_due && !(changed && since >= PRESENCE_MIN_MS) && since < PRESENCE_MAX_MS)
+        return;
+    char *json = presence_json(e, (now - e->started) / 1000);
+    int mid;
+    if (json &&
+        publish_signed(e, &mid, e->t_status, json, strlen(json), true) == MOSQ_ERR_SUCCESS) {
+        e->presence_sent = key;
+        e->presence_at = now;
+        e->presence_due = false;
     }
-    free(key);
+    free(json);
 }
 
 /* ---- the loop ---- */
