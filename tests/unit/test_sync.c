@@ -39,6 +39,7 @@ typedef struct {
     signing_key_t reg; /* the register's */
     uint8_t seal_pk[SEAL_KEY_BYTES], seal_sk[SEAL_KEY_BYTES];
     config_t cfg;
+    pid_t children[2]; /* broker and subscriber: stopped by teardown even when a test fails */
 } fixture_t;
 
 static void remove_tree(const char *path)
@@ -80,9 +81,14 @@ static int setup(void **state)
     return 0;
 }
 
+static void stop(pid_t pid);
+
 static int teardown(void **state)
 {
     fixture_t *fx = *state;
+    for (int i = 0; i < 2; i++)
+        if (fx->children[i] > 0)
+            stop(fx->children[i]);
     remove_tree(fx->dir);
     free(fx);
     return 0;
@@ -435,10 +441,10 @@ static void test_engine_publishes_and_marks(void **state)
     fprintf(fp, "listener %d 127.0.0.1\nallow_anonymous true\n", port);
     fclose(fp);
     snprintf(portarg, sizeof portarg, "%d", port);
-    pid_t broker = spawn((char *const[]){"mosquitto", "-c", conf, NULL});
+    pid_t broker = fx->children[0] = spawn((char *const[]){"mosquitto", "-c", conf, NULL});
     usleep(300000);
-    pid_t sub = spawn((char *const[]){"mosquitto_sub", "-V", "mqttv5", "-p", portarg, "-q", "1",
-                                      "-t", "sheba/#", NULL});
+    pid_t sub = fx->children[1] = spawn((char *const[]){"mosquitto_sub", "-V", "mqttv5", "-p",
+                                                        portarg, "-q", "1", "-t", "sheba/#", NULL});
     usleep(800000);
     journal_t *j = journal_open(fx->dir, fx->err, sizeof fx->err);
     assert_non_null(j);
@@ -484,6 +490,7 @@ static void test_engine_publishes_and_marks(void **state)
     assert_int_equal(sync_now(&fx->cfg, fx->dir, NULL, 10, out), 0);
     stop(sub);
     stop(broker);
+    fx->children[0] = fx->children[1] = 0;
     j = journal_open(fx->dir, fx->err, sizeof fx->err);
     assert_int_equal(journal_commit(j, &q, &rec, fx->err, sizeof fx->err), 0);
     journal_close(j);
