@@ -4,6 +4,7 @@
 #   make run      start the kiosk in a window with the bundled catalog and ./var/
 #   make test     build normally and with ASan+UBSan, run every test, print a summary
 #   make bench    print speed and memory figures
+#   make bench-fleet  2,000 terminals' sync in one process through a local Mosquitto
 #   make fuzz     fuzz every parser with libFuzzer (FUZZ_SECONDS=60 per target)
 #   make golden   re-create the golden screenshots after an intended change of the UI
 #   make format   clang-format every C file (make format-check: only check)
@@ -62,8 +63,8 @@ TESTS    = $(patsubst tests/unit/%.c,$(1)/tests/%,$(TEST_SRC))
 TOOLS    = $(patsubst tools/%.c,$(1)/%,$(TOOL_SRC))
 FUZZERS  = $(patsubst tests/fuzz/%.c,$(1)/tests/%,$(FUZZ_SRC))
 
-.PHONY: all deps test-deps run test test-arm64 arm64 deb bench soak fuzz golden format \
-        format-check lint print-deps clean
+.PHONY: all deps test-deps run test test-arm64 arm64 deb bench bench-fleet soak fuzz golden \
+        format format-check lint print-deps clean
 .DEFAULT_GOAL := all
 # Object files are worth keeping between builds.
 .SECONDARY:
@@ -162,6 +163,13 @@ fuzz: all
 bench: all
 	@tools/ensure-packages xvfb xauth python3
 	@tools/bench $(BUILD)
+
+# Thousands of terminals' sync engines in one process through a local Mosquitto (to PUBACK).
+FLEET_TERMINALS ?= 2000
+FLEET_REQUESTS ?= 50
+bench-fleet: all
+	@tools/ensure-packages mosquitto mosquitto-clients
+	@$(BUILD)/fleet-bench --terminals $(FLEET_TERMINALS) --requests $(FLEET_REQUESTS)
 
 format:
 	clang-format -i $$(find src tests tools -name '*.c' -o -name '*.h')

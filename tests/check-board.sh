@@ -129,8 +129,12 @@ dd if="$tmp/boot.fat" of="$img" bs=512 seek=2048 conv=notrunc status=none
 expect provision 0 "provisioned" -- tools/provision "$img" --centre-id UDC-4501 \
     --centre-bn "চৌদ্দশত ইউনিয়ন ডিজিটাল সেন্টার" --centre-en "Chowddoshata UDC" \
     --terminal-id T07 --pin 2468 --wifi-ssid CentreNet --wifi-psk "secret-passphrase" \
-    --kiosk "$build/kiosk"
+    --token-band 3 --kiosk "$build/kiosk"
 mtype -i "$img@@1048576" ::sheba-provision.ini >"$tmp/prov.ini" 2>&1
+sed -n '/^\[terminal\]/,/^\[/p' "$tmp/prov.ini" | grep -q '^token_band = 3$' &&
+    pass provision-token-band || fail provision-token-band "$(grep -n token "$tmp/prov.ini")"
+expect provision-bad-band 1 "--token-band: one digit" -- tools/provision "$img" --centre-id U \
+    --centre-bn x --centre-en x --terminal-id T1 --token-band 10
 grep -q '^pin_hash = \$argon2id\$' "$tmp/prov.ini" && ! grep -q 2468 "$tmp/prov.ini" &&
     pass provision-pin-hashed || fail provision-pin-hashed "$(grep pin "$tmp/prov.ini")"
 expect provision-bad-id 1 "--centre-id" -- tools/provision "$img" --centre-id "UDC 1" \

@@ -17,6 +17,7 @@ void app_confirm(app_t *app)
         .prefix = app->catalog->categories[svc->category].prefix,
         .lang = app->lang,
         .now = app_unix_now(app),
+        .token_band = app->cfg->token_band[0],
         .field_count = svc->field_count,
     };
     for (int i = 0; i < svc->field_count; i++) {
@@ -26,6 +27,13 @@ void app_confirm(app_t *app)
     journal_receipt_t rec;
     char err[256];
     app_changed(app);
+    if (app->band_refused) {
+        /* Kept on screen with everything typed, as for any refusal: staff can help. */
+        fprintf(stderr, "kiosk: not confirmed: the register refused this terminal's token band\n");
+        snprintf(app->error_msgid, sizeof app->error_msgid, N_("error.band"));
+        app->dialog = DIALOG_ERROR;
+        return;
+    }
     if (!app->journal || journal_commit(app->journal, &req, &rec, err, sizeof err) < 0) {
         /* Kept on screen with everything typed; the citizen can try again or ask staff. */
         fprintf(stderr, "kiosk: %s\n", app->journal ? err : "journal: not open");

@@ -154,6 +154,9 @@ typedef struct app {
     int64_t next_retention; /* unix time of the next erase of old entries */
     bool printed_any;       /* a receipt job has ended since start */
     printer_result_t last_print;
+    /* The register refused this terminal's token band (another terminal of the centre holds
+     * it): tokens could collide, so none is issued until a technician fixes the band. */
+    bool band_refused;
     bool quit; /* the technician asked to restart or shut down */
     int quit_status;
 } app_t;

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "io/error.h"
 #include "io/inifile.h"
@@ -34,6 +36,9 @@ void config_defaults(config_t *c)
     snprintf(c->shutdown_command, sizeof c->shutdown_command, "systemctl poweroff");
     c->speech_volume = 80;
     snprintf(c->board_http, sizeof c->board_http, "0.0.0.0:8080");
+    snprintf(c->sync.topic_prefix, sizeof c->sync.topic_prefix, "sheba");
+    c->sync.max_rate = 20;
+    c->sync.inflight = 10;
 }
 
 static int parse_role(const char *v, config_role_t *out, char *err, size_t cap)
@@ -256,6 +261,111 @@ static int set_speech(config_t *c, const char *k, const char *v, char *err, size
     return error_set(err, cap, "unknown key \"%s\" in [speech]", k);
 }
 
+/* One digit 1-9 owned by this terminal alone within its centre, or empty for a centre with a
+ * single terminal: tokens are B-2012 or B-012 (README, "Tokens unique across a centre"). */
+static int set_token_band(const char *v, char out[2], char *err, size_t cap)
+{
+    if (v[0] && (v[0] < '1' || v[0] > '9' || v[1]))
+        return error_set(err, cap, "\"%s\": expected one digit from 1 to 9, or nothing", v);
+    out[0] = v[0];
+    out[1] = '\0';
+    return 0;
+}
+
+/* A file the kiosk will read later (keys, certificates), checked now so that the error names
+ * the configuration's line. Empty: not set. */
+static int set_file(const char *v, char *out, char *err, size_t cap)
+{
+    struct stat st;
+    out[0] = '\0';
+    if (!v[0])
+        return 0;
+    if (set_path(v, out, err, cap) < 0)
+        return -1;
+    if (stat(v, &st) != 0 || access(v, R_OK) != 0)
+        return out[0] = '\0', error_set(err, cap, "%s: cannot read: %s", v, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return out[0] = '\0', error_set(err, cap, "%s: not a regular file", v);
+    return 0;
+}
+
+int config_broker_parse(const char *url, bool *tls, char *host, size_t hostcap, int *port,
+                        char *err, size_t errcap)
+{
+    const char *rest;
+    if (strncmp(url, "mqtt://", 7) == 0)
+        *tls = false, rest = url + 7;
+    else if (strncmp(url, "mqtts://", 8) == 0)
+        *tls = true, rest = url + 8;
+    else
+        return error_set(err, errcap, "\"%s\": expected mqtt://HOST[:PORT] or mqtts://HOST[:PORT]",
+                         url);
+    size_t n = strspn(rest, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-");
+    if (n == 0 || n >= hostcap || (rest[n] && rest[n] != ':'))
+        return error_set(err, errcap,
+                         "\"%s\": expected a host name or address after //, then "
+                         "nothing but :PORT",
+                         url);
+    memcpy(host, rest, n);
+    host[n] = '\0';
+    *port = *tls ? 8883 : 1883;
+    if (rest[n] == ':' && parse_int(rest + n + 1, 1, 65535, port, err, errcap) < 0)
+        return error_set(err, errcap, "\"%s\": the port must be a number from 1 to 65535", url);
+    return 0;
+}
+
+/* Topic levels of letters, digits, '-' and '_' separated by single '/': no wildcard, no
+ * empty level. */
+static int set_topic_prefix(const char *v, char *out, size_t outcap, char *err, size_t cap)
+{
+    size_t n = strlen(v);
+    bool ok = n > 0 && n < outcap && v[0] != '/' && v[n - 1] != '/' && !strstr(v, "//") &&
+              strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_/") == n;
+    if (!ok)
+        return error_set(err, cap,
+                         "\"%s\": expected topic levels of letters, digits, '-' and '_' "
+                         "separated by '/'",
+                         v);
+    memcpy(out, v, n + 1);
+    return 0;
+}
+
+static int set_sync(config_sync_t *s, const char *k, const char *v, char *err, size_t cap)
+{
+    if (strcmp(k, "broker") == 0) {
+        bool tls;
+        char host[256];
+        int port;
+        if (v[0] && config_broker_parse(v, &tls, host, sizeof host, &port, err, cap) < 0)
+            return -1;
+        snprintf(s->broker, sizeof s->broker, "%s", v);
+        return 0;
+    }
+    if (strcmp(k, "ca_file") == 0)
+        return set_file(v, s->ca_file, err, cap);
+    if (strcmp(k, "cert_file") == 0)
+        return set_file(v, s->cert_file, err, cap);
+    if (strcmp(k, "key_file") == 0)
+        return set_file(v, s->key_file, err, cap);
+    if (strcmp(k, "password_file") == 0)
+        return set_file(v, s->password_file, err, cap);
+    if (strcmp(k, "register_key") == 0)
+        return set_file(v, s->register_key, err, cap);
+    if (strcmp(k, "username") == 0) {
+        if (strlen(v) >= sizeof s->username || !utf8_valid(v, strlen(v), NULL))
+            return error_set(err, cap, "expected UTF-8 of at most 127 bytes");
+        snprintf(s->username, sizeof s->username, "%s", v);
+        return 0;
+    }
+    if (strcmp(k, "topic_prefix") == 0)
+        return set_topic_prefix(v, s->topic_prefix, sizeof s->topic_prefix, err, cap);
+    if (strcmp(k, "max_rate") == 0)
+        return parse_int(v, 1, 1000, &s->max_rate, err, cap);
+    if (strcmp(k, "inflight") == 0)
+        return parse_int(v, 1, 100, &s->inflight, err, cap);
+    return error_set(err, cap, "unknown key \"%s\" in [sync]", k);
+}
+
 int config_set(config_t *c, const char *section, const char *key, const char *value, char *err,
                size_t errcap)
 {
@@ -275,6 +385,8 @@ int config_set(config_t *c, const char *section, const char *key, const char *va
             return parse_id(value, c->terminal_id, sizeof c->terminal_id, err, errcap);
         if (strcmp(key, "role") == 0)
             return parse_role(value, &c->role, err, errcap);
+        if (strcmp(key, "token_band") == 0)
+            return set_token_band(value, c->token_band, err, errcap);
         return error_set(err, errcap, "unknown key \"%s\" in [terminal]", key);
     }
     if (strcmp(section, "kiosk") == 0)
@@ -292,6 +404,8 @@ int config_set(config_t *c, const char *section, const char *key, const char *va
     if (strcmp(section, "journal") == 0) {
         if (strcmp(key, "retention_days") == 0)
             return parse_int(value, 1, 3650, &c->retention_days, err, errcap);
+        if (strcmp(key, "export_key") == 0)
+            return set_file(value, c->export_key, err, errcap);
         return error_set(err, errcap, "unknown key \"%s\" in [journal]", key);
     }
     if (strcmp(section, "board") == 0) {
@@ -299,6 +413,8 @@ int config_set(config_t *c, const char *section, const char *key, const char *va
             return set_listen(value, c->board_http, sizeof c->board_http, err, errcap);
         return error_set(err, errcap, "unknown key \"%s\" in [board]", key);
     }
+    if (strcmp(section, "sync") == 0)
+        return set_sync(&c->sync, key, value, err, errcap);
     return error_set(err, errcap, "unknown section [%s]", section);
 }
 

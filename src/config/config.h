@@ -38,6 +38,19 @@ typedef enum {
     CONFIG_ROLE_BOARD  /* the centre's queue board (a TV), serving the counters' web app */
 } config_role_t;
 
+/* [sync]: the centre's MQTT broker and the register (docs/protocol.md). */
+typedef struct {
+    char broker[256]; /* mqtt://host[:1883] or mqtts://host[:8883]; "": no sync */
+    char ca_file[CONFIG_PATH_MAX];
+    char cert_file[CONFIG_PATH_MAX], key_file[CONFIG_PATH_MAX]; /* client certificate */
+    char username[128];
+    char password_file[CONFIG_PATH_MAX];
+    char topic_prefix[64];              /* P in the topics: "sheba" */
+    int max_rate;                       /* events per second while a backlog drains */
+    int inflight;                       /* events published and not yet acknowledged, at most */
+    char register_key[CONFIG_PATH_MAX]; /* Ed25519 public key that signs pushes and control */
+} config_sync_t;
+
 typedef struct {
     char centre_id[32];
     char centre_name[LANG_COUNT][128];
@@ -62,6 +75,9 @@ typedef struct {
     int speech_volume;                /* 0..100: speech mode's starting volume */
     char speech_device[128];          /* an SDL audio device; empty: the default; none */
     char board_http[64];              /* [board] http: the counters' web app, HOST:PORT */
+    char token_band[2];               /* [terminal] token_band: "1".."9" (B-2012), "" (B-012) */
+    char export_key[CONFIG_PATH_MAX]; /* [journal] the register's X25519 public key file */
+    config_sync_t sync;
 } config_t;
 
 /* The defaults (a 7" 800x480 panel at 132 dpi, Bangla first, 60 s idle timeout). */
@@ -73,6 +89,11 @@ int config_load(config_t *c, const char *path, char *err, size_t errcap);
 /* The same from a buffer (name is used in messages); for tests and fuzzing. */
 int config_parse(config_t *c, const char *name, const char *text, size_t len, char *err,
                  size_t errcap);
+
+/* Split a [sync] broker URL: mqtt://host[:port] (1883) or mqtts://host[:port] (8883, TLS).
+ * 0, or -1 with why in err. */
+int config_broker_parse(const char *url, bool *tls, char *host, size_t hostcap, int *port,
+                        char *err, size_t errcap);
 
 /* Set one value as if read from a file ("kiosk", "idle_timeout", "90"); used for
  * command-line overrides. 0, or -1 with a message in err. */

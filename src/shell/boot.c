@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "catalog/fees.h"
+#include "sync/push.h"
 #include "io/file.h"
 #include "store/journal.h"
 #include "text/fonts.h"
@@ -86,6 +87,10 @@ int boot_load_config(kiosk_t *k, const options_t *o)
         }
     if (load_calibration(k, o) < 0)
         return -1;
+    /* A configuration overlay pushed by the register, kept from an earlier run. */
+    if (push_load_config(o->data ? o->data : k->cfg.data_dir, &k->cfg, &k->config_version, err,
+                         sizeof err) < 0)
+        fprintf(stderr, "kiosk: pushed configuration not used: %s\n", err);
     if (override(&k->cfg, "kiosk", "data", o->data, "--data") < 0 ||
         override(&k->cfg, "kiosk", "language", o->lang, "--lang") < 0 ||
         override(&k->cfg, "printer", "spec", o->printer, "--printer") < 0 ||
@@ -128,6 +133,29 @@ int boot_load_assets(kiosk_t *k, const char *catalog_path)
     return 0;
 }
 
+bool boot_apply_pushes(kiosk_t *k)
+{
+    char err[FILE_PATH_MAX + 256];
+    bool changed = false;
+    int rc = push_swap_catalog(k->cfg.data_dir, icon_known, k->fonts, &k->catalog,
+                               &k->catalog_version, err, sizeof err);
+    if (rc < 0)
+        fprintf(stderr, "kiosk: pushed catalog not used: %s\n", err);
+    changed |= rc == 1;
+    rc = push_swap_config(k->cfg.data_dir, &k->cfg, &k->config_version, err, sizeof err);
+    if (rc < 0)
+        fprintf(stderr, "kiosk: pushed configuration not used: %s\n", err);
+    changed |= rc == 1;
+    if (changed) {
+        fprintf(stderr, "kiosk: now using catalog push %d, configuration push %d\n",
+                k->catalog_version, k->config_version);
+        k->app.catalog = k->catalog; /* the app borrows it: swapped between citizens only */
+        app_load_uses(&k->app);      /* service indexes may have moved */
+        k->view.dirty = true;
+    }
+    return changed;
+}
+
 /* "2026-11-29T10:30" in Asia/Dhaka. */
 int boot_parse_now(const char *s, int64_t *out)
 {
@@ -143,6 +171,7 @@ int boot_parse_now(const char *s, int64_t *out)
 
 void boot_free(kiosk_t *k)
 {
+    sync_free(k->sync); /* waits a moment for acknowledgements, then leaves with its will */
     signing_wipe(&k->key);
     if (k->job_ready)
         printjob_destroy(&k->job); /* waits for a receipt still printing: bounded */
@@ -181,6 +210,13 @@ int boot_start_app(kiosk_t *k, int64_t epoch, void (*notify)(void *ctx), void *c
     char err[1200];
     if (!(k->journal = journal_open(k->cfg.data_dir, err, sizeof err)) ||
         signing_load(k->cfg.data_dir, k->key_file, &k->key, err, sizeof err) < 0) {
+        fprintf(stderr, "kiosk: %s\n", err);
+        return -1;
+    }
+    /* The network in its own thread: the screen never waits for it. */
+    if (k->cfg.sync.broker[0] &&
+        (!(k->sync = sync_new(&k->cfg, k->cfg.data_dir, &k->key, err, sizeof err)) ||
+         sync_start(k->sync, err, sizeof err) < 0)) {
         fprintf(stderr, "kiosk: %s\n", err);
         return -1;
     }

@@ -17,6 +17,7 @@
 #include "screens/screens.h"
 #include "shell/options.h"
 #include "store/signing.h"
+#include "sync/sync.h"
 
 typedef struct textcache textcache_t;
 
@@ -32,6 +33,8 @@ typedef struct kiosk {
     ui_t *ui;
     app_t app;
     view_t view;
+    sync_engine_t *sync;                 /* NULL: no [sync] broker (the embedded default) */
+    int catalog_version, config_version; /* of the pushes in use (0: the card's own) */
     display_t display;
     bool has_printer;
     printer_spec_t printer;
@@ -63,6 +66,10 @@ int boot_load_printer(kiosk_t *k);
 /* Journal, text cache, display list, app and view on the open display; notify (may be NULL) is
  * called from the printing thread when a receipt is done. 0, or -1 after printing why. */
 int boot_start_app(kiosk_t *k, int64_t epoch, void (*notify)(void *ctx), void *ctx);
+
+/* Between citizens (and at start): put a newer catalog or configuration pushed by the
+ * register in place (sync/push.h), and tell the app. True when something changed. */
+bool boot_apply_pushes(kiosk_t *k);
 
 /* "2026-11-29T10:30" in Asia/Dhaka to Unix seconds. 0, or -1 when malformed. */
 int boot_parse_now(const char *s, int64_t *out);

@@ -10,12 +10,18 @@
 #include "shell/boot.h"
 #include "shell/modes.h"
 #include "shell/options.h"
+#include "sync/sync.h"
+
+/* --sync-now gives up after this long (the count left is printed; nothing is lost). */
+#define SYNC_NOW_SECONDS 60
 
 /* Modes that need the fonts, catalog, translations and printer loaded first. */
 static int run_loaded(kiosk_t *k, const options_t *o, options_mode_t mode)
 {
     if (boot_load_assets(k, k->catalog_path) < 0 || boot_load_printer(k) < 0)
         return 1; /* it said why */
+    if (k->cfg.sync.broker[0] && mode != MODE_PRINT_TEST)
+        boot_apply_pushes(k); /* the register's newest catalog and overlay, kept earlier */
     switch (mode) {
     case MODE_BOARD:
         return queue_board_run(k, o);
@@ -44,6 +50,8 @@ static int run_mode(kiosk_t *k, const options_t *o)
         return tech_cmd_check_catalog(k, o);
     case MODE_COUNTER_PIN:
         return queue_board_set_pin(k, o->counter_pin);
+    case MODE_SYNC_NOW:
+        return sync_now(&k->cfg, k->cfg.data_dir, o->signing_key, SYNC_NOW_SECONDS, stdout);
     default:
         return run_loaded(k, o, mode);
     }

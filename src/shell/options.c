@@ -54,6 +54,8 @@ void options_usage(FILE *out)
             "  --set-pin            set the technician PIN (4-12 digits, read from stdin)\n"
             "  --hash-pin           print the Argon2id hash of a PIN read from stdin\n"
             "                       (for tools/provision)\n"
+            "  --sync-now           send the journal's waiting events to [sync] broker and\n"
+            "                       exit: 0 when none is left, 1 (with the count) otherwise\n"
             "  --mode kiosk|board   what this terminal is: a kiosk, or the centre's queue board\n"
             "                       (default: [terminal] role)\n"
             "  --set-counter-pin N  with --mode board: set counter N's PIN (6+ digits, stdin)\n"
@@ -101,7 +103,8 @@ enum {
     O_HASH_PIN,
     O_MODE,
     O_AUDIO_OUT,
-    O_COUNTER_PIN
+    O_COUNTER_PIN,
+    O_SYNC_NOW
 };
 
 static const struct option long_options[] = {{"config", 1, 0, O_CONFIG},
@@ -139,6 +142,7 @@ static const struct option long_options[] = {{"config", 1, 0, O_CONFIG},
                                              {"mode", 1, 0, O_MODE},
                                              {"audio-out", 1, 0, O_AUDIO_OUT},
                                              {"set-counter-pin", 1, 0, O_COUNTER_PIN},
+                                             {"sync-now", 0, 0, O_SYNC_NOW},
                                              {0, 0, 0, 0}};
 
 /* A whole decimal number from lo to hi, and nothing else: "10s", "-5" and "" are refused. */
@@ -275,6 +279,7 @@ static bool flag(options_t *o, int c)
                  : c == O_NEW_JOURNAL ? &o->new_journal
                  : c == O_SET_PIN     ? &o->set_pin
                  : c == O_HASH_PIN    ? &o->hash_pin
+                 : c == O_SYNC_NOW    ? &o->sync_now
                                       : NULL;
     if (slot)
         *slot = true;
@@ -319,6 +324,8 @@ options_mode_t options_mode(const options_t *o, bool board_role)
         return MODE_ERROR_SCREEN;
     if (o->set_pin)
         return MODE_SET_PIN;
+    if (o->sync_now)
+        return MODE_SYNC_NOW;
     if (o->export_journal || o->import || o->new_journal)
         return MODE_JOURNAL;
     if (o->check_catalog || o->list_services)

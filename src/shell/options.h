@@ -24,6 +24,7 @@ typedef enum {
     MODE_CHECK_CATALOG, /* --check-catalog FILE, --list-services */
     MODE_BOARD,         /* --mode board (or [terminal] role = board): the queue board */
     MODE_COUNTER_PIN,   /* --mode board --set-counter-pin N */
+    MODE_SYNC_NOW,      /* --sync-now: drain the journal's outbox to the broker and exit */
 } options_mode_t;
 
 typedef struct {
@@ -39,7 +40,7 @@ typedef struct {
     long monkey;
     unsigned long long seed;
     bool print_test, export_journal, new_journal, set_pin, hash_pin;
-    bool windowed, headless, list_services;
+    bool windowed, headless, list_services, sync_now;
     int size_w, size_h;
     long exit_after_ms; /* -1: never */
 } options_t;

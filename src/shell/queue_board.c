@@ -65,11 +65,24 @@ static board_t *open_board(const kiosk_t *k, int64_t offset_ms, char *paths, siz
     char *web = paths, *fonts = paths + path_cap / 2;
     file_path(web, path_cap / 2, k->root, "assets/web");
     file_path(fonts, path_cap / 2, k->root, "fonts");
+    char host[256] = "";
+    int port = 0;
+    bool tls = false;
+    if (k->cfg.sync.broker[0] && (config_broker_parse(k->cfg.sync.broker, &tls, host, sizeof host,
+                                                      &port, err, sizeof err) < 0 ||
+                                  tls)) {
+        /* The board meets the kiosks on the centre's own broker, on the centre's network. */
+        fprintf(stderr, "kiosk: board: [sync] broker: %s\n",
+                tls ? "the board speaks plain MQTT to the centre's broker" : err);
+        return NULL;
+    }
     board_opts_t bo = {.data_dir = k->cfg.data_dir,
                        .http_listen = k->cfg.board_http[0] ? k->cfg.board_http : NULL,
                        .web_dir = web,
                        .fonts_dir = fonts,
-                       .prefix = "sheba",
+                       .broker_host = host[0] ? host : NULL,
+                       .broker_port = port,
+                       .prefix = k->cfg.sync.topic_prefix,
                        .centre = k->cfg.centre_id,
                        .terminal = k->cfg.terminal_id,
                        .version = KIOSK_VERSION,

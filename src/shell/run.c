@@ -2,6 +2,7 @@
 #include <SDL.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "app/app.h"
@@ -26,17 +27,39 @@ static void on_resize(kiosk_t *k, input_state_t *in)
 }
 
 /* What the service manager shows for the kiosk (systemctl status): the printer's state. */
-static void report_status(const kiosk_t *k, notify_t *svc)
+static void report_status(kiosk_t *k, notify_t *svc)
 {
     char status[640];
+    const char *printer = !k->has_printer       ? "none"
+                          : !k->app.printed_any ? "unknown"
+                                                : printer_result_name(k->app.last_print);
     if (!k->has_printer)
         snprintf(status, sizeof status, "ready; no printer configured");
     else if (!k->app.printed_any)
         snprintf(status, sizeof status, "ready; printer %s (not used yet)", k->cfg.printer);
     else
-        snprintf(status, sizeof status, "ready; last receipt: %s",
-                 printer_result_name(k->app.last_print));
+        snprintf(status, sizeof status, "ready; last receipt: %s", printer);
+    if (k->sync) {
+        sync_status_t st;
+        sync_get_status(k->sync, &st);
+        sync_set_device(k->sync, printer, "unknown");
+        size_t n = strlen(status);
+        snprintf(status + n, sizeof status - n, "; sync %s, %ld waiting%s",
+                 st.connected ? "online" : "offline", (long)st.backlog,
+                 st.band_refused ? "; TOKEN BAND REFUSED" : "");
+        if (k->app.band_refused != st.band_refused) {
+            k->app.band_refused = st.band_refused;
+            app_changed(&k->app);
+        }
+    }
     notify_status(svc, status);
+}
+
+/* Between citizens: nobody's session open, the welcome screen up, no dialog. */
+static void between_citizens(kiosk_t *k)
+{
+    if (k->sync && k->app.screen == SCREEN_WELCOME && k->app.dialog == DIALOG_NONE)
+        boot_apply_pushes(k);
 }
 
 /* In kiosk mode only SIGTERM (the service manager) ends the program: closing the window
@@ -96,6 +119,7 @@ static int main_loop(kiosk_t *k, input_state_t *in, long exit_after_ms, bool win
     for (;;) {
         draw(k, &svc, &first);
         report_status(k, &svc);
+        between_citizens(k);
         uint64_t now = SDL_GetTicks64() - t0;
         notify_tick(&svc, now);
         uint64_t due = app_next_deadline(&k->app);

@@ -14,7 +14,7 @@
 #include "store/journal_private.h"
 #include "text/locale.h"
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 
 struct journal {
     sqlite3 *db;
@@ -48,6 +48,50 @@ static const char *const migrations[SCHEMA_VERSION] = {
      * tokens) and saying so. */
     "ALTER TABLE requests ADD COLUMN fields_erased INTEGER NOT NULL DEFAULT 0;"
     "CREATE INDEX requests_created ON requests(created_at);",
+    /* 3, "outbox": every change of a request queues an event for the register in the same
+     * transaction. Triggers fill it, so no code path (commit, print, reprint, retention,
+     * import) can forget; the sync thread publishes rows in id order and sets synced_at on
+     * the broker's PUBACK (store/outbox.h). AUTOINCREMENT: an id is never reused, since
+     * <tracking>/<id> is the event's idempotency key. Also the citizen's queue priority. */
+    "ALTER TABLE requests ADD COLUMN priority TEXT "
+    "  CHECK(priority IN ('elderly', 'disability', 'pregnancy', 'child'));"
+    "CREATE TABLE outbox("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  request_id INTEGER NOT NULL REFERENCES requests(id),"
+    "  kind TEXT NOT NULL CHECK(kind IN ('request', 'print', 'reprint', 'erasure')),"
+    "  status TEXT, detail TEXT,"
+    "  at INTEGER NOT NULL,"
+    "  synced_at INTEGER);"
+    "CREATE INDEX outbox_unsynced ON outbox(id) WHERE synced_at IS NULL;"
+    /* Requests from before this version are queued too: the register learns the history. */
+    "INSERT INTO outbox(request_id, kind, at) SELECT id, 'request', created_at FROM requests"
+    "  ORDER BY id;"
+    "INSERT INTO outbox(request_id, kind, status, detail, at)"
+    "  SELECT id, CASE print_status WHEN 'reprinted' THEN 'reprint' ELSE 'print' END,"
+    "    print_status, print_error, COALESCE(printed_at, created_at) FROM requests"
+    "  WHERE print_status <> 'pending' ORDER BY id;"
+    /* An imported request that was already printed also queues its print outcome. */
+    "CREATE TRIGGER outbox_request AFTER INSERT ON requests BEGIN"
+    "  INSERT INTO outbox(request_id, kind, at) VALUES(NEW.id, 'request', NEW.created_at);"
+    "  INSERT INTO outbox(request_id, kind, status, detail, at)"
+    "    SELECT NEW.id, CASE NEW.print_status WHEN 'reprinted' THEN 'reprint' ELSE 'print' END,"
+    "      NEW.print_status, NEW.print_error, COALESCE(NEW.printed_at, NEW.created_at)"
+    "    WHERE NEW.print_status <> 'pending';"
+    "END;"
+    /* Every recorded print outcome, a repeated failure or reprint too (record_print always
+     * sets print_status). A failure has no time of its own in requests: the wall clock. */
+    "CREATE TRIGGER outbox_print AFTER UPDATE OF print_status ON requests BEGIN"
+    "  INSERT INTO outbox(request_id, kind, status, detail, at) VALUES(NEW.id,"
+    "    CASE NEW.print_status WHEN 'reprinted' THEN 'reprint' ELSE 'print' END,"
+    "    NEW.print_status, NEW.print_error,"
+    "    CASE WHEN NEW.printed_at IS NOT OLD.printed_at THEN NEW.printed_at"
+    "      ELSE CAST(strftime('%s', 'now') AS INTEGER) END);"
+    "END;"
+    "CREATE TRIGGER outbox_erasure AFTER UPDATE OF fields_erased ON requests"
+    "  WHEN OLD.fields_erased = 0 AND NEW.fields_erased = 1 BEGIN"
+    "  INSERT INTO outbox(request_id, kind, at)"
+    "    VALUES(NEW.id, 'erasure', CAST(strftime('%s', 'now') AS INTEGER));"
+    "END;",
 };
 
 static int db_fail(journal_t *j, const char *what, char *err, size_t cap)
@@ -272,7 +316,7 @@ static int insert_request(journal_t *j, const journal_request_t *q, const char *
 {
     sqlite3_stmt *st;
     const char *sql = "INSERT INTO requests(tracking_id, token, day, prefix, number, service_id, "
-                      "lang, created_at) VALUES(?,?,?,?,?,?,?,?)";
+                      "lang, created_at, priority) VALUES(?,?,?,?,?,?,?,?,?)";
     if (sqlite3_prepare_v2(j->db, sql, -1, &st, NULL) != SQLITE_OK)
         return -1;
     char prefix[2] = {q->prefix, '\0'};
@@ -284,6 +328,8 @@ static int insert_request(journal_t *j, const journal_request_t *q, const char *
     sqlite3_bind_text(st, 6, q->service_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, lang_code(q->lang), -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 8, q->now);
+    if (q->priority)
+        sqlite3_bind_text(st, 9, q->priority, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
     sqlite3_finalize(st);
     out->id = sqlite3_last_insert_rowid(j->db);
@@ -317,7 +363,10 @@ static int commit_body(journal_t *j, const journal_request_t *q, journal_receipt
     int seq;
     if (next_number(j, day, prefix, &out->number) < 0 || next_number(j, day, "*", &seq) < 0)
         return -1;
-    snprintf(out->token, sizeof out->token, "%c-%03d", q->prefix, out->number);
+    if (q->token_band) /* B-2012: band 2's 12th B token today (unique across a centre) */
+        snprintf(out->token, sizeof out->token, "%c-%c%03d", q->prefix, q->token_band, out->number);
+    else
+        snprintf(out->token, sizeof out->token, "%c-%03d", q->prefix, out->number);
     snprintf(out->tracking, sizeof out->tracking, "%s-%s-%04d%02d%02d-%04d", q->centre_id,
              q->terminal_id, tm.year, tm.month, tm.day, seq);
     if (insert_request(j, q, day, out) < 0)

@@ -27,12 +27,14 @@ typedef struct {
     int field_count;
     const char *field_ids[JOURNAL_MAX_FIELDS];
     const char *values[JOURNAL_MAX_FIELDS];
+    char token_band;      /* '1'..'9': tokens like B-2012; 0: no band, B-012 ([terminal]) */
+    const char *priority; /* NULL, or elderly, disability, pregnancy, child (the queue's) */
 } journal_request_t;
 
 typedef struct {
     int64_t id;
     int number;        /* daily number within the prefix */
-    char token[16];    /* "A-042" */
+    char token[16];    /* "A-042", or "A-2042" with token band 2 */
     char tracking[96]; /* "UDC-0001-T01-20261129-0007": unique across terminals */
 } journal_receipt_t;
 

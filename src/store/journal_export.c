@@ -76,6 +76,8 @@ static cJSON *row_json(sqlite3 *db, sqlite3_stmt *st)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "tracking", (const char *)sqlite3_column_text(st, 1));
     cJSON_AddStringToObject(o, "token", (const char *)sqlite3_column_text(st, 2));
+    /* The daily number apart from the token: with a token band, B-2012 is number 12. */
+    cJSON_AddNumberToObject(o, "number", sqlite3_column_int(st, 10));
     cJSON_AddStringToObject(o, "service", (const char *)sqlite3_column_text(st, 3));
     cJSON_AddStringToObject(o, "lang", (const char *)sqlite3_column_text(st, 4));
     add_time(o, "created", st, 5);
@@ -86,6 +88,10 @@ static cJSON *row_json(sqlite3 *db, sqlite3_stmt *st)
     else
         cJSON_AddStringToObject(o, "print_error", (const char *)sqlite3_column_text(st, 8));
     cJSON_AddBoolToObject(o, "erased", sqlite3_column_int(st, 9));
+    if (sqlite3_column_type(st, 11) == SQLITE_NULL)
+        cJSON_AddNullToObject(o, "priority");
+    else
+        cJSON_AddStringToObject(o, "priority", (const char *)sqlite3_column_text(st, 11));
     cJSON_AddItemToObject(o, "fields", fields_of(db, sqlite3_column_int64(st, 0)));
     return o;
 }
@@ -95,7 +101,8 @@ long journal_export(journal_t *j, int64_t since, FILE *out, char *err, size_t er
     sqlite3 *db = journal_db(j);
     sqlite3_stmt *st;
     const char *sql = "SELECT id, tracking_id, token, service_id, lang, created_at, printed_at, "
-                      "print_status, print_error, fields_erased FROM requests "
+                      "print_status, print_error, fields_erased, number, priority "
+                      "FROM requests "
                       "WHERE created_at >= ? ORDER BY id";
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         return fail(db, "export", err, errcap);
@@ -158,7 +165,7 @@ static const char *str_member(where_t *w, const cJSON *o, const char *key, const
 #define LOWER_CHARS "abcdefghijklmnopqrstuvwxyz0123456789_"
 
 typedef struct {
-    const char *tracking, *token, *service, *lang, *status, *error;
+    const char *tracking, *token, *service, *lang, *status, *error, *priority;
     int64_t created, printed;
     bool erased;
     char prefix;
@@ -193,10 +200,17 @@ static bool parse_token(const char *t, char *prefix, int *number)
     return *number >= 1;
 }
 
-static int parse_ids(where_t *w, row_t *r)
+static int parse_ids(where_t *w, const cJSON *o, row_t *r)
 {
     if (!parse_token(r->token, &r->prefix, &r->number))
         return bad(w, "token", "expected a letter, '-' and a number, like A-042");
+    /* Exports since token bands carry the number (B-2012 is 12); older ones only the token. */
+    const cJSON *num = cJSON_GetObjectItemCaseSensitive(o, "number");
+    if (num && (!cJSON_IsNumber(num) || num->valuedouble < 1 || num->valuedouble > 99999 ||
+                num->valuedouble != (int)num->valuedouble))
+        return bad(w, "number", "expected a whole number from 1 to 99999");
+    if (num)
+        r->number = (int)num->valuedouble;
     const char *dash = strrchr(r->tracking, '-');
     char *end;
     long seq = dash ? strtol(dash + 1, &end, 10) : 0;
@@ -249,7 +263,14 @@ static int parse_row(where_t *w, const cJSON *o, row_t *r)
     const cJSON *e = cJSON_GetObjectItemCaseSensitive(o, "print_error");
     r->error = cJSON_IsString(e) ? e->valuestring : NULL;
     r->erased = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "erased"));
-    return parse_times(w, o, r) < 0 || parse_ids(w, r) < 0 ? -1 : parse_fields(w, o, r);
+    const cJSON *pr = cJSON_GetObjectItemCaseSensitive(o, "priority");
+    r->priority = cJSON_IsString(pr) ? pr->valuestring : NULL;
+    if ((pr && !cJSON_IsNull(pr) && !r->priority) ||
+        (r->priority && strcmp(r->priority, "elderly") != 0 &&
+         strcmp(r->priority, "disability") != 0 && strcmp(r->priority, "pregnancy") != 0 &&
+         strcmp(r->priority, "child") != 0))
+        return bad(w, "priority", "expected null, elderly, disability, pregnancy or child");
+    return parse_times(w, o, r) < 0 || parse_ids(w, o, r) < 0 ? -1 : parse_fields(w, o, r);
 }
 
 static bool exists(sqlite3 *db, const char *tracking)
@@ -289,8 +310,8 @@ static int insert_row(sqlite3 *db, const row_t *r)
     snprintf(day, sizeof day, "%04d-%02d-%02d", tm.year % 10000, tm.month, tm.day);
     sqlite3_stmt *st;
     const char *sql = "INSERT INTO requests(tracking_id, token, day, prefix, number, service_id, "
-                      "lang, created_at, print_status, printed_at, print_error, fields_erased) "
-                      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)";
+                      "lang, created_at, print_status, printed_at, print_error, fields_erased, "
+                      "priority) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)";
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_text(st, 1, r->tracking, -1, SQLITE_STATIC);
@@ -307,6 +328,8 @@ static int insert_row(sqlite3 *db, const row_t *r)
     if (r->error)
         sqlite3_bind_text(st, 11, r->error, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 12, r->erased);
+    if (r->priority)
+        sqlite3_bind_text(st, 13, r->priority, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
     sqlite3_finalize(st);
     int64_t id = sqlite3_last_insert_rowid(db); /* before bump() inserts rows of its own */

@@ -196,6 +196,52 @@ verify_result_t signing_verify(const uint8_t public_key[SIGNING_PUBLIC_BYTES], c
                : VERIFY_FORGED;
 }
 
+int signing_sign_bytes(const signing_key_t *k, const void *data, size_t n, char *out, size_t cap)
+{
+    uint8_t sig[crypto_sign_BYTES];
+    if (cap < sodium_base64_ENCODED_LEN(crypto_sign_BYTES, B64))
+        return -1;
+    crypto_sign_detached(sig, NULL, data, (unsigned long long)n, k->secret);
+    sodium_bin2base64(out, cap, sig, sizeof sig, B64);
+    return (int)strlen(out);
+}
+
+bool signing_verify_bytes(const uint8_t public_key[SIGNING_PUBLIC_BYTES], const void *data,
+                          size_t n, const char *sig_text)
+{
+    uint8_t sig[crypto_sign_BYTES];
+    size_t sl = 0;
+    const char *end;
+    return sig_text && sodium_init() >= 0 &&
+           sodium_base642bin(sig, sizeof sig, sig_text, strlen(sig_text), NULL, &sl, &end, B64) ==
+               0 &&
+           sl == sizeof sig && *end == '\0' &&
+           crypto_sign_verify_detached(sig, data, (unsigned long long)n, public_key) == 0;
+}
+
+int signing_public_load(const char *path, uint8_t key[SIGNING_PUBLIC_BYTES], char *err,
+                        size_t errcap)
+{
+    char text[256];
+    /* Non-blocking and checked to be a regular file: a FIFO in its place must not hang us. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(err, errcap, "%s: %s", path, fd < 0 ? strerror(errno) : "not a regular file");
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    text[n > 0 ? n : 0] = '\0';
+    if (!signing_public_from_text(text, key)) {
+        snprintf(err, errcap, "%s: not an Ed25519 public key (one base64url line)", path);
+        return -1;
+    }
+    return 0;
+}
+
 void signing_wipe(signing_key_t *k)
 {
     sodium_memzero(k, sizeof *k);

@@ -44,6 +44,22 @@ typedef enum {
 verify_result_t signing_verify(const uint8_t public_key[SIGNING_PUBLIC_BYTES], const char *payload,
                                char *tracking, char *token, char *service, size_t cap);
 
+/* Sign bytes that are not a receipt (sync events, presence: JSON objects, which never begin
+ * like a receipt's signed message, so one can never pass for the other): the Ed25519
+ * signature in base64url without padding (86 characters) into out. Length, or -1 when out is
+ * too small. */
+#define SIGNING_SIG_TEXT 88 /* room for one signature as text, with its NUL */
+int signing_sign_bytes(const signing_key_t *k, const void *data, size_t n, char *out, size_t cap);
+
+/* Check such a signature against a public key. */
+bool signing_verify_bytes(const uint8_t public_key[SIGNING_PUBLIC_BYTES], const void *data,
+                          size_t n, const char *sig_text);
+
+/* Read a public key file (one base64url line, like DATA/signing.pub). 0, or -1 with
+ * "PATH: why" in err. */
+int signing_public_load(const char *path, uint8_t key[SIGNING_PUBLIC_BYTES], char *err,
+                        size_t errcap);
+
 /* base64url (no padding) <-> 32-byte public keys. */
 int signing_public_to_text(const uint8_t key[SIGNING_PUBLIC_BYTES], char *out, size_t cap);
 bool signing_public_from_text(const char *text, uint8_t key[SIGNING_PUBLIC_BYTES]);
