@@ -85,10 +85,11 @@ static void results(view_t *v, const app_t *app, ui_t *ui, ui_rect_t area)
 
 void screen_search_build(view_t *v, const app_t *app, ui_t *ui)
 {
-    ui_rect_t body = chrome_top_bar(app, ui, NULL), bar = chrome_title_area(ui);
-    int pad = ui_mm(ui, PAD_MM), y = body.y + ui_mm(ui, 1.0f), edge = ui_mm(ui, 0.5f);
+    ui_rect_t bar = chrome_title_area(ui);
     /* On a wide panel the field sits in the top bar and leaves the results more room. */
     bool on_bar = bar.w >= ui_mm(ui, 50.0f);
+    ui_rect_t body = chrome_top_bar(app, ui, on_bar ? NULL : app_tr(app, "search.title"));
+    int pad = ui_mm(ui, PAD_MM), y = body.y + ui_mm(ui, 1.0f), edge = ui_mm(ui, 0.5f);
     if (on_bar) {
         field(app, ui, bar, true);
     } else {
