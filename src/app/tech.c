@@ -81,7 +81,8 @@ static void check_pin(app_t *app)
     int64_t until = 0;
     char digits[64];
     locale_ascii_digits(app->tech.pin.buf, digits, sizeof digits);
-    pin_result_t r = pin_check(app->data_dir, digits, app_unix_now(app), &left, &until);
+    pin_result_t r =
+        pin_check(app->data_dir, app->journal, digits, app_unix_now(app), &left, &until);
     explicit_bzero(digits, sizeof digits);
     text_edit_init(&app->tech.pin, PIN_MAX_DIGITS);
     switch (r) {

@@ -350,6 +350,47 @@ static void test_set_rejects_bad_values_and_keeps_old(void **state)
     assert_memory_equal(&c, &fresh, sizeof c);
 }
 
+static void test_receipt_url_is_checked_when_the_config_loads(void **state)
+{
+    (void)state;
+    config_t c;
+    char err[512] = "";
+    config_defaults(&c);
+    static const char good[] = "[kiosk]\nreceipt_url = https://sheba.example.gov.bd/r\n";
+    assert_int_equal(config_parse(&c, "good.ini", good, strlen(good), err, sizeof err), 0);
+    assert_string_equal(c.receipt_url, "https://sheba.example.gov.bd/r");
+    assert_int_equal(
+        config_set(&c, "kiosk", "receipt_url", "http://10.0.0.5:8080", err, sizeof err), 0);
+    static const char bad[] = "[kiosk]\nreceipt_url = https://sheba.example.gov.bd/r?x=1\n";
+    assert_int_equal(config_parse(&c, "kiosk.ini", bad, strlen(bad), err, sizeof err), -1);
+    assert_non_null(strstr(err, "kiosk.ini:2: [kiosk] receipt_url:"));
+    assert_non_null(strstr(err, "no query (?) or fragment (#)"));
+    assert_string_equal(c.receipt_url, "http://10.0.0.5:8080"); /* the last good value stays */
+    assert_int_equal(config_set(&c, "kiosk", "receipt_url", "", err, sizeof err), 0);
+    assert_string_equal(c.receipt_url, "");
+    /* Issue 9: a query made every receipt unverifiable. Not http(s), no host, a '/' at the
+     * end (a "//" before the tracking id) and characters a URL cannot hold are refused too. */
+    static const char *const refused[] = {"https://sheba.example.gov.bd/r?lang=bn",
+                                          "https://sheba.example.gov.bd/r#top",
+                                          "ftp://sheba.example.gov.bd/r",
+                                          "sheba.example.gov.bd/r",
+                                          "https://",
+                                          "https:///r",
+                                          "https://sheba.example.gov.bd/r/",
+                                          "https://sheba.example.gov.bd/\x01r",
+                                          "https://sheba.example.gov.bd/\t",
+                                          "https://sheba.example.gov.bd/র"};
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        err[0] = '\0';
+        if (config_set(&c, "kiosk", "receipt_url", refused[i], err, sizeof err) != -1) {
+            print_error("receipt_url = \"%s\" accepted\n", refused[i]);
+            fail();
+        }
+        assert_true(err[0] != '\0');
+        assert_string_equal(c.receipt_url, "");
+    }
+}
+
 static void test_set_rejects_unknown_section_and_key(void **state)
 {
     (void)state;
@@ -409,6 +450,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults_terminal_kiosk_display_match_kiosk_ini),
         cmocka_unit_test(test_defaults_centre_and_receipt_url_match_kiosk_ini),
+        cmocka_unit_test(test_receipt_url_is_checked_when_the_config_loads),
         cmocka_unit_test(test_defaults_overwrite_everything),
         cmocka_unit_test(test_kiosk_ini_loads),
         cmocka_unit_test(test_all_keys_file_sets_every_value),
