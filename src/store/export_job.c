@@ -89,7 +89,7 @@ static bool mask_filter(void *ctx, const char *service, const char *field, const
                         char *out, size_t cap)
 {
     const export_job_t *j = ctx;
-    export_mask_t key;
+    export_mask_t key = {.rule = MASK_HIDDEN};
     snprintf(key.service, sizeof key.service, "%s", service);
     snprintf(key.field, sizeof key.field, "%s", field);
     const export_mask_t *m =
