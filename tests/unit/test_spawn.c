@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "platform/spawn.h"
+#include "io/spawn.h"
 
 static double now_s(void)
 {

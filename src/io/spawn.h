@@ -1,5 +1,5 @@
 /*
- * platform/spawn.h - running a command (the technician's "shut down") without ever blocking
+ * io/spawn.h - running a command (the technician's "shut down") without ever blocking
  * the main thread: posix_spawn, then a non-blocking reap from the main loop, with a time
  * bound after which the command and everything it started are killed.
  *
@@ -7,8 +7,8 @@
  * inject), with stdin from /dev/null, default signal handling (the kiosk ignores some
  * signals, and ignored signals would be inherited) and its own process group.
  */
-#ifndef PLATFORM_SPAWN_H
-#define PLATFORM_SPAWN_H
+#ifndef IO_SPAWN_H
+#define IO_SPAWN_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
-/* platform/spawn.c - posix_spawn with a non-blocking, bounded reap. */
+/* io/spawn.c - posix_spawn with a non-blocking, bounded reap. */
 #define _GNU_SOURCE /* posix_spawnattr_setsigdefault and friends in glibc */
-#include "platform/spawn.h"
+#include "io/spawn.h"
 
 #include <errno.h>
 #include <fcntl.h>
