@@ -179,6 +179,10 @@ check verify-wrong-key 1 "NOT GENUINE" -- \
     "$tools/verify-receipt" "$payload" --key tests/data/signing-test.pub
 check verify-garbage 2 "not a Sheba Kiosk receipt" -- \
     "$tools/verify-receipt" "hello world" --key tests/data/signing-test.pub
+# Issue 9: a technician PIN has at least 6 digits.
+check set-pin-short 1 "a PIN is 6 to 12 digits" -- \
+    sh -c "echo 2468 | '$kiosk' --set-pin --data '$tmp/pin-data'"
+check set-pin 0 "technician PIN set" -- sh -c "echo 246810 | '$kiosk' --set-pin --data '$tmp/pin-data'"
 key_mode=$(stat -c %a "$tmp/sign-data/signing.key")
 [ "$key_mode" = 600 ] && echo "PASS cli/signing-key-private" ||
     echo "FAIL cli/signing-key-private: signing.key has mode $key_mode"
