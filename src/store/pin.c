@@ -15,14 +15,17 @@
 #include "io/file.h"
 #include "store/techlog.h"
 
-/* Argon2id, 64 MiB, 3 passes: about 0.2 s here on one core of a 2 GHz AMD EPYC with
- * libsodium's AVX2/AVX-512 code, and an estimated 0.6 to 1.2 s on a Raspberry Pi 4 (a
- * 1.5 GHz Cortex-A72 runs libsodium's portable Argon2 code and has a third of the memory
- * bandwidth): at least 0.5 s a guess for an attacker with the card, so a million 6-digit
- * PINs cost days of one Pi's time instead of minutes. 64 MiB is allocated only while a
- * PIN is checked. The parameters travel in each hash ("$argon2id$v=19$m=65536,t=3,p=1$"),
- * so hashes made with other parameters still verify. */
-#define OPS       3
+/* Argon2id, 64 MiB, 4 passes: 0.25 to 0.3 s of CPU here (one core of a 2 GHz AMD EPYC, which
+ * libsodium runs with AVX2/AVX-512 code; the 16 MiB, 3 pass hashes of before took 0.04 to
+ * 0.07 s). A Raspberry Pi 4 (Cortex-A72 at 1.5 GHz) runs libsodium's portable Argon2 code:
+ * about 4,000 64-bit operations per 1 KiB block at 1.5 to 2 per cycle, and 3 KiB of memory
+ * traffic per block at 3 to 4 GB/s, give 0.7 to 1.1 s for the 262,144 blocks of 64 MiB x 4
+ * (0.5 to 0.8 s with 3 passes, too close to the half second asked for). So a guess costs an
+ * attacker with the card at least half a second of a Pi, and the technician waits about one
+ * second at the PIN pad. 64 MiB is allocated only while a PIN is checked. The parameters
+ * travel in each hash ("$argon2id$v=19$m=65536,t=4,p=1$"), so hashes made with others (an
+ * older kiosk's) still verify, and are made again with these on the next entry. */
+#define OPS       4
 #define MEM       (64u * 1024 * 1024)
 
 #define LOCK_FILE "technician.lock"
