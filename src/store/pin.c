@@ -17,14 +17,15 @@
 
 /* Argon2id, 64 MiB, 4 passes: 0.25 to 0.3 s of CPU here (one core of a 2 GHz AMD EPYC, which
  * libsodium runs with AVX2/AVX-512 code; the 16 MiB, 3 pass hashes of before took 0.04 to
- * 0.07 s). A Raspberry Pi 4 (Cortex-A72 at 1.5 GHz) runs libsodium's portable Argon2 code:
- * about 4,000 64-bit operations per 1 KiB block at 1.5 to 2 per cycle, and 3 KiB of memory
- * traffic per block at 3 to 4 GB/s, give 0.7 to 1.1 s for the 262,144 blocks of 64 MiB x 4
- * (0.5 to 0.8 s with 3 passes, too close to the half second asked for). So a guess costs an
- * attacker with the card at least half a second of a Pi, and the technician waits about one
- * second at the PIN pad. 64 MiB is allocated only while a PIN is checked. The parameters
- * travel in each hash ("$argon2id$v=19$m=65536,t=4,p=1$"), so hashes made with others (an
- * older kiosk's) still verify, and are made again with these on the next entry. */
+ * 0.07 s). A Raspberry Pi 4 (Cortex-A72, 1.5 GHz) runs libsodium's portable Argon2 code. About
+ * 4,000 64-bit operations per 1 KiB block at 1.5 to 2 a cycle, plus 3 KiB of memory traffic
+ * per block at 3 to 4 GB/s, make 0.55 to 0.75 s for the 262,144 blocks of 64 MiB x 4; scaling
+ * the reference code's 5.6 s on a Pi 2 for the same parameters by the 5 to 8 times a Pi 4 is
+ * faster at 64-bit arithmetic gives 0.7 to 1.1 s. Three passes could be 0.4 s there, so four:
+ * every guess costs an attacker with the card at least half a second of a Pi, and the
+ * technician waits about a second at the PIN pad. 64 MiB is allocated only while a PIN is
+ * checked. The parameters travel in each hash ("$argon2id$v=19$m=65536,t=4,p=1$"), so hashes
+ * made with others (an older kiosk's) still verify; they are made again on the next entry. */
 #define OPS       4
 #define MEM       (64u * 1024 * 1024)
 
