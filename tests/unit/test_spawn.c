@@ -89,8 +89,15 @@ static void test_bad_commands(void **state)
     assert_int_equal(spawn_start(&s, "", 1000, err, sizeof err), -1);
     assert_non_null(strstr(err, "no command"));
     assert_int_equal(spawn_start(&s, "   ", 1000, err, sizeof err), -1);
-    assert_int_equal(spawn_start(&s, "/nonexistent/shutdown now", 1000, err, sizeof err), -1);
-    assert_non_null(strstr(err, "/nonexistent/shutdown"));
+    /* glibc reports a program that cannot be run at once; under qemu-user (the arm64 tests)
+     * only its exit status, 127, says so. Either way it is never taken for success. */
+    int status = 0;
+    if (spawn_start(&s, "/nonexistent/shutdown now", 1000, err, sizeof err) == 0) {
+        assert_int_equal(poll_until_not(&s, SPAWN_RUNNING, &status, 5), SPAWN_EXITED);
+        assert_int_equal(status, 127);
+    } else {
+        assert_non_null(strstr(err, "/nonexistent/shutdown"));
+    }
     assert_false(spawn_busy(&s));
 }
 
