@@ -223,6 +223,9 @@ int config_set(config_t *c, const char *section, const char *key, const char *va
     if (strcmp(section, "journal") == 0) {
         if (strcmp(key, "retention_days") == 0)
             return parse_int(value, 1, 3650, &c->retention_days, err, errcap);
+        if (strcmp(key, "export_key") == 0)
+            return value[0] ? set_path(value, c->export_key, err, errcap)
+                            : (c->export_key[0] = '\0', 0);
         return error_set(err, errcap, "unknown key \"%s\" in [journal]", key);
     }
     return error_set(err, errcap, "unknown section [%s]", section);

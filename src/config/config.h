@@ -36,6 +36,7 @@ typedef struct {
     int retention_days;               /* citizens' entries are erased after this many days */
     char export_dir[CONFIG_PATH_MAX]; /* technician export target; empty: a USB stick */
     char shutdown_command[256];       /* technician "shut down" */
+    char export_key[CONFIG_PATH_MAX]; /* [journal] the register's X25519 public key file */
 } config_t;
 
 /* The defaults (a 7" 800x480 panel at 132 dpi, Bangla first, 60 s idle timeout). */

@@ -28,4 +28,7 @@ int tech_cmd_check_catalog(kiosk_t *k, const options_t *o);
 /* The journal: --export-journal [--since], --import-journal FILE, --new-journal. */
 int journal_cmd_run(kiosk_t *k, const options_t *o);
 
+/* The register's side of a sealed USB export: --open-export FILE --key SECRET. */
+int journal_cmd_open_export(const options_t *o);
+
 #endif

@@ -50,8 +50,11 @@ void options_usage(FILE *out)
             "  --since YYYY-MM-DD   with --export-journal: only requests from that day on\n"
             "  --import-journal FILE  add the requests of an export that are not in the journal\n"
             "  --new-journal        after a damaged journal was moved aside: start a new one\n"
+            "  --open-export FILE --key SECRET\n"
+            "                       a sealed USB export as JSON Lines on stdout, opened with\n"
+            "                       the register's secret key\n"
             "  --signing-key FILE   sign receipts with this key instead of DATA/signing.key\n"
-            "  --set-pin            set the technician PIN (4-12 digits, read from stdin)\n"
+            "  --set-pin            set the technician PIN (6-12 digits, read from stdin)\n"
             "  --hash-pin           print the Argon2id hash of a PIN read from stdin\n"
             "                       (for tools/provision)\n"
             "  --error-screen TEXT  show only a still error screen (the service's crash-loop\n"
@@ -93,7 +96,9 @@ enum {
     O_SEED,
     O_SET_PIN,
     O_ERROR_SCREEN,
-    O_HASH_PIN
+    O_HASH_PIN,
+    O_OPEN_EXPORT,
+    O_KEY
 };
 
 static const struct option long_options[] = {{"config", 1, 0, O_CONFIG},
@@ -128,6 +133,8 @@ static const struct option long_options[] = {{"config", 1, 0, O_CONFIG},
                                              {"set-pin", 0, 0, O_SET_PIN},
                                              {"error-screen", 1, 0, O_ERROR_SCREEN},
                                              {"hash-pin", 0, 0, O_HASH_PIN},
+                                             {"open-export", 1, 0, O_OPEN_EXPORT},
+                                             {"key", 1, 0, O_KEY},
                                              {0, 0, 0, 0}};
 
 /* A whole decimal number from lo to hi, and nothing else: "10s", "-5" and "" are refused. */
@@ -235,6 +242,8 @@ static bool plain(options_t *o, int c, const char *v)
                         : c == O_IMPORT       ? &o->import
                         : c == O_SIGNING_KEY  ? &o->signing_key
                         : c == O_ERROR_SCREEN ? &o->error_screen
+                        : c == O_OPEN_EXPORT  ? &o->open_export
+                        : c == O_KEY          ? &o->key
                                               : NULL;
     if (slot)
         *slot = v;
@@ -298,6 +307,8 @@ options_mode_t options_mode(const options_t *o)
         return MODE_SET_PIN;
     if (o->export_journal || o->import || o->new_journal)
         return MODE_JOURNAL;
+    if (o->open_export)
+        return MODE_OPEN_EXPORT;
     if (o->check_catalog || o->list_services)
         return MODE_CHECK_CATALOG;
     if (o->print_test)

@@ -22,6 +22,7 @@ typedef enum {
     MODE_HASH_PIN,      /* --hash-pin */
     MODE_ERROR_SCREEN,  /* --error-screen TEXT */
     MODE_CHECK_CATALOG, /* --check-catalog FILE, --list-services */
+    MODE_OPEN_EXPORT,   /* --open-export FILE --key SECRET */
 } options_mode_t;
 
 typedef struct {
@@ -29,7 +30,7 @@ typedef struct {
     int config_count;
     const char *data, *catalog, *assets, *lang, *replay, *shots, *now, *check_catalog;
     const char *error_screen;
-    const char *printer, *paper, *since, *import, *signing_key;
+    const char *printer, *paper, *since, *import, *signing_key, *open_export, *key;
     const char *rotation, *dpi, *idle_timeout; /* checked, then set like the config file's */
     long monkey;
     unsigned long long seed;
