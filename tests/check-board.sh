@@ -128,17 +128,19 @@ mkfs.fat -C -n KIOSKBOOT "$tmp/boot.fat" 32768 >/dev/null
 dd if="$tmp/boot.fat" of="$img" bs=512 seek=2048 conv=notrunc status=none
 expect provision 0 "provisioned" -- tools/provision "$img" --centre-id UDC-4501 \
     --centre-bn "চৌদ্দশত ইউনিয়ন ডিজিটাল সেন্টার" --centre-en "Chowddoshata UDC" \
-    --terminal-id T07 --pin 2468 --wifi-ssid CentreNet --wifi-psk "secret-passphrase" \
+    --terminal-id T07 --pin 246810 --wifi-ssid CentreNet --wifi-psk "secret-passphrase" \
     --token-band 3 --kiosk "$build/kiosk"
 mtype -i "$img@@1048576" ::sheba-provision.ini >"$tmp/prov.ini" 2>&1
 sed -n '/^\[terminal\]/,/^\[/p' "$tmp/prov.ini" | grep -q '^token_band = 3$' &&
     pass provision-token-band || fail provision-token-band "$(grep -n token "$tmp/prov.ini")"
 expect provision-bad-band 1 "--token-band: one digit" -- tools/provision "$img" --centre-id U \
     --centre-bn x --centre-en x --terminal-id T1 --token-band 10
-grep -q '^pin_hash = \$argon2id\$' "$tmp/prov.ini" && ! grep -q 2468 "$tmp/prov.ini" &&
+grep -q '^pin_hash = \$argon2id\$' "$tmp/prov.ini" && ! grep -q 246810 "$tmp/prov.ini" &&
     pass provision-pin-hashed || fail provision-pin-hashed "$(grep pin "$tmp/prov.ini")"
 expect provision-bad-id 1 "--centre-id" -- tools/provision "$img" --centre-id "UDC 1" \
     --centre-bn x --centre-en x --terminal-id T1
+expect provision-short-pin 1 "not 6 to 12 digits" -- tools/provision "$img" --centre-id U \
+    --centre-bn x --centre-en x --terminal-id T1 --pin 2468 --kiosk "$build/kiosk"
 expect provision-short-psk 1 "8 to 63" -- tools/provision "$img" --centre-id U --centre-bn x \
     --centre-en x --terminal-id T1 --wifi-psk short
 expect provision-injection 1 "not allowed" -- tools/provision "$img" --centre-id U \
@@ -155,7 +157,7 @@ expect provision-apply 0 "provisioned" -- board/raspberrypi/provision-apply \
     grep -q 'ssid="CentreNet"' "$tmp/data/wifi/wpa_supplicant.conf" &&
     ! grep -q pin_hash "$tmp/data/kiosk.ini" && pass provision-applied ||
     fail provision-applied "$(ls -R "$tmp/bootfs" "$tmp/data" | tr '\n' ' ')"
-printf 'expect screen:welcome\nhold 10 10 3500\nhold 790 470 3500\ntype 2468\npress key:done\nexpect screen:tech\npress tech:config\nexpect tech:config\n' \
+printf 'expect screen:welcome\nhold 10 10 3500\nhold 790 470 3500\ntype 246810\npress key:done\nexpect screen:tech\npress tech:config\nexpect tech:config\n' \
     >"$tmp/tech.replay"
 expect provisioned-kiosk 0 "confirmed request UDC-4501-T07-" -- sh -c "
     '$build/kiosk' --headless --config assets/kiosk.ini --config '$tmp/data/kiosk.ini' \

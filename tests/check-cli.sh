@@ -120,14 +120,71 @@ sig_char=${payload: -10:1}
 check verify-changed-signature 1 "NOT GENUINE" -- \
     "$tools/verify-receipt" "${payload:0:${#payload}-10}$new_char${payload: -9}" \
     --key "$tmp/sign-data/signing.pub"
+# The centre's folder of keys, named <centre>-<terminal>.pub: only the named terminal's key is
+# read; the other files (even a FIFO, which would block a plain open) are never opened.
 mkdir -p "$tmp/keys"
-cp tests/data/signing-test.pub "$tmp/keys/other.pub"
-cp "$tmp/sign-data/signing.pub" "$tmp/keys/T01.pub"
-check verify-key-folder 0 "keys/T01.pub" -- "$tools/verify-receipt" "$payload" --key "$tmp/keys"
+cp tests/data/signing-test.pub "$tmp/keys/UDC-0001-T02.pub"
+cp "$tmp/sign-data/signing.pub" "$tmp/keys/UDC-0001-T01.pub"
+mkfifo "$tmp/keys/UDC-0001-T03.pub" "$tmp/keys/zz.pub"
+check verify-key-folder 0 "keys/UDC-0001-T01.pub" -- \
+    timeout 10 "$tools/verify-receipt" "$payload" --key "$tmp/keys"
+# Issue 9: the receipt's date and age are printed (Asia/Dhaka days; the harness's date is
+# 2026-11-29).
+check verify-date-and-age 0 "issued 2026-11-29 (Asia/Dhaka) by terminal UDC-0001-T01, 3 days ago" \
+    -- "$tools/verify-receipt" "$payload" --key "$tmp/keys" --now 2026-12-02
+check verify-date-today 0 "today" -- \
+    "$tools/verify-receipt" "$payload" --key "$tmp/keys" --now 2026-11-29
+check verify-date-future 0 "in the future: check the terminal's clock" -- \
+    "$tools/verify-receipt" "$payload" --key "$tmp/keys" --now 2026-11-01
+check verify-bad-now 2 "--now 2026-13-01" -- \
+    "$tools/verify-receipt" "$payload" --key "$tmp/keys" --now 2026-13-01
+# Issue 9: a T02 tracking id signed with T01's key passed against a folder of keys.
+printf '[terminal]\nid = T02\n' >"$tmp/t02.ini"
+mkdir -p "$tmp/t02" "$tmp/url"
+"$kiosk" --headless --config "$tmp/t02.ini" --data "$tmp/t02-data" \
+    --signing-key "$tmp/sign-data/signing.key" --replay "$tmp/sign.replay" --shots "$tmp/t02" \
+    >/dev/null 2>&1
+payload_t02=$(zbarimg -q --raw "$tmp/t02/done.png" 2>/dev/null)
+check verify-other-terminals-key 1 "NOT GENUINE" -- \
+    "$tools/verify-receipt" "$payload_t02" --key "$tmp/keys"
+check verify-key-file-names-its-terminal 1 "the receipt names UDC-0001-T02" -- \
+    "$tools/verify-receipt" "$payload_t02" --key "$tmp/keys/UDC-0001-T01.pub"
+check verify-unknown-terminal 1 "no key of terminal UDC-0001-T01" -- \
+    "$tools/verify-receipt" "$payload" --key "$tmp/sign-data"
+# Issue 11: a FIFO where the terminal's key should be is refused at once.
+check verify-fifo-key 1 "not a regular file" -- timeout 10 "$tools/verify-receipt" \
+    "${payload/T01-/T03-}" --key "$tmp/keys"
+check verify-fifo-key-file 2 "not a regular file" -- timeout 10 "$tools/verify-receipt" \
+    "$payload" --key "$tmp/keys/zz.pub"
+# Issue 9: the URL is signed too; a parameter twice or an unknown one is not a receipt.
+printf '[kiosk]\nreceipt_url = https://sheba.example.gov.bd/r\n' >"$tmp/url.ini"
+"$kiosk" --headless --config "$tmp/url.ini" --data "$tmp/url-data" \
+    --signing-key "$tmp/sign-data/signing.key" --replay "$tmp/sign.replay" --shots "$tmp/url" \
+    >/dev/null 2>&1
+payload_url=$(zbarimg -q --raw "$tmp/url/done.png" 2>/dev/null)
+check verify-url 0 "genuine: tracking UDC-0001-T01-" -- \
+    "$tools/verify-receipt" "$payload_url" --key "$tmp/keys"
+check verify-url-printed 0 "link https://sheba.example.gov.bd/r/UDC-0001-T01-" -- \
+    "$tools/verify-receipt" "$payload_url" --key "$tmp/keys"
+check verify-host-changed 1 "NOT GENUINE" -- "$tools/verify-receipt" \
+    "${payload_url/sheba.example.gov.bd/sheba.example.gov.bd.evil.example}" --key "$tmp/keys"
+check verify-scheme-changed 1 "NOT GENUINE" -- "$tools/verify-receipt" \
+    "${payload_url/https:/http:}" --key "$tmp/keys"
+check verify-duplicate-token 2 "not a Sheba Kiosk receipt" -- \
+    "$tools/verify-receipt" "$payload&t=A-999&s=land_tax" --key "$tmp/keys"
+check verify-unknown-parameter 2 "unknown" -- \
+    "$tools/verify-receipt" "$(sed 's/&sig=/\&x=1\&sig=/' <<<"$payload")" --key "$tmp/keys"
+printf '[kiosk]\nreceipt_url = https://sheba.example.gov.bd/r?lang=bn\n' >"$tmp/query.ini"
+check receipt-url-with-query 1 "query.ini:2: [kiosk] receipt_url:" -- \
+    "$kiosk" --config "$tmp/query.ini" --headless --data "$tmp/q-data"
 check verify-wrong-key 1 "NOT GENUINE" -- \
     "$tools/verify-receipt" "$payload" --key tests/data/signing-test.pub
 check verify-garbage 2 "not a Sheba Kiosk receipt" -- \
     "$tools/verify-receipt" "hello world" --key tests/data/signing-test.pub
+# Issue 9: a technician PIN has at least 6 digits.
+check set-pin-short 1 "a PIN is 6 to 12 digits" -- \
+    sh -c "echo 2468 | '$kiosk' --set-pin --data '$tmp/pin-data'"
+check set-pin 0 "technician PIN set" -- sh -c "echo 246810 | '$kiosk' --set-pin --data '$tmp/pin-data'"
 key_mode=$(stat -c %a "$tmp/sign-data/signing.key")
 [ "$key_mode" = 600 ] && echo "PASS cli/signing-key-private" ||
     echo "FAIL cli/signing-key-private: signing.key has mode $key_mode"

@@ -42,6 +42,9 @@ static bool in_idle_scope(const app_t *app)
 
 uint64_t app_next_deadline(const app_t *app)
 {
+    /* A command or an export in the background: look at it every 100 ms. */
+    if (spawn_busy(&app->command) || (app->export_job && export_job_busy(app->export_job)))
+        return app->now_ms + 100;
     if (app->dialog == DIALOG_IDLE) {
         /* Wake once a second to count down. */
         uint64_t elapsed = app->now_ms - app->dialog_since_ms;
@@ -73,6 +76,8 @@ void app_advance(app_t *app, uint64_t now_ms)
     assert(now_ms >= before); /* the app clock is monotonic */
     app->now_ms = now_ms;
     if (app_print_poll(app))
+        app_changed(app);
+    if (app_tech_poll(app))
         app_changed(app);
     retention(app);
     if (app_in_tech(app) && now_ms - app->last_input_ms >= TECH_IDLE_MS) {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog/mask.h"
 #include "receipt/receipt.h"
 #include "store/journal.h"
 #include "text/locale.h"
@@ -32,20 +33,14 @@ static void identifiers(const source_t *src, const catalog_service_t *svc, recei
 {
     for (int i = 0; i < svc->field_count && rq->item_count < RECEIPT_MAX_ITEMS; i++) {
         const catalog_field_t *f = &svc->fields[i];
-        const char *v = src->s->value[i];
-        if (!v[0] || (f->type != FIELD_NID && f->type != FIELD_BRN && f->type != FIELD_MOBILE &&
-                      f->type != FIELD_TEXT))
-            continue;
         char *out = t->values[rq->item_count];
-        if (f->type == FIELD_TEXT && i == 0)
-            snprintf(out, TEXT_EDIT_CAP, "%s", v); /* the applicant's name */
-        else if (f->type == FIELD_TEXT)
+        /* The rule the unsealed export follows too (catalog/mask.h): the applicant's name, and
+         * only the last digits of an ID, so a receipt left on the counter gives none away. */
+        int rule = mask_rule(svc, i);
+        if (!mask_apply(rule, src->s->value[i], out, TEXT_EDIT_CAP))
             continue;
-        else
-            /* Only the last digits: a receipt left on the counter must not give away an ID. */
-            receipt_mask(v, f->type == FIELD_MOBILE ? 3 : 4, out, TEXT_EDIT_CAP);
         char shown[TEXT_EDIT_CAP];
-        if (f->type != FIELD_TEXT && locale_digits(src->lang, out, shown, sizeof shown) >= 0)
+        if (rule != MASK_CLEAR && locale_digits(src->lang, out, shown, sizeof shown) >= 0)
             snprintf(out, TEXT_EDIT_CAP, "%s", shown);
         rq->labels[rq->item_count] = f->label.s[src->lang];
         rq->values[rq->item_count++] = out;

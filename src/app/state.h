@@ -20,7 +20,9 @@
 #include "catalog/search.h"
 #include "catalog/validate.h"
 #include "config/config.h"
+#include "io/spawn.h"
 #include "printer/printjob.h"
+#include "store/export_job.h"
 #include "store/journal.h"
 #include "store/signing.h"
 #include "text/edit.h"
@@ -124,6 +126,8 @@ typedef struct app {
     const printer_spec_t *printer; /* NULL: no printer */
     const printer_profile_t *paper;
     printjob_t *job;          /* the printing thread's slot */
+    export_job_t *export_job; /* the technician's export to a USB stick; NULL: none */
+    spawn_t command;          /* the technician's "shut down", reaped by app_advance */
     const signing_key_t *key; /* signs QR payloads; NULL: unsigned */
     const char *data_dir;     /* PIN, lock and calibration files live here */
 

@@ -7,20 +7,16 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <mntent.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "app/print.h"
 #include "store/journal_export.h"
 #include "store/pin.h"
 #include "text/locale.h"
-
-extern char **environ;
 
 /* Show the outcome of an action: a translated message with {1} filled by arg (may be "").
  * Translations are templates, never printf formats: a translator cannot break the program. */
@@ -81,7 +77,8 @@ static void check_pin(app_t *app)
     int64_t until = 0;
     char digits[64];
     locale_ascii_digits(app->tech.pin.buf, digits, sizeof digits);
-    pin_result_t r = pin_check(app->data_dir, digits, app_unix_now(app), &left, &until);
+    pin_result_t r =
+        pin_check(app->data_dir, app->journal, digits, app_unix_now(app), &left, &until);
     explicit_bzero(digits, sizeof digits);
     text_edit_init(&app->tech.pin, PIN_MAX_DIGITS);
     switch (r) {
@@ -175,48 +172,41 @@ static bool export_folder(const app_t *app, char *out, size_t cap)
 
 void app_tech_export(app_t *app)
 {
-    char dir[512], path[800], err[256], day[16];
-    locale_tm_t tm;
-    if (!app->journal || !export_folder(app, dir, sizeof dir)) {
+    char dir[512], err[1024];
+    if (!app->journal || !app->export_job || !export_folder(app, dir, sizeof dir)) {
         say(app, true, N_("tech.export_no_stick"), NULL);
         return;
     }
-    locale_dhaka_time(app_unix_now(app), &tm);
-    snprintf(day, sizeof day, "%04d%02d%02d", tm.year % 10000, tm.month, tm.day);
-    snprintf(path, sizeof path, "%s/sheba-journal-%s-%s-%s.jsonl", dir, app->cfg->centre_id,
-             app->cfg->terminal_id, day);
-    FILE *fp = fopen(path, "w");
-    long n = fp ? journal_export(app->journal, 0, fp, err, sizeof err) : -1;
-    /* fsync: the technician pulls the stick out right after reading "done". */
-    bool ok = fp && n >= 0 && fflush(fp) == 0 && fsync(fileno(fp)) == 0;
-    if (fp && fclose(fp) != 0)
-        ok = false;
-    if (!ok) {
-        say(app, true, N_("tech.export_failed"), path);
+    export_request_t rq = {.now = app_unix_now(app)};
+    snprintf(rq.data_dir, sizeof rq.data_dir, "%s", app->data_dir);
+    snprintf(rq.dest_dir, sizeof rq.dest_dir, "%s", dir);
+    snprintf(rq.centre_id, sizeof rq.centre_id, "%s", app->cfg->centre_id);
+    snprintf(rq.terminal_id, sizeof rq.terminal_id, "%s", app->cfg->terminal_id);
+    /* Sealed to the register with [journal] export_key, else masked as on the receipt. */
+    snprintf(rq.export_key, sizeof rq.export_key, "%s", app->cfg->export_key);
+    if (export_job_start(app->export_job, &rq, app->catalog, err, sizeof err) < 0) {
+        fprintf(stderr, "kiosk: export: %s\n", err);
+        say(app, true, N_("tech.export_failed"), dir);
         return;
     }
-    char count[32], shown[64];
-    snprintf(count, sizeof count, "%ld", n);
-    locale_digits(app->lang, count, shown, sizeof shown);
-    const char *slash = strrchr(path, '/'); /* the file's name: the stick is in the hand */
-    const char *args[] = {shown, slash ? slash + 1 : path};
-    say_args(app, false, N_("tech.export_done"), args, 2);
+    say(app, false, N_("tech.exporting"), NULL);
 }
 
-/* Run the configured command (shutdown) without a shell: no quoting to get wrong. */
-static int run_command(const char *cmd)
+static bool export_poll(app_t *app)
 {
-    char buf[512], *argv[16];
-    int argc = 0;
-    snprintf(buf, sizeof buf, "%s", cmd);
-    for (char *tok = strtok(buf, " "); tok && argc < 15; tok = strtok(NULL, " "))
-        argv[argc++] = tok;
-    argv[argc] = NULL;
-    pid_t pid;
-    int status;
-    if (argc == 0 || posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ) != 0)
-        return -1;
-    return waitpid(pid, &status, 0) == pid && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    export_outcome_t out;
+    export_state_t s = app->export_job ? export_job_poll(app->export_job, &out) : EXPORT_IDLE;
+    if (s == EXPORT_DONE) {
+        char count[32], shown[64];
+        snprintf(count, sizeof count, "%ld", out.rows);
+        locale_digits(app->lang, count, shown, sizeof shown);
+        const char *args[] = {shown, out.file}; /* the file's name: the stick is in the hand */
+        say_args(app, false, N_("tech.export_done"), args, 2);
+    } else if (s == EXPORT_FAILED || s == EXPORT_TIMED_OUT) {
+        fprintf(stderr, "kiosk: export: %s\n", out.error);
+        say(app, true, N_("tech.export_failed"), out.file);
+    }
+    return s == EXPORT_DONE || s == EXPORT_FAILED || s == EXPORT_TIMED_OUT;
 }
 
 void app_tech_print(app_t *app, bool test_page)
@@ -298,13 +288,37 @@ void app_tech_restart(app_t *app)
     app_changed(app);
 }
 
+/* "Shut down" is spawned, never waited for: app_tech_poll sees how it ended. */
+#define TECH_COMMAND_BOUND_MS 30000
+
 void app_tech_shutdown(app_t *app)
 {
-    if (run_command(app->cfg->shutdown_command) != 0)
+    char err[300];
+    if (spawn_start(&app->command, app->cfg->shutdown_command, TECH_COMMAND_BOUND_MS, err,
+                    sizeof err) < 0) {
+        fprintf(stderr, "kiosk: shut down: %s\n", err);
         say(app, true, N_("tech.shutdown_failed"), app->cfg->shutdown_command);
-    else
-        app->quit = true;
-    app_changed(app);
+        return;
+    }
+    say(app, false, N_("tech.shutting_down"), NULL);
+}
+
+bool app_tech_poll(app_t *app)
+{
+    int status = 0;
+    bool changed = export_poll(app);
+    spawn_state_t s = spawn_poll(&app->command, &status);
+    if (s == SPAWN_EXITED && status == 0) {
+        app->quit = true; /* the service manager stops us anyway; do not wait for it */
+        return true;
+    }
+    if (s == SPAWN_EXITED || s == SPAWN_TIMED_OUT) {
+        fprintf(stderr, "kiosk: shut down: \"%s\" %s (status %d)\n", app->cfg->shutdown_command,
+                s == SPAWN_TIMED_OUT ? "did not end in time and was killed" : "failed", status);
+        say(app, true, N_("tech.shutdown_failed"), app->cfg->shutdown_command);
+        return true;
+    }
+    return changed;
 }
 
 bool app_in_tech(const app_t *app)

@@ -37,6 +37,10 @@ void app_tech_open(app_t *app, tech_page_t page);
 /* Back: from a page to the menu; from the menu or the PIN pad out of technician mode. */
 void app_tech_back(app_t *app);
 
+/* How the background export and "shut down" command ended, said on the technician's page.
+ * Never blocks (app_advance calls it). True when something changed. */
+bool app_tech_poll(app_t *app);
+
 /* Leave technician mode for the welcome screen. */
 void app_tech_leave(app_t *app);
 

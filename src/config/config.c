@@ -130,6 +130,31 @@ static int set_listen(const char *v, char *out, size_t cap, char *err, size_t er
     return 0;
 }
 
+/* The QR code is "<receipt_url>/<tracking>?t=...&s=...&sig=...": a URL that already has a
+ * query or a fragment would make every receipt unverifiable, and one that is not http(s)
+ * would not open on a phone. Empty: the tracking id alone. */
+static int set_receipt_url(const char *v, char *out, size_t outcap, char *err, size_t cap)
+{
+    size_t n = strlen(v);
+    size_t scheme = strncmp(v, "https://", 8) == 0 ? 8 : strncmp(v, "http://", 7) == 0 ? 7 : 0;
+    const char *allowed = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+                          "-._~:/%!$'()*+,;=@";
+    if (n >= outcap)
+        return error_set(err, cap, "too long (at most %zu bytes)", outcap - 1);
+    if (n > 0 && (!scheme || n == scheme || v[scheme] == '/' || v[scheme] == ':'))
+        return error_set(err, cap, "\"%s\": expected an https:// or http:// URL with a host", v);
+    if (strchr(v, '?') || strchr(v, '#'))
+        return error_set(err, cap, "\"%s\": no query (?) or fragment (#): the receipt adds its own",
+                         v);
+    if (strspn(v, allowed) != n)
+        return error_set(err, cap, "\"%s\": no spaces or characters a URL cannot hold", v);
+    if (n > 0 && v[n - 1] == '/')
+        return error_set(err, cap, "\"%s\": no '/' at the end (the receipt adds /<tracking id>)",
+                         v);
+    memcpy(out, v, n + 1);
+    return 0;
+}
+
 static int set_kiosk(config_t *c, const char *k, const char *v, char *err, size_t cap)
 {
     if (strcmp(k, "language") == 0) {
@@ -147,12 +172,8 @@ static int set_kiosk(config_t *c, const char *k, const char *v, char *err, size_
         return set_path(v, c->data_dir, err, cap);
     if (strcmp(k, "catalog") == 0)
         return set_path(v, c->catalog, err, cap);
-    if (strcmp(k, "receipt_url") == 0) {
-        if (strlen(v) >= sizeof c->receipt_url || strchr(v, ' '))
-            return error_set(err, cap, "\"%s\": expected a URL without spaces", v);
-        snprintf(c->receipt_url, sizeof c->receipt_url, "%s", v);
-        return 0;
-    }
+    if (strcmp(k, "receipt_url") == 0)
+        return set_receipt_url(v, c->receipt_url, sizeof c->receipt_url, err, cap);
     return error_set(err, cap, "unknown key \"%s\" in [kiosk]", k);
 }
 
@@ -405,7 +426,8 @@ int config_set(config_t *c, const char *section, const char *key, const char *va
         if (strcmp(key, "retention_days") == 0)
             return parse_int(value, 1, 3650, &c->retention_days, err, errcap);
         if (strcmp(key, "export_key") == 0)
-            return set_file(value, c->export_key, err, errcap);
+            return value[0] ? set_file(value, c->export_key, err, errcap)
+                            : (c->export_key[0] = '\0', 0);
         return error_set(err, errcap, "unknown key \"%s\" in [journal]", key);
     }
     if (strcmp(section, "board") == 0) {

@@ -61,23 +61,41 @@ char *file_read_fd(int fd, const char *name, size_t max, size_t *len, char *err,
     return buf;
 }
 
-char *file_read(const char *path, size_t max, size_t *len, char *err, size_t errcap)
+int file_open_regular(const char *path, bool follow, char *err, size_t errcap)
 {
     /* Non-blocking: opening a FIFO for reading would otherwise wait for a writer. */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (follow ? 0 : O_NOFOLLOW));
     struct stat st;
     if (fd < 0) {
-        error_set(err, errcap, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
+        return error_set(err, errcap, "%s: cannot open: %s", path,
+                         errno == ELOOP && !follow ? "a symbolic link" : strerror(errno));
     }
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
-        error_set(err, errcap, "%s: not a regular file", path);
-        return NULL;
+        return error_set(err, errcap, "%s: not a regular file", path);
     }
+    return fd;
+}
+
+static char *read_regular(const char *path, bool follow, size_t max, size_t *len, char *err,
+                          size_t errcap)
+{
+    int fd = file_open_regular(path, follow, err, errcap);
+    if (fd < 0)
+        return NULL;
     char *buf = file_read_fd(fd, path, max, len, err, errcap);
     close(fd);
     return buf;
+}
+
+char *file_read(const char *path, size_t max, size_t *len, char *err, size_t errcap)
+{
+    return read_regular(path, true, max, len, err, errcap);
+}
+
+char *file_read_nofollow(const char *path, size_t max, size_t *len, char *err, size_t errcap)
+{
+    return read_regular(path, false, max, len, err, errcap);
 }
 
 int file_write_atomic(const char *path, const char *text, mode_t mode)
@@ -99,4 +117,9 @@ int file_write_atomic(const char *path, const char *text, mode_t mode)
         errno = saved;
     }
     return ok ? 0 : -1;
+}
+
+void file_private_umask(void)
+{
+    umask(077);
 }

@@ -1,11 +1,12 @@
 /*
  * io/file.h - small files read and written safely: read whole and bounded, from regular
  * files only (a FIFO or a device cannot hang the reader); written completely or not at all;
- * paths built with their length checked.
+ * paths built with their length checked; files the kiosk makes private to its user.
  */
 #ifndef IO_FILE_H
 #define IO_FILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -21,6 +22,16 @@ int file_path(char *out, size_t cap, const char *dir, const char *name);
  * read error, out of memory. */
 char *file_read(const char *path, size_t max, size_t *len, char *err, size_t errcap);
 
+/* file_read for a file in a folder the kiosk does not control (a USB stick, a folder of
+ * keys): a symbolic link is refused too (O_NOFOLLOW), so a link planted there cannot point
+ * the reader at another file. */
+char *file_read_nofollow(const char *path, size_t max, size_t *len, char *err, size_t errcap);
+
+/* Open a regular file to read, never blocking (O_NONBLOCK: a FIFO or a device cannot hang
+ * the open or the read) and, unless follow, never through a link (O_NOFOLLOW). The
+ * descriptor, or -1 with "PATH: why" in err. For readers that stream (a sealed export). */
+int file_open_regular(const char *path, bool follow, char *err, size_t errcap);
+
 /* The same from an open descriptor (standard input, say), to its end; name is for messages.
  * The descriptor stays open. */
 char *file_read_fd(int fd, const char *name, size_t max, size_t *len, char *err, size_t errcap);
@@ -29,5 +40,9 @@ char *file_read_fd(int fd, const char *name, size_t max, size_t *len, char *err,
  * cut leaves the old file or the new one, never half of one. 0, or -1 with errno set (the
  * temporary file is removed). */
 int file_write_atomic(const char *path, const char *text, mode_t mode);
+
+/* What the kiosk creates is its user's alone: journal, keys, PIN, lock (mode 0600, folders
+ * 0700), whatever mode a library asks for (SQLite's is 0644). Call once, at start. */
+void file_private_umask(void);
 
 #endif

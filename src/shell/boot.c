@@ -173,8 +173,10 @@ void boot_free(kiosk_t *k)
 {
     sync_free(k->sync); /* waits a moment for acknowledgements, then leaves with its will */
     signing_wipe(&k->key);
-    if (k->job_ready)
-        printjob_destroy(&k->job); /* waits for a receipt still printing: bounded */
+    if (k->job_ready) {
+        printjob_destroy(&k->job);          /* waits for a receipt still printing: bounded */
+        export_job_destroy(&k->export_job); /* a stick stuck in the kernel is left behind */
+    }
     display_close(&k->display);
     textcache_free(k->cache);
     free(k->ui);
@@ -232,6 +234,8 @@ int boot_start_app(kiosk_t *k, int64_t epoch, void (*notify)(void *ctx), void *c
     printjob_init(&k->job, notify, ctx);
     k->job_ready = true;
     k->app.job = &k->job;
+    export_job_init(&k->export_job, notify, ctx);
+    k->app.export_job = &k->export_job;
     k->app.paper = &k->paper;
     k->app.printer = k->has_printer ? &k->printer : NULL;
     k->app.key = &k->key;

@@ -14,6 +14,7 @@
 #include "platform/display.h"
 #include "platform/waiter.h"
 #include "printer/printjob.h"
+#include "store/export_job.h"
 #include "screens/screens.h"
 #include "shell/options.h"
 #include "store/signing.h"
@@ -41,6 +42,7 @@ typedef struct kiosk {
     printer_profile_t paper;
     printjob_t job;
     bool job_ready;
+    export_job_t export_job; /* the technician's export; set up with job */
     signing_key_t key;
     const char *key_file; /* --signing-key: a fixed key (tests); NULL: DATA/signing.key */
     waiter_t waiter;      /* KMSDRM: the loop sleeps in poll() instead of SDL's 1 ms polling */

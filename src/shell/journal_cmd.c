@@ -1,9 +1,11 @@
 /* shell/journal_cmd.c - the journal's commands: export, import, a new journal. */
-#include <SDL.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "io/file.h"
 #include "shell/modes.h"
+#include "store/export_job.h"
 #include "store/journal_export.h"
 #include "store/journal.h"
 
@@ -11,14 +13,15 @@ static int import_file(journal_t *j, const char *path)
 {
     char err[1200];
     size_t len = 0;
-    char *text = SDL_LoadFile(path, &len);
+    /* Often on a USB stick: a FIFO or a device there must not hang the import. */
+    char *text = file_read(path, 256u << 20, &len, err, sizeof err);
     if (!text) {
-        fprintf(stderr, "kiosk: %s: cannot read: %s\n", path, SDL_GetError());
+        fprintf(stderr, "kiosk: %s\n", err);
         return 1;
     }
     long added, skipped;
     int rc = journal_import(j, path, text, len, &added, &skipped, err, sizeof err);
-    SDL_free(text);
+    free(text);
     if (rc < 0) {
         fprintf(stderr, "kiosk: %s (nothing was added)\n", err);
         return 1;
@@ -62,4 +65,20 @@ int journal_cmd_run(kiosk_t *k, const options_t *o)
         rc = import_file(j, o->import);
     journal_close(j);
     return rc;
+}
+
+int journal_cmd_open_export(const options_t *o)
+{
+    char err[1200];
+    long rows = 0;
+    if (!o->key) {
+        fprintf(stderr, "kiosk: --open-export needs --key SECRET_KEY_FILE\n");
+        return 2;
+    }
+    if (export_open(o->open_export, o->key, stdout, &rows, err, sizeof err) < 0) {
+        fprintf(stderr, "kiosk: %s\n", err);
+        return 1;
+    }
+    fprintf(stderr, "kiosk: %s: %ld requests\n", o->open_export, rows);
+    return 0;
 }

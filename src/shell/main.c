@@ -7,6 +7,7 @@
 #include <SDL.h>
 #include <SDL_ttf.h>
 
+#include "io/file.h"
 #include "shell/boot.h"
 #include "shell/modes.h"
 #include "shell/options.h"
@@ -46,6 +47,8 @@ static int run_mode(kiosk_t *k, const options_t *o)
         return tech_cmd_set_pin(k);
     case MODE_JOURNAL:
         return journal_cmd_run(k, o);
+    case MODE_OPEN_EXPORT:
+        return journal_cmd_open_export(o);
     case MODE_CHECK_CATALOG:
         return tech_cmd_check_catalog(k, o);
     case MODE_COUNTER_PIN:
@@ -59,6 +62,7 @@ static int run_mode(kiosk_t *k, const options_t *o)
 
 int main(int argc, char **argv)
 {
+    file_private_umask(); /* before any file: journal, keys and PIN are the kiosk user's alone */
     options_t o;
     int rc = options_parse(argc, argv, &o);
     if (rc >= 0)

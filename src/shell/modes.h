@@ -33,4 +33,7 @@ int queue_board_set_pin(const kiosk_t *k, int counter);
 /* The journal: --export-journal [--since], --import-journal FILE, --new-journal. */
 int journal_cmd_run(kiosk_t *k, const options_t *o);
 
+/* The register's side of a sealed USB export: --open-export FILE --key SECRET. */
+int journal_cmd_open_export(const options_t *o);
+
 #endif

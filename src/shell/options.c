@@ -50,8 +50,11 @@ void options_usage(FILE *out)
             "  --since YYYY-MM-DD   with --export-journal: only requests from that day on\n"
             "  --import-journal FILE  add the requests of an export that are not in the journal\n"
             "  --new-journal        after a damaged journal was moved aside: start a new one\n"
+            "  --open-export FILE --key SECRET\n"
+            "                       a sealed USB export as JSON Lines on stdout, opened with\n"
+            "                       the register's secret key\n"
             "  --signing-key FILE   sign receipts with this key instead of DATA/signing.key\n"
-            "  --set-pin            set the technician PIN (4-12 digits, read from stdin)\n"
+            "  --set-pin            set the technician PIN (6-12 digits, read from stdin)\n"
             "  --hash-pin           print the Argon2id hash of a PIN read from stdin\n"
             "                       (for tools/provision)\n"
             "  --sync-now           send the journal's waiting events to [sync] broker and\n"
@@ -104,7 +107,9 @@ enum {
     O_MODE,
     O_AUDIO_OUT,
     O_COUNTER_PIN,
-    O_SYNC_NOW
+    O_SYNC_NOW,
+    O_OPEN_EXPORT,
+    O_KEY
 };
 
 static const struct option long_options[] = {{"config", 1, 0, O_CONFIG},
@@ -143,6 +148,8 @@ static const struct option long_options[] = {{"config", 1, 0, O_CONFIG},
                                              {"audio-out", 1, 0, O_AUDIO_OUT},
                                              {"set-counter-pin", 1, 0, O_COUNTER_PIN},
                                              {"sync-now", 0, 0, O_SYNC_NOW},
+                                             {"open-export", 1, 0, O_OPEN_EXPORT},
+                                             {"key", 1, 0, O_KEY},
                                              {0, 0, 0, 0}};
 
 /* A whole decimal number from lo to hi, and nothing else: "10s", "-5" and "" are refused. */
@@ -262,6 +269,8 @@ static bool plain(options_t *o, int c, const char *v)
                         : c == O_SIGNING_KEY  ? &o->signing_key
                         : c == O_ERROR_SCREEN ? &o->error_screen
                         : c == O_AUDIO_OUT    ? &o->audio_out
+                        : c == O_OPEN_EXPORT  ? &o->open_export
+                        : c == O_KEY          ? &o->key
                                               : NULL;
     if (slot)
         *slot = v;
@@ -328,6 +337,8 @@ options_mode_t options_mode(const options_t *o, bool board_role)
         return MODE_SYNC_NOW;
     if (o->export_journal || o->import || o->new_journal)
         return MODE_JOURNAL;
+    if (o->open_export)
+        return MODE_OPEN_EXPORT;
     if (o->check_catalog || o->list_services)
         return MODE_CHECK_CATALOG;
     bool board = o->mode ? strcmp(o->mode, "board") == 0 : board_role;

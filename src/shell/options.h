@@ -25,6 +25,7 @@ typedef enum {
     MODE_BOARD,         /* --mode board (or [terminal] role = board): the queue board */
     MODE_COUNTER_PIN,   /* --mode board --set-counter-pin N */
     MODE_SYNC_NOW,      /* --sync-now: drain the journal's outbox to the broker and exit */
+    MODE_OPEN_EXPORT,   /* --open-export FILE --key SECRET */
 } options_mode_t;
 
 typedef struct {
@@ -32,7 +33,7 @@ typedef struct {
     int config_count;
     const char *data, *catalog, *assets, *lang, *replay, *shots, *now, *check_catalog;
     const char *error_screen;
-    const char *printer, *paper, *since, *import, *signing_key;
+    const char *printer, *paper, *since, *import, *signing_key, *open_export, *key;
     const char *rotation, *dpi, *idle_timeout; /* checked, then set like the config file's */
     const char *mode;                          /* --mode kiosk|board; NULL: [terminal] role */
     const char *audio_out;                     /* --audio-out DIR: every utterance as a WAV */

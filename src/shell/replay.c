@@ -302,6 +302,8 @@ static int cmd_expect(ctx_t *c, const char *id, bool want)
  * bounded time: every printer wait has a timeout. */
 static void settle(replay_t *r)
 {
+    if (r->app->export_job) /* bounded: the job has its own time bound */
+        export_job_wait(r->app->export_job, EXPORT_TIMEOUT_MS + 5000);
     if (!r->app->job)
         return;
     printjob_wait(r->app->job);

@@ -52,7 +52,7 @@ static bool read_secret(const char *prompt, char *out, size_t cap)
 int tech_cmd_hash_pin(void)
 {
     char pin[64] = "", hash[256], err[256] = "";
-    if (!read_secret("Technician PIN (4-12 digits): ", pin, sizeof pin) ||
+    if (!read_secret("Technician PIN (6-12 digits): ", pin, sizeof pin) ||
         pin_hash(pin, hash, sizeof hash, err, sizeof err) < 0) {
         fprintf(stderr, "kiosk: --hash-pin: %s\n", pin[0] ? err : "no PIN on standard input");
         explicit_bzero(pin, sizeof pin);
@@ -66,7 +66,7 @@ int tech_cmd_hash_pin(void)
 int tech_cmd_set_pin(const kiosk_t *k)
 {
     char pin[64], again[64], err[600];
-    if (!read_secret("Technician PIN (4-12 digits): ", pin, sizeof pin)) {
+    if (!read_secret("Technician PIN (6-12 digits): ", pin, sizeof pin)) {
         fprintf(stderr, "kiosk: --set-pin: no PIN on standard input\n");
         return 1;
     }

@@ -11,10 +11,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "io/error.h"
+#include "io/file.h"
 #include "store/journal_private.h"
 #include "text/locale.h"
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 struct journal {
     sqlite3 *db;
@@ -92,6 +94,16 @@ static const char *const migrations[SCHEMA_VERSION] = {
     "  INSERT INTO outbox(request_id, kind, at)"
     "    VALUES(NEW.id, 'erasure', CAST(strftime('%s', 'now') AS INTEGER));"
     "END;",
+    /* 4, "security": the technician's log (store/techlog.c): every wrong PIN, lockout, refusal
+     * and entry, with counts and the lock's end but never a digit of a PIN. */
+    "CREATE TABLE technician_log("
+    "  id INTEGER PRIMARY KEY,"
+    "  at INTEGER NOT NULL,"
+    "  event TEXT NOT NULL,"
+    "  failures INTEGER NOT NULL DEFAULT 0,"
+    "  lock_step INTEGER NOT NULL DEFAULT 0,"
+    "  locked_until INTEGER,"
+    "  detail TEXT NOT NULL DEFAULT '');",
 };
 
 static int db_fail(journal_t *j, const char *what, char *err, size_t cap)
@@ -514,4 +526,35 @@ int journal_get(journal_t *j, int64_t id, journal_request_row_t *row)
     }
     sqlite3_finalize(st);
     return 0;
+}
+
+journal_t *journal_open_reader(const char *dir, char *err, size_t errcap)
+{
+    char path[FILE_PATH_MAX];
+    if (file_path(path, sizeof path, dir, "journal.sqlite") < 0) {
+        error_set(err, errcap, "%s: path too long", dir);
+        return NULL;
+    }
+    journal_t *j = calloc(1, sizeof *j);
+    if (!j) {
+        error_set(err, errcap, "journal: out of memory");
+        return NULL;
+    }
+    /* Read-only and never created: a reader must not make an empty journal where the real
+     * one is missing. NOMUTEX: the connection belongs to one thread. */
+    if (sqlite3_open_v2(path, &j->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK) {
+        error_set(err, errcap, "%s: %s", path, j->db ? sqlite3_errmsg(j->db) : "cannot open");
+        journal_close(j);
+        return NULL;
+    }
+    sqlite3_busy_timeout(j->db, 5000);
+    int v = user_version(j);
+    if (v < 1 || v > SCHEMA_VERSION) {
+        error_set(err, errcap, "%s: %s", path,
+                  v < 0 ? sqlite3_errmsg(j->db) : "not a journal of this kiosk's schema");
+        journal_close(j);
+        return NULL;
+    }
+    return j;
 }

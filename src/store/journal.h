@@ -46,6 +46,11 @@ typedef struct {
  */
 journal_t *journal_open(const char *dir, char *err, size_t errcap);
 
+/* A second connection that only reads DIR/journal.sqlite, for a worker thread (the export to
+ * a USB stick): it never creates, migrates or writes, and is used by one thread only (the
+ * main thread keeps its own). NULL with err when there is no readable journal. */
+journal_t *journal_open_reader(const char *dir, char *err, size_t errcap);
+
 /* A technician saw the damage message and saved the old file: allow a new journal. */
 int journal_accept_new(const char *dir, char *err, size_t errcap);
 void journal_close(journal_t *j);

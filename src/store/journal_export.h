@@ -13,6 +13,7 @@
 #ifndef STORE_JOURNAL_EXPORT_H
 #define STORE_JOURNAL_EXPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +23,17 @@
 /* Write every request created at or after since (unix seconds; 0: all) to out, oldest
  * first. Number of requests written, or -1 with err. */
 long journal_export(journal_t *j, int64_t since, FILE *out, char *err, size_t errcap);
+
+/* What leaves the terminal in clear (an export not sealed to the register): called for each
+ * field of each request; writes what to show into out and returns true, or returns false to
+ * leave the field out. */
+typedef bool (*journal_field_filter_t)(void *ctx, const char *service, const char *field,
+                                       const char *value, char *out, size_t cap);
+
+/* journal_export through a filter (NULL: every field as typed); with a filter each line says
+ * "masked": true. */
+long journal_export_filtered(journal_t *j, int64_t since, journal_field_filter_t filter, void *ctx,
+                             FILE *out, char *err, size_t errcap);
 
 /* Read JSON Lines (name is used in messages): requests whose tracking id is new are added,
  * in one transaction, and the token sequences are moved past them so no token is issued

@@ -4,25 +4,26 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define B64     sodium_base64_VARIANT_URLSAFE_NO_PADDING
-#define CONTEXT "sheba-receipt-v1"
+#define B64 sodium_base64_VARIANT_URLSAFE_NO_PADDING
+/* Version 2: the whole payload up to "&sig=" is signed (version 1 signed the tracking id,
+ * token, service and date only, so a receipt's URL could be changed to a phishing host). */
+#define CONTEXT     "sheba-receipt-v2"
 
-/* What is signed: a fixed context, then each part on its own line, so no two different
- * receipts can produce the same message. */
-static int message(const char *tracking, const char *token, const char *service, char *out,
-                   size_t cap)
+#define PAYLOAD_MAX 1024
+#define SIG_TAG     "&sig="
+
+/* What is signed: a fixed context, a newline, then the payload before "&sig=". */
+static int message(const char *signed_part, size_t n, char *out, size_t cap)
 {
-    /* The date is the tracking id's YYYYMMDD part: "...-20261129-0007". */
-    const char *last = strrchr(tracking, '-');
-    const char *date = last && last - tracking >= 9 && last[-9] == '-' ? last - 8 : "";
-    int n = snprintf(out, cap, "%s\n%s\n%s\n%s\n%.8s", CONTEXT, tracking, token, service, date);
-    return n < 0 || (size_t)n >= cap ? -1 : n;
+    int len = snprintf(out, cap, "%s\n%.*s", CONTEXT, (int)n, signed_part);
+    return len < 0 || (size_t)len >= cap ? -1 : len;
 }
 
 /* Write a file completely or not at all: a temporary file, synced, then linked into place.
@@ -130,70 +131,191 @@ bool signing_public_from_text(const char *text, uint8_t key[SIGNING_PUBLIC_BYTES
 int signing_payload(const signing_key_t *k, const char *base, const char *tracking,
                     const char *token, const char *service, char *out, size_t cap)
 {
-    char msg[512], sig64[sodium_base64_ENCODED_LEN(crypto_sign_BYTES, B64)];
+    char msg[PAYLOAD_MAX + 32], sig64[sodium_base64_ENCODED_LEN(crypto_sign_BYTES, B64)];
     uint8_t sig[crypto_sign_BYTES];
-    int n = message(tracking, token, service, msg, sizeof msg);
-    if (n < 0)
+    int n =
+        snprintf(out, cap, "%s%s%s?t=%s&s=%s", base, base[0] ? "/" : "", tracking, token, service);
+    if (n < 0 || (size_t)n >= cap)
         return -1;
-    crypto_sign_detached(sig, NULL, (const uint8_t *)msg, (unsigned long long)n, k->secret);
+    int m = message(out, (size_t)n, msg, sizeof msg);
+    if (m < 0)
+        return -1;
+    crypto_sign_detached(sig, NULL, (const uint8_t *)msg, (unsigned long long)m, k->secret);
     sodium_bin2base64(sig64, sizeof sig64, sig, sizeof sig, B64);
-    int len = snprintf(out, cap, "%s%s%s?t=%s&s=%s&sig=%s", base, base[0] ? "/" : "", tracking,
-                       token, service, sig64);
-    return len < 0 || (size_t)len >= cap ? -1 : len;
+    int len = snprintf(out + n, cap - (size_t)n, SIG_TAG "%s", sig64);
+    return len < 0 || (size_t)len >= cap - (size_t)n ? -1 : n + len;
 }
 
-/* The value of "&key=" (or "?key=") in a query, copied into out; false when absent. */
-static bool param(const char *query, const char *key, char *out, size_t cap)
+__attribute__((format(printf, 3, 4))) static verify_result_t malformed(char *why, size_t cap,
+                                                                       const char *fmt, ...)
 {
-    size_t kl = strlen(key);
-    for (const char *p = query; p && *p; p = strchr(p, '&')) {
-        if (*p == '&' || *p == '?')
-            p++;
-        if (strncmp(p, key, kl) == 0 && p[kl] == '=') {
-            size_t n = strcspn(p + kl + 1, "&");
-            if (n == 0 || n >= cap)
-                return false;
-            memcpy(out, p + kl + 1, n);
-            out[n] = '\0';
-            return true;
-        }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, cap, fmt, ap);
+    va_end(ap);
+    return VERIFY_MALFORMED;
+}
+
+static bool only(const char *s, size_t n, const char *allowed)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!s[i] || !strchr(allowed, s[i]))
+            return false;
+    return true;
+}
+
+#define UPPER  "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#define LOWER  "abcdefghijklmnopqrstuvwxyz"
+#define DIGITS "0123456789"
+
+/* "<centre>-<terminal>-<YYYYMMDD>-<number>": r->terminal and the date from it. */
+static bool parse_tracking(signing_receipt_t *r)
+{
+    const char *t = r->tracking, *last = strrchr(t, '-');
+    size_t n = strlen(t);
+    if (!only(t, n, UPPER LOWER DIGITS "-") || !last || last - t < 11 || last[1] == '\0' ||
+        !only(last + 1, strlen(last + 1), DIGITS) || last[-9] != '-' ||
+        !only(last - 8, 8, DIGITS) || last - 9 - t < 3)
+        return false;
+    size_t tn = (size_t)(last - 9 - t);
+    if (tn >= sizeof r->terminal || t[0] == '-' || t[tn - 1] == '-' || !memchr(t, '-', tn))
+        return false;
+    memcpy(r->terminal, t, tn);
+    r->terminal[tn] = '\0';
+    const char *d = last - 8;
+    r->year = (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
+    r->month = (d[4] - '0') * 10 + (d[5] - '0');
+    r->day = (d[6] - '0') * 10 + (d[7] - '0');
+    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (r->year % 4 == 0 && r->year % 100 != 0) || r->year % 400 == 0;
+    return r->year >= 2000 && r->month >= 1 && r->month <= 12 && r->day >= 1 &&
+           r->day <= days[r->month - 1] && (r->month != 2 || r->day <= 28 + leap);
+}
+
+/* The URL in front of the tracking id: http(s)://host[:port][/path], printable ASCII. */
+static bool url_ok(const char *u, size_t n)
+{
+    size_t scheme = strncmp(u, "https://", 8) == 0 ? 8 : strncmp(u, "http://", 7) == 0 ? 7 : 0;
+    return scheme && n > scheme && u[scheme] != '/' &&
+           only(u, n, UPPER LOWER DIGITS "-._~:/%!$'()*+,;=@");
+}
+
+/* t=, s= (each once, not empty, in either order), then sig= last: nothing else. */
+static verify_result_t parse_query(const char *q, size_t n, signing_receipt_t *r, char *why,
+                                   size_t cap)
+{
+    bool seen_t = false, seen_s = false;
+    for (const char *p = q, *end = q + n; p < end;) {
+        const char *amp = memchr(p, '&', (size_t)(end - p));
+        size_t len = amp ? (size_t)(amp - p) : (size_t)(end - p);
+        bool is_t = len > 2 && strncmp(p, "t=", 2) == 0, is_s = len > 2 && strncmp(p, "s=", 2) == 0;
+        if (!is_t && !is_s)
+            return malformed(why, cap, "unknown or empty parameter \"%.20s\"", p);
+        if ((is_t && seen_t) || (is_s && seen_s))
+            return malformed(why, cap, "the parameter %.1s= is given twice", p);
+        const char *v = p + 2;
+        size_t vl = len - 2;
+        if (is_t && (vl >= sizeof r->token || v[0] < 'A' || v[0] > 'Z' || vl < 3 || v[1] != '-' ||
+                     !only(v + 2, vl - 2, DIGITS)))
+            return malformed(why, cap, "t=: not a token like B-007");
+        if (is_s && (vl >= sizeof r->service || !only(v, vl, LOWER DIGITS "_")))
+            return malformed(why, cap, "s=: not a service id");
+        char *dst = is_t ? r->token : r->service;
+        memcpy(dst, v, vl);
+        dst[vl] = '\0';
+        seen_t |= is_t;
+        seen_s |= is_s;
+        p += len + (amp ? 1 : 0);
+        if (amp && p == end)
+            return malformed(why, cap, "an empty parameter");
     }
-    return false;
+    if (!seen_t || !seen_s)
+        return malformed(why, cap, "the token (t=) or the service (s=) is missing");
+    return VERIFY_GENUINE;
+}
+
+verify_result_t signing_parse(const char *payload, signing_receipt_t *r, char *why, size_t cap)
+{
+    memset(r, 0, sizeof *r);
+    size_t n = strlen(payload);
+    if (n == 0 || n > PAYLOAD_MAX)
+        return malformed(why, cap, "empty or longer than 1024 bytes");
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)payload[i] <= ' ' || (unsigned char)payload[i] >= 0x7f)
+            return malformed(why, cap, "a space, control or non-ASCII character");
+    if (strchr(payload, '#'))
+        return malformed(why, cap, "a fragment (#)");
+    const char *q = strchr(payload, '?'), *sig = strstr(payload, SIG_TAG);
+    if (!q || strchr(q + 1, '?'))
+        return malformed(why, cap, "not one query (?) in it");
+    if (!sig || sig < q || strstr(sig + 1, SIG_TAG) || strchr(sig + 1, '&') ||
+        strchr(sig, '=') != sig + 4)
+        return malformed(why, cap, "the signature (&sig=) is missing, twice, or not last");
+    const char *slash = q;
+    while (slash > payload && slash[-1] != '/')
+        slash--;
+    size_t tn = (size_t)(q - slash), un = slash > payload ? (size_t)(slash - 1 - payload) : 0;
+    if (tn == 0 || tn >= sizeof r->tracking || un >= sizeof r->url || (slash > payload && !un))
+        return malformed(why, cap, "no tracking id before the query, or an empty URL");
+    memcpy(r->tracking, slash, tn);
+    memcpy(r->url, payload, un);
+    if (un > 0 && !url_ok(r->url, un))
+        return malformed(why, cap, "\"%.80s\": not an http or https URL", r->url);
+    if (!parse_tracking(r))
+        return malformed(why, cap, "\"%.96s\": not a tracking id", r->tracking);
+    if (parse_query(q + 1, (size_t)(sig - q - 1), r, why, cap) != VERIFY_GENUINE)
+        return VERIFY_MALFORMED;
+    size_t sl = strlen(sig + 5);
+    if (sl != sodium_base64_ENCODED_LEN(crypto_sign_BYTES, B64) - 1 ||
+        !only(sig + 5, sl, UPPER LOWER DIGITS "-_"))
+        return malformed(why, cap, "the signature is not 64 bytes of base64url");
+    return VERIFY_GENUINE;
+}
+
+verify_result_t signing_check(const uint8_t public_key[SIGNING_PUBLIC_BYTES],
+                              const char *key_terminal, const char *payload, signing_receipt_t *r,
+                              char *why, size_t cap)
+{
+    char msg[PAYLOAD_MAX + 32];
+    uint8_t sig[crypto_sign_BYTES];
+    size_t sl = 0;
+    if (sodium_init() < 0)
+        return malformed(why, cap, "libsodium cannot start");
+    if (signing_parse(payload, r, why, cap) != VERIFY_GENUINE)
+        return VERIFY_MALFORMED;
+    const char *tag = strstr(payload, SIG_TAG);
+    int n = message(payload, (size_t)(tag - payload), msg, sizeof msg);
+    if (n < 0 ||
+        sodium_base642bin(sig, sizeof sig, tag + 5, strlen(tag + 5), NULL, &sl, NULL, B64) != 0 ||
+        sl != sizeof sig ||
+        crypto_sign_verify_detached(sig, (const uint8_t *)msg, (unsigned long long)n, public_key) !=
+            0) {
+        snprintf(why, cap, "the signature does not match");
+        return VERIFY_FORGED;
+    }
+    if (key_terminal && strcmp(key_terminal, r->terminal) != 0) {
+        snprintf(why, cap, "signed with the key of terminal %s, but the receipt names %s",
+                 key_terminal, r->terminal);
+        return VERIFY_FORGED;
+    }
+    return VERIFY_GENUINE;
 }
 
 verify_result_t signing_verify(const uint8_t public_key[SIGNING_PUBLIC_BYTES], const char *payload,
                                char *tracking, char *token, char *service, size_t cap)
 {
-    char tr[128], tk[32], sv[64], s64[128], msg[512];
-    const char *q = strchr(payload, '?');
-    if (!q || sodium_init() < 0)
-        return VERIFY_MALFORMED;
-    const char *slash = q;
-    while (slash > payload && slash[-1] != '/')
-        slash--;
-    size_t tn = (size_t)(q - slash);
-    if (tn == 0 || tn >= sizeof tr || !param(q, "t", tk, sizeof tk) ||
-        !param(q, "s", sv, sizeof sv) || !param(q, "sig", s64, sizeof s64))
-        return VERIFY_MALFORMED;
-    memcpy(tr, slash, tn);
-    tr[tn] = '\0';
-    if (tracking)
-        snprintf(tracking, cap, "%s", tr);
-    if (token)
-        snprintf(token, cap, "%s", tk);
-    if (service)
-        snprintf(service, cap, "%s", sv);
-    uint8_t sig[crypto_sign_BYTES];
-    size_t sl = 0;
-    const char *end;
-    int n = message(tr, tk, sv, msg, sizeof msg);
-    if (n < 0 || sodium_base642bin(sig, sizeof sig, s64, strlen(s64), NULL, &sl, &end, B64) != 0 ||
-        sl != sizeof sig || *end != '\0')
-        return VERIFY_FORGED;
-    return crypto_sign_verify_detached(sig, (const uint8_t *)msg, (unsigned long long)n,
-                                       public_key) == 0
-               ? VERIFY_GENUINE
-               : VERIFY_FORGED;
+    signing_receipt_t r;
+    char why[256];
+    verify_result_t v = signing_check(public_key, NULL, payload, &r, why, sizeof why);
+    if (v != VERIFY_MALFORMED) {
+        if (tracking)
+            snprintf(tracking, cap, "%s", r.tracking);
+        if (token)
+            snprintf(token, cap, "%s", r.token);
+        if (service)
+            snprintf(service, cap, "%s", r.service);
+    }
+    return v;
 }
 
 int signing_sign_bytes(const signing_key_t *k, const void *data, size_t n, char *out, size_t cap)

@@ -1,12 +1,15 @@
 /*
  * store/signing.h - receipts that cannot be forged: each QR code carries an Ed25519
- * signature (libsodium) over the tracking id, token, service and date, made with the
- * terminal's own key. A counter checks a scanned receipt with verify-receipt and the
- * terminal's public key (or a folder of all the centre's terminal keys).
+ * signature (libsodium) made with the terminal's own key over the whole payload before
+ * "&sig=": the receipt URL (scheme and host included), the tracking id (which holds the
+ * centre, the terminal and the date), the token and the service. A counter checks a scanned
+ * receipt with verify-receipt and the terminal's public key, or a folder of the centre's
+ * keys named <centre>-<terminal>.pub: the key that verifies must be the one of the terminal
+ * the tracking id names.
  *
- * Payload: <base>/<tracking>?t=<token>&s=<service>&sig=<base64url signature>
- * (token and service travel in the payload so that the signature can be checked from the
- * QR code alone; the date is part of the tracking id).
+ * Payload: [<receipt_url>/]<tracking>?t=<token>&s=<service>&sig=<base64url signature>
+ * and nothing else: a parameter twice, an unknown one, anything after the signature, a
+ * fragment, spaces or control characters make it malformed.
  */
 #ifndef STORE_SIGNING_H
 #define STORE_SIGNING_H
@@ -39,8 +42,32 @@ typedef enum {
     VERIFY_MALFORMED /* not a Sheba receipt payload at all */
 } verify_result_t;
 
-/* Check a scanned payload against a public key (32 bytes). On VERIFY_GENUINE and
- * VERIFY_FORGED the parsed parts are filled (when the pointers are given). */
+/* A payload's parts, once it is well formed. */
+typedef struct {
+    char url[256];        /* what precedes "/<tracking>"; "" when the payload starts with it */
+    char tracking[96];    /* "UDC-0001-T01-20261129-0007" */
+    char terminal[64];    /* the tracking id without its date and number: "UDC-0001-T01" */
+    char token[16];       /* "B-007" */
+    char service[32];     /* "nid_correction" */
+    int year, month, day; /* the date in the tracking id (Asia/Dhaka) */
+} signing_receipt_t;
+
+/* Parse a payload strictly (no signature check). VERIFY_GENUINE when well formed (then r is
+ * filled), VERIFY_MALFORMED with why otherwise. */
+verify_result_t signing_parse(const char *payload, signing_receipt_t *r, char *why, size_t cap);
+
+/* Check a payload against the public key of key_terminal ("<centre>-<terminal>", as in the
+ * key file's name; NULL when the key's owner is not known). VERIFY_GENUINE only when the
+ * signature over everything before "&sig=" matches and the tracking id names key_terminal.
+ * VERIFY_FORGED (why says which) when well formed but not so; r is filled then too. */
+verify_result_t signing_check(const uint8_t public_key[SIGNING_PUBLIC_BYTES],
+                              const char *key_terminal, const char *payload, signing_receipt_t *r,
+                              char *why, size_t cap);
+
+/* The earlier interface, kept for callers that have one key of unknown owner: the same
+ * strict check as signing_check(key, NULL, ...). On VERIFY_GENUINE and VERIFY_FORGED the
+ * parsed parts are filled (when the pointers are given). Prefer signing_check with the
+ * terminal the key belongs to. */
 verify_result_t signing_verify(const uint8_t public_key[SIGNING_PUBLIC_BYTES], const char *payload,
                                char *tracking, char *token, char *service, size_t cap);
 

@@ -6,7 +6,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <signal.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -597,6 +599,44 @@ static void test_double_tap_moves_one_step(void **state)
     }
 }
 
+/* Issue 9: shutdown_command = /bin/sleep 8 froze the screen for 8 s. The command is spawned;
+ * the call returns at once and app_advance hears how it ended. */
+static void test_slow_shutdown_command_does_not_block(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new(800, 480);
+    snprintf(f->cfg.shutdown_command, sizeof f->cfg.shutdown_command, "/bin/sleep 8");
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    app_tech_shutdown(&f->app);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    double took = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+    assert_true(took < 0.5);
+    assert_true(spawn_busy(&f->app.command));
+    assert_false(f->app.quit);
+    app_advance(&f->app, f->app.now_ms + 100);
+    assert_false(f->app.quit);
+    kill(f->app.command.pid, SIGKILL); /* not 8 s of the test's time */
+    for (int i = 0; i < 500 && spawn_busy(&f->app.command); i++) {
+        struct timespec t = {0, 10000000};
+        nanosleep(&t, NULL);
+        app_advance(&f->app, f->app.now_ms + 10);
+    }
+    assert_false(spawn_busy(&f->app.command));
+    assert_false(f->app.quit); /* it did not succeed: no quitting, a message instead */
+    assert_true(f->app.tech.message_error);
+    /* A command that succeeds ends the program (the service manager takes it from there). */
+    snprintf(f->cfg.shutdown_command, sizeof f->cfg.shutdown_command, "true");
+    app_tech_shutdown(&f->app);
+    for (int i = 0; i < 500 && !f->app.quit; i++) {
+        struct timespec t = {0, 10000000};
+        nanosleep(&t, NULL);
+        app_advance(&f->app, f->app.now_ms + 10);
+    }
+    assert_true(f->app.quit);
+    fx_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -618,6 +658,7 @@ int main(void)
         cmocka_unit_test(test_search_at_every_size),
         cmocka_unit_test(test_shortcuts_follow_use),
         cmocka_unit_test(test_double_tap_moves_one_step),
+        cmocka_unit_test(test_slow_shutdown_command_does_not_block),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -481,6 +481,47 @@ static void test_set_rejects_bad_values_and_keeps_old(void **state)
     assert_memory_equal(&c, &fresh, sizeof c);
 }
 
+static void test_receipt_url_is_checked_when_the_config_loads(void **state)
+{
+    (void)state;
+    config_t c;
+    char err[512] = "";
+    config_defaults(&c);
+    static const char good[] = "[kiosk]\nreceipt_url = https://sheba.example.gov.bd/r\n";
+    assert_int_equal(config_parse(&c, "good.ini", good, strlen(good), err, sizeof err), 0);
+    assert_string_equal(c.receipt_url, "https://sheba.example.gov.bd/r");
+    assert_int_equal(
+        config_set(&c, "kiosk", "receipt_url", "http://10.0.0.5:8080", err, sizeof err), 0);
+    static const char bad[] = "[kiosk]\nreceipt_url = https://sheba.example.gov.bd/r?x=1\n";
+    assert_int_equal(config_parse(&c, "kiosk.ini", bad, strlen(bad), err, sizeof err), -1);
+    assert_non_null(strstr(err, "kiosk.ini:2: [kiosk] receipt_url:"));
+    assert_non_null(strstr(err, "no query (?) or fragment (#)"));
+    assert_string_equal(c.receipt_url, "http://10.0.0.5:8080"); /* the last good value stays */
+    assert_int_equal(config_set(&c, "kiosk", "receipt_url", "", err, sizeof err), 0);
+    assert_string_equal(c.receipt_url, "");
+    /* Issue 9: a query made every receipt unverifiable. Not http(s), no host, a '/' at the
+     * end (a "//" before the tracking id) and characters a URL cannot hold are refused too. */
+    static const char *const refused[] = {"https://sheba.example.gov.bd/r?lang=bn",
+                                          "https://sheba.example.gov.bd/r#top",
+                                          "ftp://sheba.example.gov.bd/r",
+                                          "sheba.example.gov.bd/r",
+                                          "https://",
+                                          "https:///r",
+                                          "https://sheba.example.gov.bd/r/",
+                                          "https://sheba.example.gov.bd/\x01r",
+                                          "https://sheba.example.gov.bd/\t",
+                                          "https://sheba.example.gov.bd/র"};
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        err[0] = '\0';
+        if (config_set(&c, "kiosk", "receipt_url", refused[i], err, sizeof err) != -1) {
+            print_error("receipt_url = \"%s\" accepted\n", refused[i]);
+            fail();
+        }
+        assert_true(err[0] != '\0');
+        assert_string_equal(c.receipt_url, "");
+    }
+}
+
 static void test_set_rejects_unknown_section_and_key(void **state)
 {
     (void)state;
@@ -617,181 +658,183 @@ static void test_board_http(void **state)
     assert_string_equal(c.board_http, "[::1]:8080");
     assert_int_equal(config_set(&c, "board", "port", "80", err, sizeof err), -1);
     assert_non_null(strstr(err, "[board]"));
-    /* ---- token bands, the export key and [sync] ---- */
+}
 
-    /* Parse text over the defaults; on failure err must start with "t.ini:LINE: " and hold what. */
-    static int parse_text(config_t * c, const char *text, int line, const char *what)
-    {
-        char err[512] = "", prefix[32];
-        config_defaults(c);
-        int rc = config_parse(c, "t.ini", text, strlen(text), err, sizeof err);
-        if (line == 0) {
-            if (rc != 0)
-                print_error("%s\n", err);
-            assert_int_equal(rc, 0);
-            return rc;
-        }
-        snprintf(prefix, sizeof prefix, "t.ini:%d: ", line);
-        if (rc != -1 || strncmp(err, prefix, strlen(prefix)) != 0 || !strstr(err, what)) {
-            print_error("rc %d, err \"%s\"\nwant -1 and \"%s...%s...\"\n", rc, err, prefix, what);
-            fail();
-        }
+/* ---- token bands, the export key and [sync] ---- */
+
+/* Parse text over the defaults; on failure err must start with "t.ini:LINE: " and hold what. */
+static int parse_text(config_t *c, const char *text, int line, const char *what)
+{
+    char err[512] = "", prefix[32];
+    config_defaults(c);
+    int rc = config_parse(c, "t.ini", text, strlen(text), err, sizeof err);
+    if (line == 0) {
+        if (rc != 0)
+            print_error("%s\n", err);
+        assert_int_equal(rc, 0);
         return rc;
     }
-
-    static void test_token_band_digit_or_empty(void **state)
-    {
-        (void)state;
-        config_t c;
-        config_defaults(&c);
-        assert_string_equal(c.token_band, "");
-        parse_text(&c, "[terminal]\ntoken_band = 7\n", 0, NULL);
-        assert_string_equal(c.token_band, "7");
-        parse_text(&c, "[terminal]\ntoken_band =\n", 0, NULL);
-        assert_string_equal(c.token_band, "");
-        parse_text(&c, "[terminal]\nid = T02\ntoken_band = 0\n", 3, "one digit from 1 to 9");
-        parse_text(&c, "[terminal]\ntoken_band = 10\n", 2, "one digit from 1 to 9");
-        parse_text(&c, "[terminal]\ntoken_band = A\n", 2, "\"A\"");
+    snprintf(prefix, sizeof prefix, "t.ini:%d: ", line);
+    if (rc != -1 || strncmp(err, prefix, strlen(prefix)) != 0 || !strstr(err, what)) {
+        print_error("rc %d, err \"%s\"\nwant -1 and \"%s...%s...\"\n", rc, err, prefix, what);
+        fail();
     }
+    return rc;
+}
 
-    static void test_sync_defaults_match_kiosk_ini(void **state)
-    {
-        (void)state;
-        config_t c;
-        load_ok(&c, "assets/kiosk.ini");
-        assert_string_equal(c.token_band, "");
-        assert_string_equal(c.export_key, "");
-        assert_string_equal(c.sync.broker, ""); /* no sync: make run stays offline */
-        assert_string_equal(c.sync.topic_prefix, "sheba");
-        assert_int_equal(c.sync.max_rate, 20);
-        assert_int_equal(c.sync.inflight, 10);
-        assert_string_equal(c.sync.register_key, "");
-        config_t d;
-        config_defaults(&d);
-        assert_memory_equal(&c.sync, &d.sync, sizeof c.sync);
-    }
+static void test_token_band_digit_or_empty(void **state)
+{
+    (void)state;
+    config_t c;
+    config_defaults(&c);
+    assert_string_equal(c.token_band, "");
+    parse_text(&c, "[terminal]\ntoken_band = 7\n", 0, NULL);
+    assert_string_equal(c.token_band, "7");
+    parse_text(&c, "[terminal]\ntoken_band =\n", 0, NULL);
+    assert_string_equal(c.token_band, "");
+    parse_text(&c, "[terminal]\nid = T02\ntoken_band = 0\n", 3, "one digit from 1 to 9");
+    parse_text(&c, "[terminal]\ntoken_band = 10\n", 2, "one digit from 1 to 9");
+    parse_text(&c, "[terminal]\ntoken_band = A\n", 2, "\"A\"");
+}
 
-    static void test_sync_broker_urls(void **state)
-    {
-        (void)state;
-        config_t c;
-        bool tls;
-        char host[64], err[256];
-        int port;
-        parse_text(&c, "[sync]\nbroker = mqtt://127.0.0.1:18830\n", 0, NULL);
-        assert_int_equal(
-            config_broker_parse(c.sync.broker, &tls, host, sizeof host, &port, err, sizeof err), 0);
-        assert_false(tls);
-        assert_string_equal(host, "127.0.0.1");
-        assert_int_equal(port, 18830);
-        assert_int_equal(config_broker_parse("mqtts://broker.example.gov.bd", &tls, host,
-                                             sizeof host, &port, err, sizeof err),
-                         0);
-        assert_true(tls);
-        assert_int_equal(port, 8883);
-        assert_int_equal(
-            config_broker_parse("mqtt://b", &tls, host, sizeof host, &port, err, sizeof err), 0);
-        assert_int_equal(port, 1883);
-        parse_text(&c, "[sync]\nbroker = http://b:1883\n", 2, "expected mqtt://HOST[:PORT]");
-        parse_text(&c, "[sync]\nbroker = mqtt://\n", 2, "host name");
-        parse_text(&c, "[sync]\nbroker = mqtt://b:0\n", 2, "1 to 65535");
-        parse_text(&c, "[sync]\nbroker = mqtt://b:1883/x\n", 2, "1 to 65535");
-        parse_text(&c, "[sync]\nbroker = mqtt://b c\n", 2, "nothing but :PORT");
-    }
+static void test_sync_defaults_match_kiosk_ini(void **state)
+{
+    (void)state;
+    config_t c;
+    load_ok(&c, "assets/kiosk.ini");
+    assert_string_equal(c.token_band, "");
+    assert_string_equal(c.export_key, "");
+    assert_string_equal(c.sync.broker, ""); /* no sync: make run stays offline */
+    assert_string_equal(c.sync.topic_prefix, "sheba");
+    assert_int_equal(c.sync.max_rate, 20);
+    assert_int_equal(c.sync.inflight, 10);
+    assert_string_equal(c.sync.register_key, "");
+    config_t d;
+    config_defaults(&d);
+    assert_memory_equal(&c.sync, &d.sync, sizeof c.sync);
+}
 
-    static void test_sync_files_must_be_readable(void **state)
-    {
-        (void)state;
-        config_t c;
-        parse_text(&c, "[sync]\nca_file = tests/data/signing-test.pub\n", 0, NULL);
-        assert_string_equal(c.sync.ca_file, "tests/data/signing-test.pub");
-        parse_text(&c, "[sync]\nregister_key = tests/data/signing-test.pub\ncert_file =\n", 0,
-                   NULL);
-        assert_string_equal(c.sync.register_key, "tests/data/signing-test.pub");
-        assert_string_equal(c.sync.cert_file, "");
-        parse_text(&c, "[sync]\n\ncert_file = /nonexistent/cert.pem\n", 3,
-                   "/nonexistent/cert.pem: cannot read");
-        parse_text(&c, "[sync]\nkey_file = tests/data\n", 2, "not a regular file");
-        parse_text(&c, "[sync]\npassword_file = /nonexistent\n", 2, "cannot read");
-        parse_text(&c, "[journal]\nexport_key = /nonexistent/export.pub\n", 2,
-                   "[journal] export_key: /nonexistent/export.pub: cannot read");
-    }
+static void test_sync_broker_urls(void **state)
+{
+    (void)state;
+    config_t c;
+    bool tls;
+    char host[64], err[256];
+    int port;
+    parse_text(&c, "[sync]\nbroker = mqtt://127.0.0.1:18830\n", 0, NULL);
+    assert_int_equal(
+        config_broker_parse(c.sync.broker, &tls, host, sizeof host, &port, err, sizeof err), 0);
+    assert_false(tls);
+    assert_string_equal(host, "127.0.0.1");
+    assert_int_equal(port, 18830);
+    assert_int_equal(config_broker_parse("mqtts://broker.example.gov.bd", &tls, host, sizeof host,
+                                         &port, err, sizeof err),
+                     0);
+    assert_true(tls);
+    assert_int_equal(port, 8883);
+    assert_int_equal(
+        config_broker_parse("mqtt://b", &tls, host, sizeof host, &port, err, sizeof err), 0);
+    assert_int_equal(port, 1883);
+    parse_text(&c, "[sync]\nbroker = http://b:1883\n", 2, "expected mqtt://HOST[:PORT]");
+    parse_text(&c, "[sync]\nbroker = mqtt://\n", 2, "host name");
+    parse_text(&c, "[sync]\nbroker = mqtt://b:0\n", 2, "1 to 65535");
+    parse_text(&c, "[sync]\nbroker = mqtt://b:1883/x\n", 2, "1 to 65535");
+    parse_text(&c, "[sync]\nbroker = mqtt://b c\n", 2, "nothing but :PORT");
+}
 
-    static void test_sync_numbers_prefix_and_keys(void **state)
-    {
-        (void)state;
-        config_t c;
-        parse_text(&c, "[sync]\nmax_rate = 5\ninflight = 1\ntopic_prefix = gov/sheba-2\n", 0, NULL);
-        assert_int_equal(c.sync.max_rate, 5);
-        assert_int_equal(c.sync.inflight, 1);
-        assert_string_equal(c.sync.topic_prefix, "gov/sheba-2");
-        parse_text(&c, "[sync]\nmax_rate = 0\n", 2, "from 1 to 1000");
-        parse_text(&c, "[sync]\ninflight = 101\n", 2, "from 1 to 100");
-        parse_text(&c, "[sync]\ntopic_prefix = sheba/#\n", 2, "topic levels");
-        parse_text(&c, "[sync]\ntopic_prefix = /sheba\n", 2, "topic levels");
-        parse_text(&c, "[sync]\ntopic_prefix = a//b\n", 2, "topic levels");
-        parse_text(&c, "[sync]\ntopic_prefix =\n", 2, "topic levels");
-        parse_text(&c, "[sync]\nusername = kiosk-UDC-0001-T01\n", 0, NULL);
-        assert_string_equal(c.sync.username, "kiosk-UDC-0001-T01");
-        parse_text(&c, "[sync]\nport = 1883\n", 2, "unknown key \"port\" in [sync]");
-    }
+static void test_sync_files_must_be_readable(void **state)
+{
+    (void)state;
+    config_t c;
+    parse_text(&c, "[sync]\nca_file = tests/data/signing-test.pub\n", 0, NULL);
+    assert_string_equal(c.sync.ca_file, "tests/data/signing-test.pub");
+    parse_text(&c, "[sync]\nregister_key = tests/data/signing-test.pub\ncert_file =\n", 0, NULL);
+    assert_string_equal(c.sync.register_key, "tests/data/signing-test.pub");
+    assert_string_equal(c.sync.cert_file, "");
+    parse_text(&c, "[sync]\n\ncert_file = /nonexistent/cert.pem\n", 3,
+               "/nonexistent/cert.pem: cannot read");
+    parse_text(&c, "[sync]\nkey_file = tests/data\n", 2, "not a regular file");
+    parse_text(&c, "[sync]\npassword_file = /nonexistent\n", 2, "cannot read");
+    parse_text(&c, "[journal]\nexport_key = /nonexistent/export.pub\n", 2,
+               "[journal] export_key: /nonexistent/export.pub: cannot read");
+}
 
-    int main(void)
-    {
-        const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_defaults_terminal_kiosk_display_match_kiosk_ini),
-            cmocka_unit_test(test_defaults_centre_and_receipt_url_match_kiosk_ini),
-            cmocka_unit_test(test_defaults_overwrite_everything),
-            cmocka_unit_test(test_kiosk_ini_loads),
-            cmocka_unit_test(test_all_keys_file_sets_every_value),
-            cmocka_unit_test(test_partial_file_keeps_other_defaults),
-            cmocka_unit_test(test_crlf_file_loads),
-            cmocka_unit_test(test_missing_file_names_it),
-            cmocka_unit_test(test_unknown_section),
-            cmocka_unit_test(test_board_http),
-            cmocka_unit_test(test_unknown_key),
-            cmocka_unit_test(test_rotation_45),
-            cmocka_unit_test(test_idle_timeout_below_range),
-            cmocka_unit_test(test_idle_timeout_above_range),
-            cmocka_unit_test(test_dpi_not_a_number),
-            cmocka_unit_test(test_dpi_with_trailing_text),
-            cmocka_unit_test(test_calibration_five_numbers),
-            cmocka_unit_test(test_calibration_singular_matrix),
-            cmocka_unit_test(test_calibration_not_finite),
-            cmocka_unit_test(test_language_fr),
-            cmocka_unit_test(test_key_set_twice),
-            cmocka_unit_test(test_line_without_equals),
-            cmocka_unit_test(test_line_longer_than_200_bytes),
-            cmocka_unit_test(test_name_bn_invalid_utf8),
-            cmocka_unit_test(test_centre_id_with_space),
-            cmocka_unit_test(test_crlf_file_error_line),
-            cmocka_unit_test(test_first_error_is_reported),
-            cmocka_unit_test(test_all_keys_file_sets_fees_with_their_lines),
-            cmocka_unit_test(test_fees_negative),
-            cmocka_unit_test(test_fees_fraction),
-            cmocka_unit_test(test_fees_too_big),
-            cmocka_unit_test(test_fees_bad_service_id),
-            cmocka_unit_test(test_fees_empty_service_id),
-            cmocka_unit_test(test_fees_unknown_key),
-            cmocka_unit_test(test_fees_charge_set_twice),
-            cmocka_unit_test(test_fees_many_charges_and_a_late_duplicate),
-            cmocka_unit_test(test_fees_later_file_replaces_a_charge),
-            cmocka_unit_test(test_set_fees_limits),
-            cmocka_unit_test(test_set_overrides_values),
-            cmocka_unit_test(test_set_idle_timeout_range_inclusive),
-            cmocka_unit_test(test_set_rejects_bad_values_and_keeps_old),
-            cmocka_unit_test(test_set_rejects_unknown_section_and_key),
-            cmocka_unit_test(test_set_id_length_limit),
-            cmocka_unit_test(test_set_centre_name_stored_nfc),
-            cmocka_unit_test(test_set_centre_name_byte_limit),
-            cmocka_unit_test(test_speech_defaults_match_kiosk_ini),
-            cmocka_unit_test(test_speech_values),
-            cmocka_unit_test(test_speech_bad_values),
-            cmocka_unit_test(test_token_band_digit_or_empty),
-            cmocka_unit_test(test_sync_defaults_match_kiosk_ini),
-            cmocka_unit_test(test_sync_broker_urls),
-            cmocka_unit_test(test_sync_files_must_be_readable),
-            cmocka_unit_test(test_sync_numbers_prefix_and_keys),
-        };
-        return cmocka_run_group_tests(tests, NULL, NULL);
-    }
+static void test_sync_numbers_prefix_and_keys(void **state)
+{
+    (void)state;
+    config_t c;
+    parse_text(&c, "[sync]\nmax_rate = 5\ninflight = 1\ntopic_prefix = gov/sheba-2\n", 0, NULL);
+    assert_int_equal(c.sync.max_rate, 5);
+    assert_int_equal(c.sync.inflight, 1);
+    assert_string_equal(c.sync.topic_prefix, "gov/sheba-2");
+    parse_text(&c, "[sync]\nmax_rate = 0\n", 2, "from 1 to 1000");
+    parse_text(&c, "[sync]\ninflight = 101\n", 2, "from 1 to 100");
+    parse_text(&c, "[sync]\ntopic_prefix = sheba/#\n", 2, "topic levels");
+    parse_text(&c, "[sync]\ntopic_prefix = /sheba\n", 2, "topic levels");
+    parse_text(&c, "[sync]\ntopic_prefix = a//b\n", 2, "topic levels");
+    parse_text(&c, "[sync]\ntopic_prefix =\n", 2, "topic levels");
+    parse_text(&c, "[sync]\nusername = kiosk-UDC-0001-T01\n", 0, NULL);
+    assert_string_equal(c.sync.username, "kiosk-UDC-0001-T01");
+    parse_text(&c, "[sync]\nport = 1883\n", 2, "unknown key \"port\" in [sync]");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_defaults_terminal_kiosk_display_match_kiosk_ini),
+        cmocka_unit_test(test_defaults_centre_and_receipt_url_match_kiosk_ini),
+        cmocka_unit_test(test_receipt_url_is_checked_when_the_config_loads),
+        cmocka_unit_test(test_defaults_overwrite_everything),
+        cmocka_unit_test(test_kiosk_ini_loads),
+        cmocka_unit_test(test_all_keys_file_sets_every_value),
+        cmocka_unit_test(test_partial_file_keeps_other_defaults),
+        cmocka_unit_test(test_crlf_file_loads),
+        cmocka_unit_test(test_missing_file_names_it),
+        cmocka_unit_test(test_unknown_section),
+        cmocka_unit_test(test_board_http),
+        cmocka_unit_test(test_unknown_key),
+        cmocka_unit_test(test_rotation_45),
+        cmocka_unit_test(test_idle_timeout_below_range),
+        cmocka_unit_test(test_idle_timeout_above_range),
+        cmocka_unit_test(test_dpi_not_a_number),
+        cmocka_unit_test(test_dpi_with_trailing_text),
+        cmocka_unit_test(test_calibration_five_numbers),
+        cmocka_unit_test(test_calibration_singular_matrix),
+        cmocka_unit_test(test_calibration_not_finite),
+        cmocka_unit_test(test_language_fr),
+        cmocka_unit_test(test_key_set_twice),
+        cmocka_unit_test(test_line_without_equals),
+        cmocka_unit_test(test_line_longer_than_200_bytes),
+        cmocka_unit_test(test_name_bn_invalid_utf8),
+        cmocka_unit_test(test_centre_id_with_space),
+        cmocka_unit_test(test_crlf_file_error_line),
+        cmocka_unit_test(test_first_error_is_reported),
+        cmocka_unit_test(test_all_keys_file_sets_fees_with_their_lines),
+        cmocka_unit_test(test_fees_negative),
+        cmocka_unit_test(test_fees_fraction),
+        cmocka_unit_test(test_fees_too_big),
+        cmocka_unit_test(test_fees_bad_service_id),
+        cmocka_unit_test(test_fees_empty_service_id),
+        cmocka_unit_test(test_fees_unknown_key),
+        cmocka_unit_test(test_fees_charge_set_twice),
+        cmocka_unit_test(test_fees_many_charges_and_a_late_duplicate),
+        cmocka_unit_test(test_fees_later_file_replaces_a_charge),
+        cmocka_unit_test(test_set_fees_limits),
+        cmocka_unit_test(test_set_overrides_values),
+        cmocka_unit_test(test_set_idle_timeout_range_inclusive),
+        cmocka_unit_test(test_set_rejects_bad_values_and_keeps_old),
+        cmocka_unit_test(test_set_rejects_unknown_section_and_key),
+        cmocka_unit_test(test_set_id_length_limit),
+        cmocka_unit_test(test_set_centre_name_stored_nfc),
+        cmocka_unit_test(test_set_centre_name_byte_limit),
+        cmocka_unit_test(test_speech_defaults_match_kiosk_ini),
+        cmocka_unit_test(test_speech_values),
+        cmocka_unit_test(test_speech_bad_values),
+        cmocka_unit_test(test_token_band_digit_or_empty),
+        cmocka_unit_test(test_sync_defaults_match_kiosk_ini),
+        cmocka_unit_test(test_sync_broker_urls),
+        cmocka_unit_test(test_sync_files_must_be_readable),
+        cmocka_unit_test(test_sync_numbers_prefix_and_keys),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
