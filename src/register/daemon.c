@@ -1,0 +1,440 @@
+/*
+ * register/daemon.c - messages in, rows out, acknowledgements last.
+ *
+ * When is a QoS 1 message acknowledged? libmosquitto 2.0.11 (Debian 12) queues the PUBACK
+ * in handle__publish just before it calls on_message, but with the threaded loop
+ * (mosquitto_loop_start) queued packets are written only by the loop thread, after the
+ * packet handler, and so after our callback, has returned. The callback stores the message
+ * synchronously and commits before it returns, so the PUBACK leaves after the commit; a
+ * crash inside the callback loses the queued PUBACK and the broker delivers the message
+ * again (tests/check-register.sh kills the register inside the transaction to prove it).
+ * Newer libmosquitto versions call on_message before queueing the PUBACK, which keeps this
+ * true. Therefore: never use mosquitto_loop() by hand here (without the thread the PUBACK
+ * would be written before the callback runs), and never return from the callback before a
+ * message is committed, refused for good, or known to be a duplicate.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "register/daemon.h"
+
+#include <cjson/cJSON.h>
+#include <mqtt_protocol.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "register/event.h"
+#include "register/store.h"
+
+#define EXIT_NOT_ACKED 75 /* EX_TEMPFAIL: left with a message neither stored nor acknowledged */
+
+struct reg_conn {
+    reg_app_t *app;
+    struct mosquitto *mosq;
+    reg_store_t *store;
+    char id[REG_ID_MAX];
+    bool adopter;
+    atomic_int ended; /* adopter: 1 its connection closed, 2 its owner took the session back,
+                       * 3 there was no session to take */
+};
+
+static int64_t now_s(void)
+{
+    return (int64_t)time(NULL);
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static void refuse(reg_conn_t *c, const char *topic, reg_reason_t r, const char *why)
+{
+    atomic_fetch_add(&c->app->stats.rejected[r], 1);
+    fprintf(stderr, "register: refused %s: %s: %s\n", topic, reg_reason_name(r), why);
+}
+
+/* The store cannot commit now: wait, reconnect, try again, with the message unacknowledged
+ * all along. Asked to stop meanwhile, leave without returning, so nothing is acknowledged. */
+static void store_wait(reg_conn_t *c, int attempt, const char *what, const char *err)
+{
+    char why[256];
+    atomic_fetch_add(&c->app->stats.store_retries, 1);
+    if (attempt == 1 || attempt % 30 == 0)
+        fprintf(stderr, "register: store: %s: %s (attempt %d; the message waits unacknowledged)\n",
+                what, err, attempt);
+    long wait = attempt < 6 ? 100L << (attempt - 1) : 5000;
+    for (long waited = 0; waited < wait; waited += 100) {
+        if (atomic_load(&c->app->stopping)) {
+            fprintf(stderr,
+                    "register: stopping with %s neither stored nor acknowledged; the "
+                    "broker will deliver it again\n",
+                    what);
+            fflush(stderr);
+            _exit(EXIT_NOT_ACKED);
+        }
+        sleep_ms(100);
+    }
+    if (reg_store_reconnect(c->store, why, sizeof why) < 0 && attempt == 1)
+        fprintf(stderr, "register: store: %s\n", why);
+}
+
+static void handle_event(reg_conn_t *c, const struct mosquitto_message *msg,
+                         const mosquitto_property *props)
+{
+    reg_app_t *app = c->app;
+    char sig[256], why[512];
+    bool has_sig = reg_mqtt_user_property(props, "sig", sig, sizeof sig);
+    reg_event_t ev;
+    reg_reason_t r =
+        reg_event_check(app->keys_dir, app->prefix, msg->topic, msg->payload,
+                        (size_t)msg->payloadlen, has_sig ? sig : NULL, &ev, why, sizeof why);
+    if (r != REG_OK) {
+        refuse(c, msg->topic, r, why);
+        return;
+    }
+    for (int attempt = 1;; attempt++) {
+        reg_store_result_t s = reg_store_event(c->store, &ev, now_s(), why, sizeof why);
+        if (s == REG_STORE_STORED) {
+            atomic_fetch_add(&app->stats.stored, 1);
+            if (app->verbose)
+                fprintf(stderr, "register: stored %s\n", ev.event_id);
+            break;
+        }
+        if (s == REG_STORE_DUPLICATE) {
+            atomic_fetch_add(&app->stats.duplicates, 1);
+            if (app->verbose)
+                fprintf(stderr, "register: duplicate %s dropped\n", ev.event_id);
+            break;
+        }
+        if (s == REG_STORE_REFUSED) {
+            refuse(c, msg->topic, REG_DB_REFUSED, why);
+            break;
+        }
+        store_wait(c, attempt, ev.event_id, why);
+    }
+    reg_event_free(&ev);
+}
+
+static void publish_control(struct mosquitto *m, const char *prefix, const reg_control_t *ctl)
+{
+    char topic[256], *payload = NULL;
+    snprintf(topic, sizeof topic, "%s/%s/%s/control", prefix, ctl->centre, ctl->terminal);
+    if (ctl->conflict[0]) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "v", 1);
+        cJSON_AddStringToObject(o, "refused", "token_band");
+        cJSON_AddStringToObject(o, "detail", ctl->conflict);
+        payload = cJSON_PrintUnformatted(o);
+        cJSON_Delete(o);
+    }
+    int rc = mosquitto_publish_v5(m, NULL, topic, payload ? (int)strlen(payload) : 0, payload, 1,
+                                  true, NULL);
+    if (rc != MOSQ_ERR_SUCCESS)
+        fprintf(stderr, "register: cannot publish %s: %s (published again on reconnection)\n",
+                topic, mosquitto_strerror(rc));
+    free(payload);
+}
+
+typedef struct {
+    reg_conn_t *c;
+    bool log;
+} control_ctx_t;
+
+static void control_changed(const reg_control_t *ctl, void *ctx)
+{
+    control_ctx_t *cc = ctx;
+    if (cc->log && ctl->conflict[0])
+        fprintf(stderr, "register: refused terminal %s/%s: token band: %s\n", ctl->centre,
+                ctl->terminal, ctl->conflict);
+    else if (cc->log)
+        fprintf(stderr, "register: terminal %s/%s: token band conflict resolved\n", ctl->centre,
+                ctl->terminal);
+    publish_control(cc->c->mosq, cc->c->app->prefix, ctl);
+}
+
+static void handle_status(reg_conn_t *c, const struct mosquitto_message *msg)
+{
+    char why[512];
+    reg_status_t st;
+    if (msg->payloadlen == 0) /* a retained presence being cleared */
+        return;
+    reg_reason_t r = reg_status_check(c->app->prefix, msg->topic, msg->payload,
+                                      (size_t)msg->payloadlen, &st, why, sizeof why);
+    if (r != REG_OK) {
+        refuse(c, msg->topic, r, why);
+        return;
+    }
+    control_ctx_t cc = {c, true};
+    for (int attempt = 1;; attempt++) {
+        reg_store_result_t s =
+            reg_store_status(c->store, &st, msg->payload, (size_t)msg->payloadlen, now_s(),
+                             control_changed, &cc, why, sizeof why);
+        if (s == REG_STORE_STORED) {
+            atomic_fetch_add(&c->app->stats.statuses, 1);
+            return;
+        }
+        if (s == REG_STORE_REFUSED) {
+            refuse(c, msg->topic, REG_DB_REFUSED, why);
+            return;
+        }
+        store_wait(c, attempt, msg->topic, why);
+    }
+}
+
+/* ---- other registers ---- */
+
+static reg_peer_t *peer_find(reg_app_t *app, const char *id, bool add)
+{
+    for (int i = 0; i < app->peer_count; i++)
+        if (strcmp(app->peers[i].id, id) == 0)
+            return &app->peers[i];
+    if (!add || app->peer_count == REG_MAX_PEERS)
+        return NULL;
+    reg_peer_t *p = &app->peers[app->peer_count];
+    memset(p, 0, sizeof *p);
+    snprintf(p->id, sizeof p->id, "%s", id);
+    p->online = -1;
+    app->peer_count++; /* after the entry is complete: tick() reads the count unlocked */
+    return p;
+}
+
+static void note_peer(reg_app_t *app, const char *id, const struct mosquitto_message *msg)
+{
+    if (strcmp(id, app->client_id) == 0)
+        return;
+    int online = -1;
+    if (msg->payloadlen > 0 && msg->payloadlen < 4096) {
+        cJSON *o = cJSON_ParseWithLength(msg->payload, (size_t)msg->payloadlen);
+        const cJSON *on = cJSON_GetObjectItemCaseSensitive(o, "online");
+        online = cJSON_IsBool(on) ? cJSON_IsTrue(on) : -1;
+        cJSON_Delete(o);
+    }
+    pthread_mutex_lock(&app->peers_lock);
+    reg_peer_t *p = peer_find(app, id, true);
+    if (p && p->online != online)
+        fprintf(stderr, "register: register %s is %s\n", id,
+                online == 1   ? "online"
+                : online == 0 ? "gone"
+                              : "forgotten");
+    if (p)
+        p->online = online;
+    pthread_mutex_unlock(&app->peers_lock);
+}
+
+/* ---- connections ---- */
+
+static void on_message(struct mosquitto *m, void *obj, const struct mosquitto_message *msg,
+                       const mosquitto_property *props)
+{
+    reg_conn_t *c = obj;
+    char centre[REG_ID_MAX], terminal[REG_ID_MAX];
+    (void)m;
+    switch (reg_topic_parse(c->app->prefix, msg->topic, centre, terminal)) {
+    case REG_TOPIC_EVENT:
+        handle_event(c, msg, props);
+        break;
+    case REG_TOPIC_STATUS:
+        handle_status(c, msg);
+        break;
+    case REG_TOPIC_REGISTER:
+        if (!c->adopter)
+            note_peer(c->app, terminal, msg);
+        break;
+    default:
+        refuse(c, msg->topic, REG_MALFORMED, "not a topic of the protocol");
+    }
+}
+
+static void presence(bool online, char *out, size_t cap)
+{
+    snprintf(out, cap, "{\"v\": 1, \"online\": %s, \"role\": \"register\", \"version\": \"%s\"}",
+             online ? "true" : "false", KIOSK_VERSION);
+}
+
+static void republish_controls(reg_conn_t *c)
+{
+    char err[256];
+    control_ctx_t cc = {c, false};
+    if (reg_store_controls(c->store, control_changed, &cc, err, sizeof err) < 0)
+        fprintf(stderr, "register: store: %s (control messages not published again)\n", err);
+}
+
+static void on_connect(struct mosquitto *m, void *obj, int rc, int flags,
+                       const mosquitto_property *props)
+{
+    reg_conn_t *c = obj;
+    reg_app_t *app = c->app;
+    (void)props;
+    if (rc != 0) {
+        fprintf(stderr, "register: broker refused %s: %s\n", c->id, mosquitto_reason_string(rc));
+        return;
+    }
+    if (c->adopter) {
+        if (!(flags & 1)) { /* no session was left: nothing to take over */
+            int none = 0;
+            atomic_compare_exchange_strong(&c->ended, &none, 3);
+            mosquitto_property *p = NULL;
+            mosquitto_property_add_int32(&p, MQTT_PROP_SESSION_EXPIRY_INTERVAL, 0);
+            mosquitto_disconnect_v5(m, 0, p);
+            mosquitto_property_free_all(&p);
+            return;
+        }
+        fprintf(stderr, "register: holding the session of %s until it returns\n", c->id);
+        return;
+    }
+    char topics[3][REG_PREFIX_MAX + 32], online[160];
+    snprintf(topics[0], sizeof topics[0], "$share/register/%s/+/+/event", app->prefix);
+    snprintf(topics[1], sizeof topics[1], "%s/+/+/status", app->prefix);
+    snprintf(topics[2], sizeof topics[2], "%s/registers/+", app->prefix);
+    char *subs[] = {topics[0], topics[1], topics[2]};
+    rc = mosquitto_subscribe_multiple(m, NULL, 3, subs, 1, 0, NULL);
+    if (rc != MOSQ_ERR_SUCCESS)
+        fprintf(stderr, "register: cannot subscribe: %s\n", mosquitto_strerror(rc));
+    presence(true, online, sizeof online);
+    snprintf(topics[2], sizeof topics[2], "%s/registers/%s", app->prefix, c->id);
+    mosquitto_publish_v5(m, NULL, topics[2], (int)strlen(online), online, 1, true, NULL);
+    republish_controls(c);
+    atomic_store(&app->stats.connected, 1);
+    fprintf(stderr, "register: connected to %s:%d as %s (%s session)\n", app->broker.host,
+            app->broker.port, c->id, flags & 1 ? "resumed" : "new");
+}
+
+static void on_disconnect(struct mosquitto *m, void *obj, int rc, const mosquitto_property *p)
+{
+    reg_conn_t *c = obj;
+    (void)p;
+    if (c->adopter) {
+        int none = 0;
+        atomic_compare_exchange_strong(&c->ended, &none, rc == MQTT_RC_SESSION_TAKEN_OVER ? 2 : 1);
+        mosquitto_disconnect(m); /* no reconnecting: tick() decides */
+        return;
+    }
+    atomic_store(&c->app->stats.connected, 0);
+    if (!atomic_load(&c->app->stopping))
+        fprintf(stderr, "register: disconnected from the broker (%s); reconnecting\n",
+                rc ? mosquitto_reason_string(rc) : "closed");
+}
+
+static void conn_free(reg_conn_t *c)
+{
+    if (c) {
+        if (c->mosq)
+            mosquitto_destroy(c->mosq);
+        reg_store_close(c->store);
+        free(c);
+    }
+}
+
+static reg_conn_t *conn_new(reg_app_t *app, const char *id, bool adopter, char *err, size_t errcap)
+{
+    reg_conn_t *c = calloc(1, sizeof *c);
+    if (!c) {
+        snprintf(err, errcap, "no memory");
+        return NULL;
+    }
+    c->app = app;
+    c->adopter = adopter;
+    snprintf(c->id, sizeof c->id, "%s", id);
+    if (!(c->store = reg_store_open(app->store_spec, err, errcap)) ||
+        !(c->mosq = reg_mqtt_new(&app->broker, id, true, c, err, errcap))) {
+        conn_free(c);
+        return NULL;
+    }
+    if (!adopter && app->die_before_commit > 0)
+        reg_store_die_before_commit(c->store, app->die_before_commit);
+    mosquitto_connect_v5_callback_set(c->mosq, on_connect);
+    mosquitto_disconnect_v5_callback_set(c->mosq, on_disconnect);
+    mosquitto_message_v5_callback_set(c->mosq, on_message);
+    if (!adopter) {
+        char topic[REG_PREFIX_MAX + REG_ID_MAX + 16], gone[160];
+        snprintf(topic, sizeof topic, "%s/registers/%s", app->prefix, id);
+        presence(false, gone, sizeof gone);
+        mosquitto_will_set_v5(c->mosq, topic, (int)strlen(gone), gone, 1, true, NULL);
+    }
+    if (reg_mqtt_start(c->mosq, &app->broker, REG_SESSION_EXPIRY, err, errcap) < 0) {
+        conn_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+static void conn_stop(reg_conn_t *c, int reason)
+{
+    mosquitto_disconnect_v5(c->mosq, reason, NULL);
+    mosquitto_loop_stop(c->mosq, false);
+    conn_free(c);
+}
+
+int reg_daemon_start(reg_app_t *app, char *err, size_t errcap)
+{
+    pthread_mutex_init(&app->peers_lock, NULL);
+    app->main = conn_new(app, app->client_id, false, err, errcap);
+    return app->main ? 0 : -1;
+}
+
+/* Am I the one to adopt the sessions of gone registers? The live register with the
+ * smallest client id is, so that two never fight over one session. */
+static bool designated(reg_app_t *app)
+{
+    for (int i = 0; i < app->peer_count; i++)
+        if (app->peers[i].online == 1 && strcmp(app->peers[i].id, app->client_id) < 0)
+            return false;
+    return true;
+}
+
+void reg_daemon_tick(reg_app_t *app)
+{
+    int64_t now = now_s();
+    bool want[REG_MAX_PEERS];
+    pthread_mutex_lock(&app->peers_lock);
+    int n = app->peer_count;
+    bool me = designated(app);
+    for (int i = 0; i < n; i++)
+        want[i] = me && app->peers[i].online == 0 && now >= app->peers[i].retry_after;
+    pthread_mutex_unlock(&app->peers_lock);
+    /* p->adopter and retry_after are the main thread's alone. */
+    for (int i = 0; i < n && !atomic_load(&app->stopping); i++) {
+        reg_peer_t *p = &app->peers[i];
+        char err[512];
+        int ended = p->adopter ? atomic_load(&p->adopter->ended) : 0;
+        if (ended) {
+            mosquitto_loop_stop(p->adopter->mosq, false);
+            conn_free(p->adopter);
+            p->adopter = NULL;
+            /* It came back (it took its session): leave it a while to say so. Its session
+             * had expired: look again much later. */
+            p->retry_after = now + (ended == 2 ? 30 : ended == 3 ? 600 : 5);
+            if (ended == 2)
+                fprintf(stderr, "register: %s took its session back\n", p->id);
+        } else if (want[i] && !p->adopter) {
+            fprintf(stderr, "register: register %s is gone: taking over its session\n", p->id);
+            if (!(p->adopter = conn_new(app, p->id, true, err, sizeof err))) {
+                fprintf(stderr, "register: cannot adopt %s: %s\n", p->id, err);
+                p->retry_after = now + 10;
+            }
+        } else if (!want[i] && p->adopter) {
+            fprintf(stderr, "register: giving back the session of %s\n", p->id);
+            conn_stop(p->adopter, 0);
+            p->adopter = NULL;
+        }
+    }
+}
+
+void reg_daemon_stop(reg_app_t *app)
+{
+    atomic_store(&app->stopping, 1);
+    for (int i = 0; i < app->peer_count; i++)
+        if (app->peers[i].adopter) {
+            conn_stop(app->peers[i].adopter, 0);
+            app->peers[i].adopter = NULL;
+        }
+    if (app->main) {
+        /* With the will: the others learn at once that this session needs adopting. */
+        conn_stop(app->main, MQTT_RC_DISCONNECT_WITH_WILL_MSG);
+        app->main = NULL;
+    }
+    pthread_mutex_destroy(&app->peers_lock);
+}
