@@ -308,6 +308,8 @@ static void on_disconnect(struct mosquitto *m, void *obj, int rc, const mosquitt
     (void)p;
     if (c->adopter) {
         int none = 0;
+        if (!atomic_load(&c->app->stopping))
+            fprintf(stderr, "register: the held session of %s was closed (%d)\n", c->id, rc);
         atomic_compare_exchange_strong(&c->ended, &none, rc == MQTT_RC_SESSION_TAKEN_OVER ? 2 : 1);
         mosquitto_disconnect(m); /* no reconnecting: tick() decides */
         return;
@@ -406,9 +408,11 @@ void reg_daemon_tick(reg_app_t *app)
             p->adopter = NULL;
             /* It came back (it took its session): leave it a while to say so. Its session
              * had expired: look again much later. */
-            p->retry_after = now + (ended == 2 ? 30 : ended == 3 ? 600 : 5);
-            if (ended == 2)
-                fprintf(stderr, "register: %s took its session back\n", p->id);
+            p->retry_after = now + (ended == 2 ? 30 : ended == 3 ? 600 : 10);
+            fprintf(stderr, "register: the session of %s is no longer held here (%s)\n", p->id,
+                    ended == 2   ? "it took its session back"
+                    : ended == 3 ? "it had no session left"
+                                 : "its owner took it back, or the broker went away");
         } else if (want[i] && !p->adopter) {
             fprintf(stderr, "register: register %s is gone: taking over its session\n", p->id);
             if (!(p->adopter = conn_new(app, p->id, true, err, sizeof err))) {

@@ -28,7 +28,7 @@ struct reg_http {
     struct MHD_Daemon *mhd;
     reg_http_options_t o;
     char base[512];       /* the receipt URL, without a trailing '/' */
-    char path[256];       /* its path: "/r" */
+    char path[512];       /* its path: "/r" */
     pthread_mutex_t lock; /* the reader store is used by one request at a time */
     reg_store_t *store;
     time_t started;

@@ -424,10 +424,16 @@ int main(int argc, char **argv)
         return rc == 1 ? 0 : 2;
     if (!consistent(&o))
         return 2;
-    if (o.keygen)
-        return reg_keygen(o.keygen, err, sizeof err) == 0
-                   ? 0
-                   : (fprintf(stderr, "register: %s\n", err), 1);
+    if (o.keygen) {
+        if (reg_keygen(o.keygen, err, sizeof err) < 0) {
+            fprintf(stderr, "register: %s\n", err);
+            return 1;
+        }
+        printf("register: keys in %s: register.sign.pub is [sync] register_key on the "
+               "terminals, register.box.pub their [journal] export_key\n",
+               o.keygen);
+        return 0;
+    }
     if (o.export_)
         return run_export(&o);
     if (o.stats)

@@ -253,9 +253,11 @@ static void details(buf_t *b, const page_t *p, lang_t lang)
     if (p->kind == PAGE_RECEIVED || p->kind == PAGE_PENDING) {
         putf(b, "<dt>%s</dt><dd>", l[3]);
         if (p->kind == PAGE_RECEIVED) {
-            puts_(b, status_text(p->request->status, lang));
+            const reg_request_t *r = p->request;
+            puts_(b, status_text(r->status, lang));
             puts_(b, "<br><small>");
-            put_when(b, lang, p->request->status_at);
+            /* "received" happened at the register; the rest at the terminal */
+            put_when(b, lang, strcmp(r->status, "received") == 0 ? r->received_at : r->status_at);
             puts_(b, "</small>");
         } else {
             puts_(b,

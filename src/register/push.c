@@ -66,10 +66,6 @@ int reg_keygen(const char *dir, char *err, size_t errcap)
     for (int i = 0; rc == 0 && i < 4; i++)
         rc = write_new(path[i], text[i], i % 2 == 0 ? 0600 : 0644, err, errcap);
     sodium_memzero(text, sizeof text);
-    if (rc == 0)
-        printf("register: keys in %s: register.sign.pub is [sync] register_key on the "
-               "terminals, register.box.pub their [journal] export_key\n",
-               dir);
     return rc;
 }
 

@@ -11,6 +11,8 @@
 #include "register/store_db.h"
 
 #define SCHEMA_VERSION "1"
+#define LOCK_TRACKING  7361 /* lock spaces (PostgreSQL advisory locks) */
+#define LOCK_CENTRE    7362
 
 struct reg_store {
     db_t *db;
@@ -77,6 +79,13 @@ static int first_text(void *ctx, int ncols, const char *const *vals)
 static int create_schema(reg_store_t *s, char *err, size_t errcap)
 {
     char version[32] = "";
+    /* Already there: no DDL at all (even CREATE ... IF NOT EXISTS takes locks that would
+     * stall the writers of a running register each time a reader opens the store). */
+    if (s->ops->query(s->db, "SELECT value FROM register_meta WHERE key = 'schema'", 0, NULL,
+                      first_text, version, err, errcap) == DB_OK &&
+        strcmp(version, SCHEMA_VERSION) == 0)
+        return 0;
+    version[0] = '\0';
     int rc = begin(s, err, errcap);
     if (rc == DB_OK)
         rc = s->ops->schema_lock(s->db, err, errcap);
@@ -254,6 +263,8 @@ reg_store_result_t reg_store_event(reg_store_t *s, const reg_event_t *ev, int64_
     long changes = 0;
     int rc = begin(s, err, errcap);
     if (rc == DB_OK)
+        rc = s->ops->lock(s->db, LOCK_TRACKING, ev->tracking, err, errcap);
+    if (rc == DB_OK)
         rc = exec(s, sql, 8, p, &changes, err, errcap);
     if (rc == DB_OK && changes == 0) {
         rollback(s);
@@ -276,7 +287,7 @@ reg_store_result_t reg_store_event(reg_store_t *s, const reg_event_t *ev, int64_
 
 typedef struct {
     char terminal[REG_ID_MAX], band[4], conflict[160];
-    bool had_conflict;
+    bool had_conflict, changed;
 } kiosk_t;
 
 typedef struct {
@@ -365,10 +376,9 @@ static int recompute_bands(reg_store_t *s, const char *centre, kiosks_t *ks, cha
         char now[160];
         kiosk_t *k = &ks->k[i];
         band_conflict(ks, i, now, sizeof now);
-        if ((now[0] != '\0') == k->had_conflict && strcmp(now, k->conflict) == 0) {
-            k->terminal[0] = '\0'; /* unchanged: not reported */
-            continue;
-        }
+        if ((now[0] != '\0') == k->had_conflict && strcmp(now, k->conflict) == 0)
+            continue; /* unchanged: not reported */
+        k->changed = true;
         snprintf(k->conflict, sizeof k->conflict, "%s", now);
         const char *p[] = {centre, k->terminal, now[0] ? now : NULL};
         rc = exec(s, update, 3, p, NULL, err, errcap);
@@ -389,6 +399,8 @@ reg_store_result_t reg_store_status(reg_store_t *s, const reg_status_t *st, cons
     memcpy(text, json, len);
     text[len] = '\0';
     int rc = begin(s, err, errcap);
+    if (rc == DB_OK) /* the centre's bands are recomputed by one transaction at a time */
+        rc = s->ops->lock(s->db, LOCK_CENTRE, st->centre, err, errcap);
     if (rc == DB_OK)
         rc = upsert_terminal(s, st, text, now, err, errcap);
     if (rc == DB_OK && strcmp(st->role, "kiosk") == 0)
@@ -401,7 +413,7 @@ reg_store_result_t reg_store_status(reg_store_t *s, const reg_status_t *st, cons
         return abandon(s, rc);
     }
     for (int i = 0; i < ks.n; i++) {
-        if (!ks.k[i].terminal[0])
+        if (!ks.k[i].changed)
             continue;
         reg_control_t c;
         snprintf(c.centre, sizeof c.centre, "%s", st->centre);

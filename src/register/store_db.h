@@ -29,6 +29,9 @@ typedef struct {
                  void *ctx, char *err, size_t errcap);
     /* Run the backend's own schema set-up within the schema transaction (locks). */
     int (*schema_lock)(db_t *db, char *err, size_t errcap);
+    /* Serialise the transactions about one key (a tracking id, a centre) until the end of
+     * this transaction, whichever register runs them. */
+    int (*lock)(db_t *db, int space, const char *key, char *err, size_t errcap);
     int (*reconnect)(db_t *db, char *err, size_t errcap);
     void (*close)(db_t *db);
 } db_ops_t;

@@ -86,6 +86,18 @@ static int db_schema_lock(db_t *db, char *err, size_t errcap)
     return db_exec(db, "SELECT pg_advisory_xact_lock(736100111)", 0, NULL, NULL, err, errcap);
 }
 
+/* An advisory lock held until COMMIT or ROLLBACK: without it, a request and its print
+ * event stored at the same moment by two registers could each miss the other's row and
+ * leave a stale status. Hash collisions only serialise a little more. */
+static int db_lock(db_t *db, int space, const char *key, char *err, size_t errcap)
+{
+    char s[16];
+    snprintf(s, sizeof s, "%d", space);
+    const char *p[] = {s, key};
+    return db_exec(db, "SELECT pg_advisory_xact_lock(CAST($1 AS INTEGER), hashtext($2))", 2, p,
+                   NULL, err, errcap);
+}
+
 static int connect_db(db_t *db, char *err, size_t errcap)
 {
     db->conn = PQconnectdb(db->conninfo);
@@ -96,9 +108,12 @@ static int connect_db(db_t *db, char *err, size_t errcap)
         db->conn = NULL;
         return -1;
     }
-    /* Whatever the server's default: a commit must be durable before we acknowledge. */
-    return db_exec(db, "SET synchronous_commit TO on", 0, NULL, NULL, err, errcap) == DB_OK ? 0
-                                                                                            : -1;
+    /* Whatever the server's default: a commit must be durable before we acknowledge. The
+     * notices of CREATE ... IF NOT EXISTS are not for the register's log. */
+    if (db_exec(db, "SET synchronous_commit TO on", 0, NULL, NULL, err, errcap) != DB_OK ||
+        db_exec(db, "SET client_min_messages TO warning", 0, NULL, NULL, err, errcap) != DB_OK)
+        return -1;
+    return 0;
 }
 
 static int db_reconnect(db_t *db, char *err, size_t errcap)
@@ -125,6 +140,7 @@ static const db_ops_t ops_pg = {
     .exec = db_exec,
     .query = db_query,
     .schema_lock = db_schema_lock,
+    .lock = db_lock,
     .reconnect = db_reconnect,
     .close = db_close,
 };

@@ -140,6 +140,12 @@ static int db_schema_lock(db_t *db, char *err, size_t errcap)
     return DB_OK;
 }
 
+static int db_lock(db_t *db, int space, const char *key, char *err, size_t errcap)
+{
+    (void)db, (void)space, (void)key, (void)err, (void)errcap; /* one writer at a time anyway */
+    return DB_OK;
+}
+
 static void close_handle(db_t *db)
 {
     for (int i = 0; i < CACHE; i++)
@@ -192,6 +198,7 @@ static const db_ops_t ops_sqlite = {
     .exec = db_exec,
     .query = db_query,
     .schema_lock = db_schema_lock,
+    .lock = db_lock,
     .reconnect = db_reconnect,
     .close = db_close,
 };
