@@ -37,7 +37,8 @@ DEB_REG   := libmosquitto-dev libpq-dev libmicrohttpd-dev
 DEB_BUILD := build-essential pkg-config $(addsuffix $(ARCH_SUFFIX),$(DEB_LIBS)) \
              $(if $(CROSS_COMPILE),gcc-aarch64-linux-gnu libcmocka-dev:arm64 qemu-user-static,$(DEB_REG))
 DEB_TEST  := libcmocka-dev gettext zbar-tools python3 umockdev libumockdev-dev clang-format \
-             strace mtools dosfstools fdisk mosquitto mosquitto-clients postgresql chromium curl
+             strace mtools dosfstools fdisk mosquitto mosquitto-clients postgresql chromium \
+             chromium-driver curl openssl
 
 PKGS    := sdl2 SDL2_ttf libqrencode libcjson inih libutf8proc libpng sqlite3 libusb-1.0 \
            libsodium libsystemd

@@ -4,6 +4,7 @@
 # Chromium. Every scenario runs on both stores (sqlite: and postgresql://). Prints PASS/FAIL
 # lines (and INFO lines with the measured rates).
 # Usage: tests/check-register.sh BUILD_DIR [--shots]   (--shots: write docs/images/register-*.png)
+# REGISTER_CHECKS="sqlite pg tls rate" (the default) chooses the phases.
 # As root, PostgreSQL runs as the unprivileged user "nobody" (it refuses to run as root).
 set -u
 cd "$(dirname "$0")/.."
@@ -413,12 +414,126 @@ EOF
     wait "$dpid" 2>/dev/null
 }
 
-scenario sqlite "sqlite:$tmp/register.sqlite"
-start_broker
-pgurl=$(pg_db register) && scenario pg "$pgurl" || fail pg/setup "cannot create a database"
+phases=" ${REGISTER_CHECKS:-sqlite pg tls rate} "
+[[ $phases == *" sqlite "* ]] && scenario sqlite "sqlite:$tmp/register.sqlite"
+if [[ $phases == *" pg "* ]]; then
+    start_broker
+    if pgurl=$(pg_db register); then scenario pg "$pgurl"; else fail pg/setup "cannot create a database"; fi
+fi
+
+# ---- TLS, a client certificate, a user name and password; pushes ----
+tls_phase() {
+    local d="$tmp/tls" r=tls
+    mkdir -p "$d"
+    # A CA, the broker's certificate for 127.0.0.1, a client certificate; and a stranger's CA.
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+        -subj /CN=sheba-test-ca -keyout "$d/ca.key" -out "$d/ca.crt" 2>/dev/null
+    for who in server client; do
+        openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$who" \
+            -keyout "$d/$who.key" -out "$d/$who.csr" 2>/dev/null
+        printf 'subjectAltName = IP:127.0.0.1\n' >"$d/$who.ext"
+        openssl x509 -req -in "$d/$who.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial \
+            -days 2 -extfile "$d/$who.ext" -out "$d/$who.crt" 2>/dev/null
+    done
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+        -subj /CN=someone-else -keyout "$d/other.key" -out "$d/other-ca.crt" 2>/dev/null
+    printf 'secret-of-the-register\n' >"$d/password"
+    printf 'wrong\n' >"$d/wrong-password"
+    touch "$d/passwd"
+    mosquitto_passwd -b "$d/passwd" register "$(cat "$d/password")" 2>/dev/null
+    [ -n "$mpid" ] && kill "$mpid" 2>/dev/null && wait "$mpid" 2>/dev/null
+    mport=$(free_port)
+    cat >"$d/mosquitto.conf" <<EOF
+listener $mport 127.0.0.1
+cafile $d/ca.crt
+certfile $d/server.crt
+keyfile $d/server.key
+require_certificate true
+allow_anonymous false
+password_file $d/passwd
+persistence false
+user $(id -un)
+EOF
+    mosquitto -c "$d/mosquitto.conf" 2>"$d/mosquitto.err" &
+    mpid=$!
+    broker="mqtts://127.0.0.1:$mport"
+    wait_until 10 bash -c "echo >/dev/tcp/127.0.0.1/$mport" || { fail tls/broker "$(cat "$d/mosquitto.err")"; return; }
+    local store="sqlite:$tmp/tls.sqlite"
+    local tlsopts=(--ca-file "$d/ca.crt" --cert-file "$d/client.crt" --key-file "$d/client.key"
+        --username register)
+    local client=(-h 127.0.0.1 -p "$mport" --cafile "$d/ca.crt" --cert "$d/client.crt"
+        --key "$d/client.key" -u register -P "$(cat "$d/password")")
+    if start_reg "$r" "$store" reg-tls "${tlsopts[@]}" --password-file "$d/password"; then
+        pass "tls/connected"
+    else
+        fail "tls/connected" "$(tail -3 "$tmp/$r.log" | tr '\n' ' ')"
+    fi
+    local p sig
+    p=$(event 31 --seq 310)
+    sig=$(printf '%s' "$p" | "$sim" sign "$key1")
+    mosquitto_pub -V mqttv5 "${client[@]}" -q 1 -t sheba/UDC-0001/T01/event -m "$p" \
+        -D publish user-property sig "$sig"
+    if wait_until 10 has_count "$store" requests 1; then
+        pass "tls/stored"
+    else
+        fail "tls/stored" "$(tail -3 "$tmp/$r.log" | tr '\n' ' ')"
+    fi
+    stop_reg "$r"
+    # Refused: a wrong password; a broker whose certificate no given CA signed.
+    start_reg tls-wrong "$store" reg-tls-wrong "${tlsopts[@]}" --password-file "$d/wrong-password"
+    if wait_until 5 grep -q "broker refused reg-tls-wrong" "$tmp/tls-wrong.log" &&
+        curl -s "http://127.0.0.1:${rport[tls-wrong]}/healthz" | grep -q '"mqtt":"disconnected"'; then
+        pass "tls/wrong-password-refused"
+    else
+        fail "tls/wrong-password-refused" "$(tail -3 "$tmp/tls-wrong.log" | tr '\n' ' ')"
+    fi
+    stop_reg tls-wrong
+    start_reg tls-ca "$store" reg-tls-ca --ca-file "$d/other-ca.crt" --cert-file "$d/client.crt" \
+        --key-file "$d/client.key" --username register --password-file "$d/password"
+    if ! grep -q "connected to" "$tmp/tls-ca.log" &&
+        curl -s "http://127.0.0.1:${rport[tls-ca]}/healthz" | grep -q '"mqtt":"disconnected"'; then
+        pass "tls/unknown-ca-refused"
+    else
+        fail "tls/unknown-ca-refused" "$(tail -3 "$tmp/tls-ca.log" | tr '\n' ' ')"
+    fi
+    stop_reg tls-ca
+
+    # Pushes: signed, retained, checked with register.sign.pub; a bad catalog never leaves.
+    local push=("$reg" --broker "$broker" "${tlsopts[@]}" --password-file "$d/password"
+        --sign-key "$tmp/regkeys/register.sign.key")
+    local sub=(mosquitto_sub -V mqttv5 "${client[@]}" -C 1 -W 3)
+    if "${push[@]}" --push catalog assets/catalog.json --version 3 >"$d/push.out" 2>&1 &&
+        "${sub[@]}" -t sheba/push/catalog -F '%p' >"$d/catalog.payload" &&
+        "${sub[@]}" -t sheba/push/catalog -F '%P' >"$d/catalog.props" &&
+        grep -q '^{"v":1,"kind":"catalog","version":3,"catalog":{' "$d/catalog.payload" &&
+        head -c -1 "$d/catalog.payload" |
+        "$sim" verify "$tmp/regkeys/register.sign.pub" "$(sed -n 's/^sig://p' "$d/catalog.props")"; then
+        pass "push/catalog-signed-retained"
+    else
+        fail "push/catalog-signed-retained" "$(cat "$d/push.out") $(head -c 100 "$d/catalog.payload")"
+    fi
+    printf '[kiosk]\nidle_timeout = 90\n' >"$d/overlay.ini"
+    if "${push[@]}" --push config "$d/overlay.ini" --version 2 --centre UDC-0001 >/dev/null 2>&1 &&
+        "${sub[@]}" -t sheba/UDC-0001/push/config -F '%p' | grep -qF '"config":"[kiosk]\nidle_timeout = 90\n"'; then
+        pass "push/config-to-a-centre"
+    else
+        fail "push/config-to-a-centre" "no retained overlay on sheba/UDC-0001/push/config"
+    fi
+    if ! "${push[@]}" --push catalog tests/data/catalog/bad/fee_string.json --version 4 >"$d/bad.out" 2>&1 &&
+        grep -qF "services[0].fee" "$d/bad.out" &&
+        "${sub[@]}" -t sheba/push/catalog -F '%p' | grep -q '"version":3'; then
+        pass "push/bad-catalog-refused"
+    else
+        fail "push/bad-catalog-refused" "$(cat "$d/bad.out")"
+    fi
+}
+if [[ $phases == *" tls "* ]]; then
+    if command -v openssl >/dev/null; then tls_phase; else fail tls/setup "openssl is not installed"; fi
+fi
 
 # ---- rates: a burst queued for a stopped register, then drained ----
 for s in sqlite pg; do
+    [[ $phases == *" rate "* ]] || break
     if [ $s = sqlite ]; then store="sqlite:$tmp/rate.sqlite"; else store=$(pg_db rate); fi
     start_broker
     start_reg "rate-$s" "$store" "rate-$s" && stop_reg "rate-$s"

@@ -148,13 +148,16 @@ int reg_mqtt_start(struct mosquitto *m, const reg_broker_t *b, uint32_t session_
     int rc = mosquitto_connect_bind_v5(m, b->host, b->port, KEEPALIVE, NULL, p);
     mosquitto_property_free_all(&p);
     if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_ERRNO && rc != MOSQ_ERR_CONN_REFUSED &&
-        rc != MOSQ_ERR_NO_CONN) {
+        rc != MOSQ_ERR_NO_CONN && rc != MOSQ_ERR_TLS) {
         snprintf(err, errcap, "mqtt: %s:%d: %s", b->host, b->port, mosquitto_strerror(rc));
         return -1;
     }
+    /* A broker down, or a certificate being replaced, may come right: keep trying (the loop
+     * thread does), and say why now. */
     if (rc != MOSQ_ERR_SUCCESS)
-        fprintf(stderr, "register: broker %s:%d not reachable yet (%s); retrying\n", b->host,
-                b->port, rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
+        fprintf(stderr, "register: broker %s:%d not reachable yet (%s%s); retrying\n", b->host,
+                b->port, rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc),
+                rc == MOSQ_ERR_TLS ? ": does --ca-file sign the broker's certificate?" : "");
     rc = mosquitto_loop_start(m);
     if (rc != MOSQ_ERR_SUCCESS) {
         snprintf(err, errcap, "mqtt: cannot start its thread: %s", mosquitto_strerror(rc));

@@ -251,7 +251,9 @@ static void on_publish(struct mosquitto *m, void *obj, int mid, int rc,
 {
     publish_t *pb = obj;
     (void)m, (void)props;
-    if (mid == pb->mid && rc == 0)
+    /* Reason codes below 128 are successes: 16, "no matching subscribers", is usual for a
+     * retained push that no terminal is listening for right now. */
+    if (mid == pb->mid && rc < 128)
         pb->acked = true;
 }
 
