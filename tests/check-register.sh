@@ -7,7 +7,7 @@
 # REGISTER_CHECKS="sqlite pg tls rate" (the default) chooses the phases.
 # As root, PostgreSQL runs as the unprivileged user "nobody" (it refuses to run as root).
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 build=$1
 shots=${2:-}
 reg="$build/register"
@@ -122,7 +122,7 @@ start_reg() { # start_reg NAME STORE CLIENT_ID [options...]
             --catalog assets/catalog.json "$@" >>"$tmp/$name.log" 2>&1 &
         echo $! >"$tmp/$name.pid"
         wait
-    ) &
+    ) 2>/dev/null &
     wait_until 5 test -s "$tmp/$name.pid"
     rpid[$name]=$(cat "$tmp/$name.pid")
     wait_until 10 grep -q "connected to" "$tmp/$name.log"
@@ -177,6 +177,10 @@ scenario() { # scenario LABEL STORE
     else
         fail "$s/duplicate-dropped" "events $(count "$store" events), duplicates $(health "$r" duplicates)"
     fi
+
+    # Its receipt printed (the page's screenshot shows it).
+    pub T01 "$key1" "$(event 1 --seq 11 --kind print --status printed)"
+    if wait_until 10 status_is "$store" 1 printed; then pass "$s/printed"; else fail "$s/printed" "status $(status_of "$store" 1)"; fi
 
     # An event before its request: kept, then applied when the request arrives.
     pub T01 "$key1" "$(event 2 --seq 21 --kind print --status printed)"
@@ -261,7 +265,7 @@ scenario() { # scenario LABEL STORE
         wait_until 5 dead "${rpid[$r]}" && has_count "$store" requests 3; then
         unset "rpid[$r]"
         start_reg "$r" "$store" "reg-$s-a"
-        if wait_until 10 has_count "$store" requests 4 && has_count "$store" events 6; then
+        if wait_until 10 has_count "$store" requests 4 && has_count "$store" events 7; then
             pass "$s/killed-before-commit-redelivered"
         else
             fail "$s/killed-before-commit-redelivered" "requests $(count "$store" requests), events $(count "$store" events)"
@@ -273,7 +277,7 @@ scenario() { # scenario LABEL STORE
     fi
 
     # SIGKILL mid-stream, restart with the same command line: nothing lost, nothing doubled.
-    local before after stored_at_kill
+    local before stored_at_kill
     before=$(count "$store" requests)
     "$sim" burst "$broker" "$key1" UDC-0001 T01 1000 400 >/dev/null &
     local bpid=$!
@@ -284,7 +288,7 @@ scenario() { # scenario LABEL STORE
     start_reg "$r" "$store" "reg-$s-a"
     if wait_until 60 has_count "$store" requests $((before + 400)) &&
         [ "$stored_at_kill" -gt 0 ] && [ "$stored_at_kill" -lt 400 ] &&
-        [ "$(count "$store" events)" = "$((before + 400 + 2))" ]; then
+        [ "$(count "$store" events)" = "$((before + 400 + 3))" ]; then
         pass "$s/sigkill-mid-stream ($stored_at_kill of 400 stored when killed)"
     else
         fail "$s/sigkill-mid-stream" "killed at $stored_at_kill of 400; now $(($(count "$store" requests) - before)), events $(count "$store" events)"
@@ -324,7 +328,7 @@ scenario() { # scenario LABEL STORE
     fi
     total=$(count "$store" requests)
     if [ "$total" = "$("$reg" --store "$store" --export 2>/dev/null | grep -o '"tracking":"[^"]*"' | sort -u | wc -l)" ] &&
-        [ "$(count "$store" events)" = $((total + 2)) ] && has_count "$store" waiting 0; then
+        [ "$(count "$store" events)" = $((total + 3)) ] && has_count "$store" waiting 0; then
         pass "$s/exactly-once ($total requests)"
     else
         fail "$s/exactly-once" "requests $total, events $(count "$store" events), waiting $(count "$store" waiting)"
@@ -336,6 +340,7 @@ scenario() { # scenario LABEL STORE
     stop_reg "$r"
 }
 
+# shellcheck disable=SC2034 # the receipts are read through ${!name}
 page_checks() { # page_checks LABEL STORE REGISTER
     local s=$1 r=$3 url="http://127.0.0.1:${rport[$3]}"
     local good pending forged unknown
@@ -363,7 +368,7 @@ EOF
     [ "$code" = 400 ] && grep -qF "not a Sheba receipt link" "$tmp/page.html" && pass "$s/page-malformed (400)" ||
         fail "$s/page-malformed" "HTTP $code"
     local api="${good/\/r\//\/api\/request\/}"
-    if curl -s "$api" | grep -q '"result":"genuine","received":true,.*"request":{.*"status":"received"' &&
+    if curl -s "$api" | grep -q '"result":"genuine","received":true,.*"request":{.*"status":"printed"' &&
         [ "$(curl -s -o /dev/null -w '%{http_code}' "${forged/\/r\//\/api\/request\/}")" = 403 ]; then
         pass "$s/api-request"
     else
@@ -385,8 +390,9 @@ EOF
     wd="http://127.0.0.1:$dport"
     wait_until 20 curl -sf "$wd/status"
     sid=$(curl -s -X POST "$wd/session" -H 'Content-Type: application/json' -d '{"capabilities":
-        {"alwaysMatch": {"goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": ["--headless",
-        "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        {"alwaysMatch": {"goog:chromeOptions": {"binary": "/usr/bin/chromium",
+        "mobileEmulation": {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 1}},
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
         "--window-size=390,844", "--user-data-dir='"$tmp/chrome"'"]}}}}' |
         grep -o '"sessionId":"[^"]*"' | cut -d'"' -f4)
