@@ -255,6 +255,14 @@ scenario() { # scenario LABEL STORE
     else
         fail "$s/empty-band-lifted" "T03 control: $(sub_retained sheba/UDC-0001/T03/control)"
     fi
+    # A kiosk without a key cannot claim a band (nor lock the others out).
+    status_msg T99 2
+    if wait_until 10 grep -q "refused sheba/UDC-0001/T99/status: unknown_terminal" "$tmp/$r.log" &&
+        control_empty T02; then
+        pass "$s/unknown-kiosk-presence-refused"
+    else
+        fail "$s/unknown-kiosk-presence-refused" "$(grep T99 "$tmp/$r.log" | tail -1)"
+    fi
 
     # Killed inside the transaction (before COMMIT): the message was not acknowledged, so the
     # broker delivers it again to the restarted register, which stores it once.

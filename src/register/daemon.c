@@ -163,6 +163,18 @@ static void handle_status(reg_conn_t *c, const struct mosquitto_message *msg)
         return;
     reg_reason_t r = reg_status_check(c->app->prefix, msg->topic, msg->payload,
                                       (size_t)msg->payloadlen, &st, why, sizeof why);
+    /* Presence is not signed: a kiosk the register has no key for cannot claim a band (the
+     * first claim keeps it), so a stray client cannot lock a centre's terminals out. */
+    char name[2 * REG_ID_MAX + 2];
+    uint8_t key[SIGNING_PUBLIC_BYTES];
+    snprintf(name, sizeof name, "%s-%s", st.centre, st.terminal);
+    if (r == REG_OK && strcmp(st.role, "kiosk") == 0 &&
+        reg_key_load(c->app->keys_dir, name, key, why, sizeof why) <= 0) {
+        r = REG_UNKNOWN_TERMINAL;
+        if (!strstr(why, name))
+            snprintf(why, sizeof why, "no key %s/%s.pub: its presence is not recorded",
+                     c->app->keys_dir, name);
+    }
     if (r != REG_OK) {
         refuse(c, msg->topic, r, why);
         return;
