@@ -361,6 +361,22 @@ void reg_event_free(reg_event_t *ev)
     memset(ev, 0, sizeof *ev);
 }
 
+static reg_reason_t status_members(obj_t j, reg_status_t *st)
+{
+    const cJSON *online = cJSON_GetObjectItemCaseSensitive(j.o, "online");
+    const char *role, *band = NULL;
+    if (!cJSON_IsBool(online))
+        return refuse(REG_MALFORMED, j.why, j.cap, "\"online\": expected true or false");
+    if (!(role = str(&j, "role", REG_LOWER, 1, sizeof st->role - 1)) ||
+        !opt_str(&j, "token_band", "123456789", 1, &band))
+        return REG_MALFORMED;
+    st->online = cJSON_IsTrue(online);
+    snprintf(st->role, sizeof st->role, "%s", role);
+    st->has_band = band != NULL;
+    snprintf(st->band, sizeof st->band, "%s", band ? band : "");
+    return REG_OK;
+}
+
 reg_reason_t reg_status_check(const char *prefix, const char *topic, const void *payload,
                               size_t len, reg_status_t *st, char *why, size_t whycap)
 {
@@ -373,20 +389,7 @@ reg_reason_t reg_status_check(const char *prefix, const char *topic, const void 
     cJSON *o = parse_object(payload, len, why, whycap);
     if (!o)
         return REG_MALFORMED;
-    obj_t j = {o, why, whycap};
-    const cJSON *online = cJSON_GetObjectItemCaseSensitive(o, "online");
-    const char *role = str(&j, "role", REG_LOWER, 1, sizeof st->role - 1), *band = NULL;
-    reg_reason_t r = REG_OK;
-    if (!cJSON_IsBool(online))
-        r = refuse(REG_MALFORMED, why, whycap, "\"online\": expected true or false");
-    else if (!role || !opt_str(&j, "token_band", "123456789", 1, &band))
-        r = REG_MALFORMED;
-    if (r == REG_OK) {
-        st->online = cJSON_IsTrue(online);
-        snprintf(st->role, sizeof st->role, "%s", role);
-        st->has_band = band != NULL;
-        snprintf(st->band, sizeof st->band, "%s", band ? band : "");
-    }
+    reg_reason_t r = status_members((obj_t){o, why, whycap}, st);
     cJSON_Delete(o);
     return r;
 }

@@ -197,7 +197,7 @@ static enum MHD_Result receipt(reg_http_t *h, struct MHD_Connection *c, const ch
 static enum MHD_Result health(reg_http_t *h, struct MHD_Connection *c)
 {
     reg_stats_t *s = h->o.stats;
-    reg_request_t none;
+    reg_request_t none = {0};
     char why[256];
     pthread_mutex_lock(&h->lock);
     int probe = reg_store_request(h->store, "-", &none, why, sizeof why);

@@ -381,7 +381,7 @@ static void test_store_exactly_once(void **state)
 {
     (void)state;
     reg_store_t *s = open_store("once.sqlite");
-    reg_request_t r;
+    reg_request_t r = {0};
     char err[512];
     long requests, events, waiting;
     assert_int_equal(store_event(s, (ev_t){.n = 1, .seq = 10}), REG_STORE_STORED);
