@@ -127,6 +127,8 @@ $(SAN)/tests/test_register: $(SAN)/obj/tests/unit/test_register.o $(SAN)/libregi
     $(SAN)/libkiosk.a
 	@mkdir -p $(dir $@)
 	$(CC) -fsanitize=address,undefined -o $@ $^ $(REG_LIBS) -lcmocka
+$(SAN)/register: $(SAN)/obj/src/register/main.o $(SAN)/libregister.a $(SAN)/libkiosk.a
+	$(CC) -fsanitize=address,undefined -o $@ $^ $(REG_LIBS)
 # tests/check-register.sh signs and publishes with this (a terminal's side, simulated).
 $(BUILD)/tests/register-sim: $(BUILD)/obj/tests/register/sim.o $(BUILD)/libregister.a \
     $(BUILD)/libkiosk.a
@@ -167,7 +169,7 @@ run: all
 # Every test, twice: the release build (goldens are made with it) and under ASan+UBSan.
 test: test-deps all $(call TESTS,$(BUILD)) $(SAN)/kiosk $(call TESTS,$(SAN)) \
       $(call FUZZERS,$(BUILD)) $(call FUZZERS,$(SAN)) $(BUILD)/tests/no-harfbuzz.so \
-      $(BUILD)/tests/register-sim arm64
+      $(BUILD)/tests/register-sim $(SAN)/register arm64
 	@tests/run.sh $(BUILD) $(SAN) build-arm64
 
 # The arm64 kiosk, tools and unit tests (cross-compiled; run under qemu by the tests).

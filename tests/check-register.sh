@@ -12,6 +12,7 @@ build=$1
 shots=${2:-}
 reg="$build/register"
 sim="$build/tests/register-sim"
+[ -x "$sim" ] || sim=build/tests/register-sim # the ASan+UBSan build uses the release one
 tmp=$(mktemp -d)
 chmod 711 "$tmp" # PostgreSQL's user must be able to reach its own folder inside
 declare -A rpid rport
@@ -29,9 +30,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-pass() { echo "PASS register/$1"; }
-fail() { echo "FAIL register/$1: $2"; }
-info() { echo "INFO register: $*"; }
+tag=register
+ldd "$reg" 2>/dev/null | grep -q libasan && tag=register-san
+pass() { echo "PASS $tag/$1"; }
+fail() { echo "FAIL $tag/$1: $2"; }
+info() { echo "INFO $tag: $*"; }
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u nobody -- "$@"; else "$@"; fi; }
 free_port() { # a port nothing listens on (python would take seconds to start on a busy machine)
     local p
@@ -562,3 +565,12 @@ for s in sqlite pg; do
     fi
     stop_reg "rate-$s"
 done
+
+# An ASan+UBSan register must have said nothing about memory in any of its logs.
+if [ $tag = register-san ]; then
+    if grep -l "Sanitizer\|runtime error:" "$tmp"/*.log >"$tmp/san.txt" 2>/dev/null; then
+        fail sanitizers "reports in $(tr '\n' ' ' <"$tmp/san.txt"): $(grep -h -m1 -A3 "Sanitizer\|runtime error:" "$tmp"/*.log | head -6 | tr '\n' ' ')"
+    else
+        pass sanitizers
+    fi
+fi
