@@ -123,6 +123,8 @@ start_reg() { # start_reg NAME STORE CLIENT_ID [options...]
     # Inside a subshell that waits for it: a register killed with SIGKILL is then not
     # reported as "Killed" on this script's output.
     rm -f "$tmp/$name.pid"
+    local before
+    before=$(grep -c "connected to" "$tmp/$name.log" 2>/dev/null)
     (
         "$reg" --broker "$broker" --store "$store" --keys "$tmp/keys" --client-id "$id" \
             --http "127.0.0.1:${rport[$name]}" --receipt-url "http://127.0.0.1:${rport[$name]}/r" \
@@ -132,7 +134,7 @@ start_reg() { # start_reg NAME STORE CLIENT_ID [options...]
     ) 2>/dev/null &
     wait_until 5 test -s "$tmp/$name.pid"
     rpid[$name]=$(cat "$tmp/$name.pid")
-    wait_until 10 grep -q "connected to" "$tmp/$name.log"
+    wait_until "${connect_wait:-30}" connected_more "$tmp/$name.log" "${before:-0}"
 }
 stop_reg() { kill "${rpid[$1]}" 2>/dev/null && wait_until 20 dead "${rpid[$1]}"; unset "rpid[$1]"; }
 kill_reg() { kill -9 "${rpid[$1]}" 2>/dev/null && wait_until 10 dead "${rpid[$1]}"; unset "rpid[$1]"; }
@@ -153,6 +155,7 @@ status_of() { # status_of STORE TRACKING_NUMBER
     "$reg" --store "$1" --export 2>/dev/null | grep "\"tracking\":\"[^\"]*-$(printf %04d "$2")\"" |
         grep -o '"status":"[^"]*"' | cut -d'"' -f4
 }
+connected_more() { [ "$(grep -c "connected to" "$1")" -gt "$2" ]; }
 health_is() { [ "$(health "$1" "$2")" = "$3" ]; }
 at_least() { [ "$(count "$1" requests)" -ge "$2" ]; }
 dead() { ! kill -0 "$1" 2>/dev/null; }
@@ -517,7 +520,7 @@ EOF
     fi
     stop_reg "$r"
     # Refused: a wrong password; a broker whose certificate no given CA signed.
-    start_reg tls-wrong "$store" reg-tls-wrong "${tlsopts[@]}" --password-file "$d/wrong-password"
+    connect_wait=4 start_reg tls-wrong "$store" reg-tls-wrong "${tlsopts[@]}" --password-file "$d/wrong-password"
     if wait_until 5 grep -q "broker refused reg-tls-wrong" "$tmp/tls-wrong.log" &&
         curl -s "http://127.0.0.1:${rport[tls-wrong]}/healthz" | grep -q '"mqtt":"disconnected"'; then
         pass "tls/wrong-password-refused"
@@ -525,7 +528,7 @@ EOF
         fail "tls/wrong-password-refused" "$(tail -3 "$tmp/tls-wrong.log" | tr '\n' ' ')"
     fi
     stop_reg tls-wrong
-    start_reg tls-ca "$store" reg-tls-ca --ca-file "$d/other-ca.crt" --cert-file "$d/client.crt" \
+    connect_wait=4 start_reg tls-ca "$store" reg-tls-ca --ca-file "$d/other-ca.crt" --cert-file "$d/client.crt" \
         --key-file "$d/client.key" --username register --password-file "$d/password"
     if ! grep -q "connected to" "$tmp/tls-ca.log" &&
         curl -s "http://127.0.0.1:${rport[tls-ca]}/healthz" | grep -q '"mqtt":"disconnected"'; then
@@ -573,15 +576,16 @@ for s in sqlite pg; do
     [[ $phases == *" rate "* ]] || break
     if [ $s = sqlite ]; then store="sqlite:$tmp/rate.sqlite"; else store=$(pg_db rate); fi
     start_broker
-    start_reg "rate-$s" "$store" "rate-$s" && stop_reg "rate-$s"
-    "$sim" burst "$broker" "$key2" UDC-0001 T02 1 1000 >/dev/null
+    start_reg "rate-$s" "$store" "rate-$s" # its session and subscription, for the burst
+    stop_reg "rate-$s"
+    "$sim" burst "$broker" "$key2" UDC-0001 T02 1 1000 >"$tmp/rate-$s.burst" 2>&1
     t0=$EPOCHREALTIME
     start_reg "rate-$s" "$store" "rate-$s"
     if wait_until 120 has_count "$store" requests 1000; then
         info "$s: $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN {printf "1000 messages stored in %.2f s: %d messages/s", b - a, 1000 / (b - a)}') (one transaction each, from register start)"
         pass "$s/rate-burst"
     else
-        fail "$s/rate-burst" "$(count "$store" requests) of 1000 stored"
+        fail "$s/rate-burst" "$(count "$store" requests) of 1000 stored: $(cat "$tmp/rate-$s.burst") $(tail -3 "$tmp/rate-$s.log" | tr '\n' ' ')"
     fi
     stop_reg "rate-$s"
 done
