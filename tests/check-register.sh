@@ -170,6 +170,41 @@ status_msg() { # status_msg TERMINAL BAND: a kiosk's retained presence
         -m "{\"v\": 1, \"online\": true, \"role\": \"kiosk\", \"version\": \"0.2.0\", \"token_band\": \"$2\", \"backlog\": 0}"
 }
 
+# ---- the command line: every mistake gets exit status 2 (or 1) and says what is wrong ----
+cli() { # cli NAME WANT_STATUS WANT_TEXT ARGS...
+    local name=$1 want=$2 text=$3 out rc
+    shift 3
+    out=$(timeout 20 "$reg" "$@" 2>&1)
+    rc=$?
+    if [ "$rc" = "$want" ] && grep -qF -- "$text" <<<"$out"; then
+        pass "cli/$name"
+    else
+        fail "cli/$name" "exit $rc (wanted $want): $(head -2 <<<"$out" | tr '\n' ' ')"
+    fi
+}
+if [[ " ${REGISTER_CHECKS:-sqlite pg tls rate} " == *" sqlite "* ]]; then
+    cli help 0 "--receipt-url BASE" --help
+    cli version 0 "sheba-register " --version
+    cli unknown-option 2 "unknown option" --frobnicate
+    cli stray-argument 2 "unexpected argument" --store "sqlite:$tmp/x.sqlite" --export extra
+    cli nothing-to-do 2 "nothing to do" --store "sqlite:$tmp/x.sqlite"
+    cli no-store 2 "--store sqlite:PATH" --broker "$broker" --keys "$tmp/keys"
+    cli no-keys 2 "--broker needs --keys" --broker "$broker" --store "sqlite:$tmp/x.sqlite"
+    cli bad-store 1 "expected sqlite:PATH or postgresql://" --store mysql://x --stats
+    cli bad-broker 2 "expected mqtt://HOST" --broker http://x --store "sqlite:$tmp/x.sqlite" --keys "$tmp/keys"
+    cli bad-http 1 "expected ADDR:PORT, [V6ADDR]:PORT or :PORT" --http 127.0.0.1: --store "sqlite:$tmp/x.sqlite" --keys "$tmp/keys"
+    cli bad-client-id 2 "--client-id a/b" --client-id a/b --broker "$broker" --store "sqlite:$tmp/x.sqlite" --keys "$tmp/keys"
+    cli bad-prefix 2 "--topic-prefix" --topic-prefix "a/#" --store "sqlite:$tmp/x.sqlite" --export
+    cli bad-since 2 "--since 2026-13-01" --store "sqlite:$tmp/x.sqlite" --export --since 2026-13-01
+    cli cert-without-key 2 "--cert-file and --key-file go together" --cert-file x --store "sqlite:$tmp/x.sqlite" --export
+    cli open-without-key 2 "--open-fields needs --box-key" --store "sqlite:$tmp/x.sqlite" --export --open-fields
+    cli push-without-version 2 "--push needs --version" --push catalog assets/catalog.json --sign-key k --broker "$broker"
+    cli push-bad-version 2 "--version x: expected a whole number" --push catalog assets/catalog.json --version x
+    cli push-bad-kind 1 "--push menu: expected catalog or config" --push menu assets/catalog.json --version 1 --sign-key "$tmp/regkeys/register.sign.key" --broker "$broker"
+    cli push-bad-sign-key 1 "--sign-key $tmp/keys: not a key file" --push catalog assets/catalog.json --version 1 --sign-key "$tmp/keys" --broker "$broker"
+    cli keygen-twice 1 "already there" --keygen "$tmp/regkeys"
+fi
+
 # ---- the scenarios, on one store ----
 scenario() { # scenario LABEL STORE
     local s=$1 store=$2 r="$1-a" p

@@ -385,6 +385,7 @@ static void conn_stop(reg_conn_t *c, int reason)
 int reg_daemon_start(reg_app_t *app, char *err, size_t errcap)
 {
     pthread_mutex_init(&app->peers_lock, NULL);
+    app->started = true;
     app->main = conn_new(app, app->client_id, false, err, errcap);
     return app->main ? 0 : -1;
 }
@@ -441,6 +442,8 @@ void reg_daemon_tick(reg_app_t *app)
 
 void reg_daemon_stop(reg_app_t *app)
 {
+    if (!app->started) /* --http alone: no broker, nothing to stop */
+        return;
     atomic_store(&app->stopping, 1);
     for (int i = 0; i < app->peer_count; i++)
         if (app->peers[i].adopter) {

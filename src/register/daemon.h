@@ -37,6 +37,7 @@ typedef struct {
     bool verbose;
     long die_before_commit; /* tests: SIGKILL before the Nth commit (0: never) */
     /* state */
+    bool started; /* reg_daemon_start was called */
     reg_stats_t stats;
     atomic_int stopping;
     reg_conn_t *main;

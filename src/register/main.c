@@ -408,10 +408,11 @@ static int run_daemon(options_t *o, const sigset_t *signals)
     reg_daemon_stop(&app);
     reg_http_stop(http);
     catalog_free(cat);
-    fprintf(stderr,
-            "register: stopped: %ld stored, %ld duplicates dropped, %ld presence messages\n",
-            atomic_load(&app.stats.stored), atomic_load(&app.stats.duplicates),
-            atomic_load(&app.stats.statuses));
+    if (rc == 0)
+        fprintf(stderr,
+                "register: stopped: %ld stored, %ld duplicates dropped, %ld presence messages\n",
+                atomic_load(&app.stats.stored), atomic_load(&app.stats.duplicates),
+                atomic_load(&app.stats.statuses));
     return rc;
 }
 
