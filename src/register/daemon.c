@@ -29,10 +29,10 @@
 
 #define EXIT_NOT_ACKED 75 /* EX_TEMPFAIL: left with a message neither stored nor acknowledged */
 
-struct reg_conn {
-    reg_app_t *app;
+struct register_conn {
+    register_app_t *app;
     struct mosquitto *mosq;
-    reg_store_t *store;
+    register_store_t *store;
     char id[REG_ID_MAX];
     bool adopter;
     atomic_int ended; /* adopter: 1 its connection closed, 2 its owner took the session back,
@@ -50,15 +50,15 @@ static void sleep_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
-static void refuse(reg_conn_t *c, const char *topic, reg_reason_t r, const char *why)
+static void refuse(register_conn_t *c, const char *topic, register_reason_t r, const char *why)
 {
     atomic_fetch_add(&c->app->stats.rejected[r], 1);
-    fprintf(stderr, "register: refused %s: %s: %s\n", topic, reg_reason_name(r), why);
+    fprintf(stderr, "register: refused %s: %s: %s\n", topic, register_reason_name(r), why);
 }
 
 /* The store cannot commit now: wait, reconnect, try again, with the message unacknowledged
  * all along. Asked to stop meanwhile, leave without returning, so nothing is acknowledged. */
-static void store_wait(reg_conn_t *c, int attempt, const char *what, const char *err)
+static void store_wait(register_conn_t *c, int attempt, const char *what, const char *err)
 {
     char why[256];
     atomic_fetch_add(&c->app->stats.store_retries, 1);
@@ -77,26 +77,26 @@ static void store_wait(reg_conn_t *c, int attempt, const char *what, const char 
         }
         sleep_ms(100);
     }
-    if (reg_store_reconnect(c->store, why, sizeof why) < 0 && attempt == 1)
+    if (register_store_reconnect(c->store, why, sizeof why) < 0 && attempt == 1)
         fprintf(stderr, "register: store: %s\n", why);
 }
 
-static void handle_event(reg_conn_t *c, const struct mosquitto_message *msg,
+static void handle_event(register_conn_t *c, const struct mosquitto_message *msg,
                          const mosquitto_property *props)
 {
-    reg_app_t *app = c->app;
+    register_app_t *app = c->app;
     char sig[256], why[512];
-    bool has_sig = reg_mqtt_user_property(props, "sig", sig, sizeof sig);
-    reg_event_t ev;
-    reg_reason_t r =
-        reg_event_check(app->keys_dir, app->prefix, msg->topic, msg->payload,
-                        (size_t)msg->payloadlen, has_sig ? sig : NULL, &ev, why, sizeof why);
+    bool has_sig = register_mqtt_user_property(props, "sig", sig, sizeof sig);
+    register_event_t ev;
+    register_reason_t r =
+        register_event_check(app->keys_dir, app->prefix, msg->topic, msg->payload,
+                             (size_t)msg->payloadlen, has_sig ? sig : NULL, &ev, why, sizeof why);
     if (r != REG_OK) {
         refuse(c, msg->topic, r, why);
         return;
     }
     for (int attempt = 1;; attempt++) {
-        reg_store_result_t s = reg_store_event(c->store, &ev, now_s(), why, sizeof why);
+        register_store_result_t s = register_store_event(c->store, &ev, now_s(), why, sizeof why);
         if (s == REG_STORE_STORED) {
             atomic_fetch_add(&app->stats.stored, 1);
             if (app->verbose)
@@ -115,10 +115,10 @@ static void handle_event(reg_conn_t *c, const struct mosquitto_message *msg,
         }
         store_wait(c, attempt, ev.event_id, why);
     }
-    reg_event_free(&ev);
+    register_event_free(&ev);
 }
 
-static void publish_control(struct mosquitto *m, const char *prefix, const reg_control_t *ctl)
+static void publish_control(struct mosquitto *m, const char *prefix, const register_control_t *ctl)
 {
     char topic[256], *payload = NULL;
     snprintf(topic, sizeof topic, "%s/%s/%s/control", prefix, ctl->centre, ctl->terminal);
@@ -139,11 +139,11 @@ static void publish_control(struct mosquitto *m, const char *prefix, const reg_c
 }
 
 typedef struct {
-    reg_conn_t *c;
+    register_conn_t *c;
     bool log;
 } control_ctx_t;
 
-static void control_changed(const reg_control_t *ctl, void *ctx)
+static void control_changed(const register_control_t *ctl, void *ctx)
 {
     control_ctx_t *cc = ctx;
     if (cc->log && ctl->conflict[0])
@@ -155,21 +155,21 @@ static void control_changed(const reg_control_t *ctl, void *ctx)
     publish_control(cc->c->mosq, cc->c->app->prefix, ctl);
 }
 
-static void handle_status(reg_conn_t *c, const struct mosquitto_message *msg)
+static void handle_status(register_conn_t *c, const struct mosquitto_message *msg)
 {
     char why[512];
-    reg_status_t st;
+    register_status_t st;
     if (msg->payloadlen == 0) /* a retained presence being cleared */
         return;
-    reg_reason_t r = reg_status_check(c->app->prefix, msg->topic, msg->payload,
-                                      (size_t)msg->payloadlen, &st, why, sizeof why);
+    register_reason_t r = register_status_check(c->app->prefix, msg->topic, msg->payload,
+                                                (size_t)msg->payloadlen, &st, why, sizeof why);
     /* Presence is not signed: a kiosk the register has no key for cannot claim a band (the
      * first claim keeps it), so a stray client cannot lock a centre's terminals out. */
     char name[2 * REG_ID_MAX + 2];
     uint8_t key[SIGNING_PUBLIC_BYTES];
     snprintf(name, sizeof name, "%s-%s", st.centre, st.terminal);
     if (r == REG_OK && strcmp(st.role, "kiosk") == 0 &&
-        reg_key_load(c->app->keys_dir, name, key, why, sizeof why) <= 0) {
+        register_key_load(c->app->keys_dir, name, key, why, sizeof why) <= 0) {
         r = REG_UNKNOWN_TERMINAL;
         if (!strstr(why, name))
             snprintf(why, sizeof why, "no key %s/%s.pub: its presence is not recorded",
@@ -181,9 +181,9 @@ static void handle_status(reg_conn_t *c, const struct mosquitto_message *msg)
     }
     control_ctx_t cc = {c, true};
     for (int attempt = 1;; attempt++) {
-        reg_store_result_t s =
-            reg_store_status(c->store, &st, msg->payload, (size_t)msg->payloadlen, now_s(),
-                             control_changed, &cc, why, sizeof why);
+        register_store_result_t s =
+            register_store_status(c->store, &st, msg->payload, (size_t)msg->payloadlen, now_s(),
+                                  control_changed, &cc, why, sizeof why);
         if (s == REG_STORE_STORED) {
             atomic_fetch_add(&c->app->stats.statuses, 1);
             return;
@@ -198,14 +198,14 @@ static void handle_status(reg_conn_t *c, const struct mosquitto_message *msg)
 
 /* ---- other registers ---- */
 
-static reg_peer_t *peer_find(reg_app_t *app, const char *id, bool add)
+static register_peer_t *peer_find(register_app_t *app, const char *id, bool add)
 {
     for (int i = 0; i < app->peer_count; i++)
         if (strcmp(app->peers[i].id, id) == 0)
             return &app->peers[i];
     if (!add || app->peer_count == REG_MAX_PEERS)
         return NULL;
-    reg_peer_t *p = &app->peers[app->peer_count];
+    register_peer_t *p = &app->peers[app->peer_count];
     memset(p, 0, sizeof *p);
     snprintf(p->id, sizeof p->id, "%s", id);
     p->online = -1;
@@ -213,7 +213,7 @@ static reg_peer_t *peer_find(reg_app_t *app, const char *id, bool add)
     return p;
 }
 
-static void note_peer(reg_app_t *app, const char *id, const struct mosquitto_message *msg)
+static void note_peer(register_app_t *app, const char *id, const struct mosquitto_message *msg)
 {
     if (strcmp(id, app->client_id) == 0)
         return;
@@ -225,7 +225,7 @@ static void note_peer(reg_app_t *app, const char *id, const struct mosquitto_mes
         cJSON_Delete(o);
     }
     pthread_mutex_lock(&app->peers_lock);
-    reg_peer_t *p = peer_find(app, id, true);
+    register_peer_t *p = peer_find(app, id, true);
     if (p && p->online != online)
         fprintf(stderr, "register: register %s is %s\n", id,
                 online == 1   ? "online"
@@ -241,10 +241,10 @@ static void note_peer(reg_app_t *app, const char *id, const struct mosquitto_mes
 static void on_message(struct mosquitto *m, void *obj, const struct mosquitto_message *msg,
                        const mosquitto_property *props)
 {
-    reg_conn_t *c = obj;
+    register_conn_t *c = obj;
     char centre[REG_ID_MAX], terminal[REG_ID_MAX];
     (void)m;
-    switch (reg_topic_parse(c->app->prefix, msg->topic, centre, terminal)) {
+    switch (register_topic_parse(c->app->prefix, msg->topic, centre, terminal)) {
     case REG_TOPIC_EVENT:
         handle_event(c, msg, props);
         break;
@@ -260,25 +260,25 @@ static void on_message(struct mosquitto *m, void *obj, const struct mosquitto_me
     }
 }
 
-static void presence(bool online, char *out, size_t cap)
+static void presence(const register_app_t *app, bool online, char *out, size_t cap)
 {
     snprintf(out, cap, "{\"v\": 1, \"online\": %s, \"role\": \"register\", \"version\": \"%s\"}",
-             online ? "true" : "false", KIOSK_VERSION);
+             online ? "true" : "false", app->version);
 }
 
-static void republish_controls(reg_conn_t *c)
+static void republish_controls(register_conn_t *c)
 {
     char err[256];
     control_ctx_t cc = {c, false};
-    if (reg_store_controls(c->store, control_changed, &cc, err, sizeof err) < 0)
+    if (register_store_controls(c->store, control_changed, &cc, err, sizeof err) < 0)
         fprintf(stderr, "register: store: %s (control messages not published again)\n", err);
 }
 
 static void on_connect(struct mosquitto *m, void *obj, int rc, int flags,
                        const mosquitto_property *props)
 {
-    reg_conn_t *c = obj;
-    reg_app_t *app = c->app;
+    register_conn_t *c = obj;
+    register_app_t *app = c->app;
     (void)props;
     if (rc != 0) {
         fprintf(stderr, "register: broker refused %s: %s\n", c->id, mosquitto_reason_string(rc));
@@ -305,7 +305,7 @@ static void on_connect(struct mosquitto *m, void *obj, int rc, int flags,
     rc = mosquitto_subscribe_multiple(m, NULL, 3, subs, 1, 0, NULL);
     if (rc != MOSQ_ERR_SUCCESS)
         fprintf(stderr, "register: cannot subscribe: %s\n", mosquitto_strerror(rc));
-    presence(true, online, sizeof online);
+    presence(app, true, online, sizeof online);
     snprintf(topics[2], sizeof topics[2], "%s/registers/%s", app->prefix, c->id);
     mosquitto_publish_v5(m, NULL, topics[2], (int)strlen(online), online, 1, true, NULL);
     republish_controls(c);
@@ -316,7 +316,7 @@ static void on_connect(struct mosquitto *m, void *obj, int rc, int flags,
 
 static void on_disconnect(struct mosquitto *m, void *obj, int rc, const mosquitto_property *p)
 {
-    reg_conn_t *c = obj;
+    register_conn_t *c = obj;
     (void)p;
     if (c->adopter) {
         int none = 0;
@@ -332,19 +332,20 @@ static void on_disconnect(struct mosquitto *m, void *obj, int rc, const mosquitt
                 rc ? mosquitto_reason_string(rc) : "closed");
 }
 
-static void conn_free(reg_conn_t *c)
+static void conn_free(register_conn_t *c)
 {
     if (c) {
         if (c->mosq)
             mosquitto_destroy(c->mosq);
-        reg_store_close(c->store);
+        register_store_close(c->store);
         free(c);
     }
 }
 
-static reg_conn_t *conn_new(reg_app_t *app, const char *id, bool adopter, char *err, size_t errcap)
+static register_conn_t *conn_new(register_app_t *app, const char *id, bool adopter, char *err,
+                                 size_t errcap)
 {
-    reg_conn_t *c = calloc(1, sizeof *c);
+    register_conn_t *c = calloc(1, sizeof *c);
     if (!c) {
         snprintf(err, errcap, "no memory");
         return NULL;
@@ -352,37 +353,37 @@ static reg_conn_t *conn_new(reg_app_t *app, const char *id, bool adopter, char *
     c->app = app;
     c->adopter = adopter;
     snprintf(c->id, sizeof c->id, "%s", id);
-    if (!(c->store = reg_store_open(app->store_spec, err, errcap)) ||
-        !(c->mosq = reg_mqtt_new(&app->broker, id, true, c, err, errcap))) {
+    if (!(c->store = register_store_open(app->store_spec, err, errcap)) ||
+        !(c->mosq = register_mqtt_new(&app->broker, id, true, c, err, errcap))) {
         conn_free(c);
         return NULL;
     }
     if (!adopter && app->die_before_commit > 0)
-        reg_store_die_before_commit(c->store, app->die_before_commit);
+        register_store_die_before_commit(c->store, app->die_before_commit);
     mosquitto_connect_v5_callback_set(c->mosq, on_connect);
     mosquitto_disconnect_v5_callback_set(c->mosq, on_disconnect);
     mosquitto_message_v5_callback_set(c->mosq, on_message);
     if (!adopter) {
         char topic[REG_PREFIX_MAX + REG_ID_MAX + 16], gone[160];
         snprintf(topic, sizeof topic, "%s/registers/%s", app->prefix, id);
-        presence(false, gone, sizeof gone);
+        presence(app, false, gone, sizeof gone);
         mosquitto_will_set_v5(c->mosq, topic, (int)strlen(gone), gone, 1, true, NULL);
     }
-    if (reg_mqtt_start(c->mosq, &app->broker, REG_SESSION_EXPIRY, err, errcap) < 0) {
+    if (register_mqtt_start(c->mosq, &app->broker, REG_SESSION_EXPIRY, err, errcap) < 0) {
         conn_free(c);
         return NULL;
     }
     return c;
 }
 
-static void conn_stop(reg_conn_t *c, int reason)
+static void conn_stop(register_conn_t *c, int reason)
 {
     mosquitto_disconnect_v5(c->mosq, reason, NULL);
     mosquitto_loop_stop(c->mosq, false);
     conn_free(c);
 }
 
-int reg_daemon_start(reg_app_t *app, char *err, size_t errcap)
+int register_daemon_start(register_app_t *app, char *err, size_t errcap)
 {
     pthread_mutex_init(&app->peers_lock, NULL);
     app->started = true;
@@ -392,7 +393,7 @@ int reg_daemon_start(reg_app_t *app, char *err, size_t errcap)
 
 /* Am I the one to adopt the sessions of gone registers? The live register with the
  * smallest client id is, so that two never fight over one session. */
-static bool designated(reg_app_t *app)
+static bool designated(register_app_t *app)
 {
     for (int i = 0; i < app->peer_count; i++)
         if (app->peers[i].online == 1 && strcmp(app->peers[i].id, app->client_id) < 0)
@@ -400,7 +401,7 @@ static bool designated(reg_app_t *app)
     return true;
 }
 
-void reg_daemon_tick(reg_app_t *app)
+void register_daemon_tick(register_app_t *app)
 {
     int64_t now = now_s();
     bool want[REG_MAX_PEERS];
@@ -412,7 +413,7 @@ void reg_daemon_tick(reg_app_t *app)
     pthread_mutex_unlock(&app->peers_lock);
     /* p->adopter and retry_after are the main thread's alone. */
     for (int i = 0; i < n && !atomic_load(&app->stopping); i++) {
-        reg_peer_t *p = &app->peers[i];
+        register_peer_t *p = &app->peers[i];
         char err[512];
         int ended = p->adopter ? atomic_load(&p->adopter->ended) : 0;
         if (ended) {
@@ -440,7 +441,7 @@ void reg_daemon_tick(reg_app_t *app)
     }
 }
 
-void reg_daemon_stop(reg_app_t *app)
+void register_daemon_stop(register_app_t *app)
 {
     if (!app->started) /* --http alone: no broker, nothing to stop */
         return;

@@ -21,41 +21,41 @@
 
 #define REG_MAX_PEERS 64
 
-typedef struct reg_conn reg_conn_t;
+typedef struct register_conn register_conn_t;
 
 typedef struct {
     char id[REG_ID_MAX];
-    int online;          /* 1 online, 0 offline (its last will), -1 not known */
-    reg_conn_t *adopter; /* our connection holding its session, or NULL */
-    int64_t retry_after; /* no adoption before this (after it took its session back) */
-} reg_peer_t;
+    int online;               /* 1 online, 0 offline (its last will), -1 not known */
+    register_conn_t *adopter; /* our connection holding its session, or NULL */
+    int64_t retry_after;      /* no adoption before this (after it took its session back) */
+} register_peer_t;
 
 typedef struct {
     /* options */
-    const char *store_spec, *keys_dir, *prefix, *client_id;
-    reg_broker_t broker;
+    const char *store_spec, *keys_dir, *prefix, *client_id, *version;
+    register_broker_t broker;
     bool verbose;
     long die_before_commit; /* tests: SIGKILL before the Nth commit (0: never) */
     /* state */
-    bool started; /* reg_daemon_start was called */
-    reg_stats_t stats;
+    bool started; /* register_daemon_start was called */
+    register_stats_t stats;
     atomic_int stopping;
-    reg_conn_t *main;
+    register_conn_t *main;
     pthread_mutex_t peers_lock;
-    reg_peer_t peers[REG_MAX_PEERS];
+    register_peer_t peers[REG_MAX_PEERS];
     int peer_count;
-} reg_app_t;
+} register_app_t;
 
 /* Connect the main session (stable client id, clean start off) and start its thread.
  * 0, or -1 with err. */
-int reg_daemon_start(reg_app_t *app, char *err, size_t errcap);
+int register_daemon_start(register_app_t *app, char *err, size_t errcap);
 
 /* Once a second from the main thread: adopt the sessions of registers that are gone, give
  * them back when they return. */
-void reg_daemon_tick(reg_app_t *app);
+void register_daemon_tick(register_app_t *app);
 
 /* Leave: adopted sessions are closed, the main one disconnects with its will (so another
  * register adopts it), messages being stored are finished and acknowledged. */
-void reg_daemon_stop(reg_app_t *app);
+void register_daemon_stop(register_app_t *app);
 
 #endif

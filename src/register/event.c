@@ -13,13 +13,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "store/export.h"
+#include "store/journal_export.h"
 #include "text/utf8.h"
 
 #define B64       sodium_base64_VARIANT_URLSAFE_NO_PADDING
 #define B64_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
-const char *reg_reason_name(reg_reason_t r)
+const char *register_reason_name(register_reason_t r)
 {
     static const char *const names[REG_REASON_COUNT] = {"ok",
                                                         "oversized",
@@ -38,12 +38,12 @@ static bool only(const char *s, const char *allowed, size_t min, size_t max)
     return n >= min && n <= max && strspn(s, allowed) == n;
 }
 
-bool reg_valid_id(const char *s)
+bool register_valid_id(const char *s)
 {
     return only(s, REG_IDS, 1, 31);
 }
 
-static reg_reason_t refuse(reg_reason_t r, char *why, size_t cap, const char *fmt, ...)
+static register_reason_t refuse(register_reason_t r, char *why, size_t cap, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -63,8 +63,8 @@ static const char *level(const char *s, char *out, size_t cap)
     return s[n] == '/' ? s + n + 1 : s + n;
 }
 
-reg_topic_t reg_topic_parse(const char *prefix, const char *topic, char centre[REG_ID_MAX],
-                            char terminal[REG_ID_MAX])
+register_topic_t register_topic_parse(const char *prefix, const char *topic,
+                                      char centre[REG_ID_MAX], char terminal[REG_ID_MAX])
 {
     char a[REG_ID_MAX], b[REG_ID_MAX], c[16];
     size_t pl = strlen(prefix);
@@ -84,9 +84,9 @@ reg_topic_t reg_topic_parse(const char *prefix, const char *topic, char centre[R
     if (!(rest = level(rest, b, sizeof b)) || !(rest = level(rest, c, sizeof c)) || *rest ||
         topic[strlen(topic) - 1] == '/')
         return REG_TOPIC_OTHER;
-    reg_topic_t t = strcmp(c, "event") == 0    ? REG_TOPIC_EVENT
-                    : strcmp(c, "status") == 0 ? REG_TOPIC_STATUS
-                                               : REG_TOPIC_OTHER;
+    register_topic_t t = strcmp(c, "event") == 0    ? REG_TOPIC_EVENT
+                         : strcmp(c, "status") == 0 ? REG_TOPIC_STATUS
+                                                    : REG_TOPIC_OTHER;
     if (t != REG_TOPIC_OTHER && centre)
         snprintf(centre, REG_ID_MAX, "%s", a);
     if (t != REG_TOPIC_OTHER && terminal)
@@ -94,8 +94,8 @@ reg_topic_t reg_topic_parse(const char *prefix, const char *topic, char centre[R
     return t;
 }
 
-int reg_key_load(const char *keys_dir, const char *name, uint8_t key[SIGNING_PUBLIC_BYTES],
-                 char *why, size_t whycap)
+int register_key_load(const char *keys_dir, const char *name, uint8_t key[SIGNING_PUBLIC_BYTES],
+                      char *why, size_t whycap)
 {
     char path[1200], text[128];
     if (!only(name, REG_IDS, 1, 80)) /* it becomes a file name: no '/' or ".." */
@@ -124,8 +124,8 @@ int reg_key_load(const char *keys_dir, const char *name, uint8_t key[SIGNING_PUB
     return 1;
 }
 
-bool reg_signature_ok(const uint8_t key[SIGNING_PUBLIC_BYTES], const void *payload, size_t len,
-                      const char *sig)
+bool register_signature_ok(const uint8_t key[SIGNING_PUBLIC_BYTES], const void *payload, size_t len,
+                           const char *sig)
 {
     uint8_t bin[crypto_sign_BYTES];
     size_t n = 0;
@@ -136,7 +136,7 @@ bool reg_signature_ok(const uint8_t key[SIGNING_PUBLIC_BYTES], const void *paylo
            crypto_sign_verify_detached(bin, payload, len, key) == 0;
 }
 
-bool reg_tracking_owner(const char *tracking, char *owner, size_t cap)
+bool register_tracking_owner(const char *tracking, char *owner, size_t cap)
 {
     /* <owner>-YYYYMMDD-N: the last two parts are the date and the sequence. */
     size_t n = strlen(tracking);
@@ -225,7 +225,7 @@ static cJSON *parse_object(const void *payload, size_t len, char *why, size_t ca
     return o;
 }
 
-static reg_reason_t check_ids(obj_t *j, reg_event_t *ev)
+static register_reason_t check_ids(obj_t *j, register_event_t *ev)
 {
     const char *centre, *terminal, *slash;
     char owner[2 * REG_ID_MAX + 2], *end;
@@ -242,7 +242,7 @@ static reg_reason_t check_ids(obj_t *j, reg_event_t *ev)
         return refuse(REG_MALFORMED, j->why, j->cap,
                       "\"event\": expected <tracking>/<outbox row id>, got \"%.60s\"",
                       ev->event_id);
-    if (!reg_tracking_owner(ev->tracking, owner, sizeof owner))
+    if (!register_tracking_owner(ev->tracking, owner, sizeof owner))
         return refuse(REG_MALFORMED, j->why, j->cap,
                       "\"tracking\": expected <centre>-<terminal>-YYYYMMDD-N, got \"%.60s\"",
                       ev->tracking);
@@ -257,8 +257,8 @@ static reg_reason_t check_ids(obj_t *j, reg_event_t *ev)
     return REG_OK;
 }
 
-static reg_reason_t check_request(obj_t *j, const uint8_t key[SIGNING_PUBLIC_BYTES],
-                                  reg_event_t *ev)
+static register_reason_t check_request(obj_t *j, const uint8_t key[SIGNING_PUBLIC_BYTES],
+                                       register_event_t *ev)
 {
     static const char *const langs[] = {"bn", "en", NULL};
     static const char *const priorities[] = {"elderly", "disability", "pregnancy", "child", NULL};
@@ -293,11 +293,12 @@ static reg_reason_t check_request(obj_t *j, const uint8_t key[SIGNING_PUBLIC_BYT
     return REG_OK;
 }
 
-static reg_reason_t check_body(obj_t *j, const uint8_t key[SIGNING_PUBLIC_BYTES], reg_event_t *ev)
+static register_reason_t check_body(obj_t *j, const uint8_t key[SIGNING_PUBLIC_BYTES],
+                                    register_event_t *ev)
 {
     static const char *const kinds[] = {"request", "print", "reprint", "erasure", NULL};
     const char *kind, *at;
-    reg_reason_t r = check_ids(j, ev);
+    register_reason_t r = check_ids(j, ev);
     if (r != REG_OK)
         return r;
     if (!(kind = str(j, "kind", REG_LOWER, 1, 15)) || !(at = str(j, "at", NULL, 1, 40)))
@@ -321,27 +322,27 @@ static reg_reason_t check_body(obj_t *j, const uint8_t key[SIGNING_PUBLIC_BYTES]
     return REG_OK;
 }
 
-reg_reason_t reg_event_check(const char *keys_dir, const char *prefix, const char *topic,
-                             const void *payload, size_t len, const char *sig, reg_event_t *ev,
-                             char *why, size_t whycap)
+register_reason_t register_event_check(const char *keys_dir, const char *prefix, const char *topic,
+                                       const void *payload, size_t len, const char *sig,
+                                       register_event_t *ev, char *why, size_t whycap)
 {
     uint8_t key[SIGNING_PUBLIC_BYTES];
     char name[2 * REG_ID_MAX + 2];
     memset(ev, 0, sizeof *ev);
     if (len > REG_MAX_PAYLOAD)
         return refuse(REG_OVERSIZED, why, whycap, "%zu bytes (at most %d)", len, REG_MAX_PAYLOAD);
-    if (reg_topic_parse(prefix, topic, ev->centre, ev->terminal) != REG_TOPIC_EVENT ||
-        !reg_valid_id(ev->centre) || !reg_valid_id(ev->terminal))
+    if (register_topic_parse(prefix, topic, ev->centre, ev->terminal) != REG_TOPIC_EVENT ||
+        !register_valid_id(ev->centre) || !register_valid_id(ev->terminal))
         return refuse(REG_MALFORMED, why, whycap, "not a P/C/T/event topic");
     snprintf(name, sizeof name, "%s-%s", ev->centre, ev->terminal);
-    int k = reg_key_load(keys_dir, name, key, why, whycap);
+    int k = register_key_load(keys_dir, name, key, why, whycap);
     if (k == 0)
         return refuse(REG_UNKNOWN_TERMINAL, why, whycap, "no key %s/%s.pub", keys_dir, name);
     if (k < 0)
         return REG_UNKNOWN_TERMINAL;
     if (!sig)
         return refuse(REG_BAD_SIGNATURE, why, whycap, "no \"sig\" user property");
-    if (!reg_signature_ok(key, payload, len, sig))
+    if (!register_signature_ok(key, payload, len, sig))
         return refuse(REG_BAD_SIGNATURE, why, whycap, "the signature does not verify with %s.pub",
                       name);
     cJSON *o = parse_object(payload, len, why, whycap);
@@ -349,19 +350,19 @@ reg_reason_t reg_event_check(const char *keys_dir, const char *prefix, const cha
         return REG_MALFORMED;
     ev->json = o;
     obj_t j = {o, why, whycap};
-    reg_reason_t r = check_body(&j, key, ev);
+    register_reason_t r = check_body(&j, key, ev);
     if (r != REG_OK)
-        reg_event_free(ev);
+        register_event_free(ev);
     return r;
 }
 
-void reg_event_free(reg_event_t *ev)
+void register_event_free(register_event_t *ev)
 {
     cJSON_Delete(ev->json);
     memset(ev, 0, sizeof *ev);
 }
 
-static reg_reason_t status_members(obj_t j, reg_status_t *st)
+static register_reason_t status_members(obj_t j, register_status_t *st)
 {
     const cJSON *online = cJSON_GetObjectItemCaseSensitive(j.o, "online");
     const char *role, *band = NULL;
@@ -377,19 +378,19 @@ static reg_reason_t status_members(obj_t j, reg_status_t *st)
     return REG_OK;
 }
 
-reg_reason_t reg_status_check(const char *prefix, const char *topic, const void *payload,
-                              size_t len, reg_status_t *st, char *why, size_t whycap)
+register_reason_t register_status_check(const char *prefix, const char *topic, const void *payload,
+                                        size_t len, register_status_t *st, char *why, size_t whycap)
 {
     memset(st, 0, sizeof *st);
     if (len > REG_MAX_PAYLOAD)
         return refuse(REG_OVERSIZED, why, whycap, "%zu bytes (at most %d)", len, REG_MAX_PAYLOAD);
-    if (reg_topic_parse(prefix, topic, st->centre, st->terminal) != REG_TOPIC_STATUS ||
-        !reg_valid_id(st->centre) || !reg_valid_id(st->terminal))
+    if (register_topic_parse(prefix, topic, st->centre, st->terminal) != REG_TOPIC_STATUS ||
+        !register_valid_id(st->centre) || !register_valid_id(st->terminal))
         return refuse(REG_MALFORMED, why, whycap, "not a P/C/T/status topic");
     cJSON *o = parse_object(payload, len, why, whycap);
     if (!o)
         return REG_MALFORMED;
-    reg_reason_t r = status_members((obj_t){o, why, whycap}, st);
+    register_reason_t r = status_members((obj_t){o, why, whycap}, st);
     cJSON_Delete(o);
     return r;
 }

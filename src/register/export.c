@@ -13,7 +13,7 @@
 
 #define B64 sodium_base64_VARIANT_URLSAFE_NO_PADDING
 
-int64_t reg_parse_day(const char *s)
+int64_t register_parse_day(const char *s)
 {
     locale_tm_t tm = {0};
     int n = 0;
@@ -51,10 +51,10 @@ static cJSON *open_fields(const uint8_t *secret, const char *sealed)
     return o;
 }
 
-static int export_row(const reg_request_t *r, void *ctx)
+static int export_row(const register_request_t *r, void *ctx)
 {
     export_t *e = ctx;
-    cJSON *o = reg_request_json(r);
+    cJSON *o = register_request_json(r);
     cJSON_AddStringToObject(o, "qr", r->qr);
     if (e->secret && r->fields_sealed) {
         cJSON *fields = open_fields(e->secret, r->fields_sealed);
@@ -81,8 +81,8 @@ static int export_row(const reg_request_t *r, void *ctx)
     return rc;
 }
 
-long reg_export(const char *store_spec, int64_t since, const char *box_key, FILE *out, char *err,
-                size_t errcap)
+long register_export(const char *store_spec, int64_t since, const char *box_key, FILE *out,
+                     char *err, size_t errcap)
 {
     uint8_t secret[SEAL_KEY_BYTES];
     export_t e = {out, NULL, 0};
@@ -91,9 +91,9 @@ long reg_export(const char *store_spec, int64_t since, const char *box_key, FILE
             return -1;
         e.secret = secret;
     }
-    reg_store_t *s = reg_store_open(store_spec, err, errcap);
-    long n = s ? reg_store_each(s, since, export_row, &e, err, errcap) : -1;
-    reg_store_close(s);
+    register_store_t *s = register_store_open(store_spec, err, errcap);
+    long n = s ? register_store_each(s, since, export_row, &e, err, errcap) : -1;
+    register_store_close(s);
     sodium_memzero(secret, sizeof secret);
     if (n >= 0 && fflush(out) != 0) {
         snprintf(err, errcap, "export: cannot write");

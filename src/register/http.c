@@ -24,13 +24,13 @@
 #define SAFE      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~"
 #define FONT_DIR  "/_fonts/"
 
-struct reg_http {
+struct register_http {
     struct MHD_Daemon *mhd;
-    reg_http_options_t o;
+    register_http_options_t o;
     char base[512];       /* the receipt URL, without a trailing '/' */
     char path[512];       /* its path: "/r" */
     pthread_mutex_t lock; /* the reader store is used by one request at a time */
-    reg_store_t *store;
+    register_store_t *store;
     time_t started;
 };
 
@@ -60,12 +60,12 @@ static enum MHD_Result send_body(struct MHD_Connection *c, int status, const cha
 static enum MHD_Result send_page(struct MHD_Connection *c, const page_t *p, bool json)
 {
     size_t len = 0;
-    char *body = json ? reg_page_json(p, &len) : reg_page_html(p, &len);
-    return send_body(c, reg_page_status(p->kind),
+    char *body = json ? register_page_json(p, &len) : register_page_html(p, &len);
+    return send_body(c, register_page_status(p->kind),
                      json ? "application/json" : "text/html; charset=utf-8", body, len);
 }
 
-static enum MHD_Result send_font(reg_http_t *h, struct MHD_Connection *c, const char *name)
+static enum MHD_Result send_font(register_http_t *h, struct MHD_Connection *c, const char *name)
 {
     char path[1200];
     page_t nf = {.kind = PAGE_UNKNOWN, .font_base = "_fonts/"};
@@ -122,7 +122,7 @@ static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char 
     return MHD_YES;
 }
 
-static const char *service_name(reg_http_t *h, const char *service, lang_t lang)
+static const char *service_name(register_http_t *h, const char *service, lang_t lang)
 {
     const catalog_t *cat = h->o.catalog;
     int i = cat && service ? catalog_find_service(cat, service) : -1;
@@ -131,8 +131,8 @@ static const char *service_name(reg_http_t *h, const char *service, lang_t lang)
 
 /* Which page a receipt link gets: rebuild the exact QR payload, check its signature with
  * its terminal's key, then look the request up. */
-static void check_receipt(reg_http_t *h, struct MHD_Connection *c, const char *tracking, page_t *p,
-                          reg_request_t *req, char parts[3][128])
+static void check_receipt(register_http_t *h, struct MHD_Connection *c, const char *tracking,
+                          page_t *p, register_request_t *req, char parts[3][128])
 {
     char owner[128], payload[1200], why[512];
     uint8_t key[SIGNING_PUBLIC_BYTES];
@@ -142,10 +142,10 @@ static void check_receipt(reg_http_t *h, struct MHD_Connection *c, const char *t
     p->kind = PAGE_MALFORMED;
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, query_arg, &q);
     if (q.bad || q.n == 0 || strspn(tracking, REG_IDS) != strlen(tracking) ||
-        !reg_tracking_owner(tracking, owner, sizeof owner))
+        !register_tracking_owner(tracking, owner, sizeof owner))
         return;
     snprintf(payload, sizeof payload, "%s/%s?%s", h->base, tracking, q.q);
-    int k = reg_key_load(h->o.keys_dir, owner, key, why, sizeof why);
+    int k = register_key_load(h->o.keys_dir, owner, key, why, sizeof why);
     if (k < 0)
         fprintf(stderr, "register: http: %s\n", why);
     if (k <= 0) {
@@ -164,9 +164,9 @@ static void check_receipt(reg_http_t *h, struct MHD_Connection *c, const char *t
     for (int l = 0; l < LANG_COUNT; l++)
         p->service_name[l] = service_name(h, p->service, (lang_t)l);
     pthread_mutex_lock(&h->lock);
-    int found = reg_store_request(h->store, tracking, req, why, sizeof why);
-    if (found < 0 && reg_store_reconnect(h->store, why, sizeof why) == 0)
-        found = reg_store_request(h->store, tracking, req, why, sizeof why);
+    int found = register_store_request(h->store, tracking, req, why, sizeof why);
+    if (found < 0 && register_store_reconnect(h->store, why, sizeof why) == 0)
+        found = register_store_request(h->store, tracking, req, why, sizeof why);
     pthread_mutex_unlock(&h->lock);
     if (found < 0) {
         fprintf(stderr, "register: http: store: %s\n", why);
@@ -180,36 +180,36 @@ static void check_receipt(reg_http_t *h, struct MHD_Connection *c, const char *t
     }
 }
 
-static enum MHD_Result receipt(reg_http_t *h, struct MHD_Connection *c, const char *tracking,
+static enum MHD_Result receipt(register_http_t *h, struct MHD_Connection *c, const char *tracking,
                                bool json)
 {
     page_t p;
-    reg_request_t req = {0};
+    register_request_t req = {0};
     char parts[3][128];
     check_receipt(h, c, tracking, &p, &req, parts);
     enum MHD_Result rc = send_page(c, &p, json);
-    reg_request_free(&req);
+    register_request_free(&req);
     return rc;
 }
 
 /* ---- health ---- */
 
-static enum MHD_Result health(reg_http_t *h, struct MHD_Connection *c)
+static enum MHD_Result health(register_http_t *h, struct MHD_Connection *c)
 {
-    reg_stats_t *s = h->o.stats;
-    reg_request_t none = {0};
+    register_stats_t *s = h->o.stats;
+    register_request_t none = {0};
     char why[256];
     pthread_mutex_lock(&h->lock);
-    int probe = reg_store_request(h->store, "-", &none, why, sizeof why);
-    if (probe < 0 && reg_store_reconnect(h->store, why, sizeof why) == 0)
-        probe = reg_store_request(h->store, "-", &none, why, sizeof why);
+    int probe = register_store_request(h->store, "-", &none, why, sizeof why);
+    if (probe < 0 && register_store_reconnect(h->store, why, sizeof why) == 0)
+        probe = register_store_request(h->store, "-", &none, why, sizeof why);
     pthread_mutex_unlock(&h->lock);
     if (probe > 0)
-        reg_request_free(&none);
+        register_request_free(&none);
     bool mqtt = !h->o.broker || atomic_load(&s->connected);
     cJSON *o = cJSON_CreateObject(), *r = cJSON_CreateObject();
     cJSON_AddBoolToObject(o, "ok", probe >= 0 && mqtt);
-    cJSON_AddStringToObject(o, "store", reg_store_kind(h->store));
+    cJSON_AddStringToObject(o, "store", register_store_kind(h->store));
     cJSON_AddBoolToObject(o, "store_ok", probe >= 0);
     cJSON_AddStringToObject(o, "mqtt",
                             !h->o.broker                 ? "off"
@@ -220,7 +220,7 @@ static enum MHD_Result health(reg_http_t *h, struct MHD_Connection *c)
     cJSON_AddNumberToObject(o, "statuses", (double)atomic_load(&s->statuses));
     cJSON_AddNumberToObject(o, "store_retries", (double)atomic_load(&s->store_retries));
     for (int i = 1; i < REG_REASON_COUNT; i++)
-        cJSON_AddNumberToObject(r, reg_reason_name((reg_reason_t)i),
+        cJSON_AddNumberToObject(r, register_reason_name((register_reason_t)i),
                                 (double)atomic_load(&s->rejected[i]));
     cJSON_AddItemToObject(o, "refused", r);
     cJSON_AddNumberToObject(o, "uptime_s", (double)(time(NULL) - h->started));
@@ -236,7 +236,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                               const char *method, const char *version, const char *upload,
                               size_t *upload_size, void **state)
 {
-    reg_http_t *h = cls;
+    register_http_t *h = cls;
     size_t pl = strlen(h->path);
     (void)version, (void)upload, (void)state;
     page_t nf = {.kind = PAGE_UNKNOWN, .font_base = "_fonts/"};
@@ -294,7 +294,7 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss, char *err, s
 }
 
 /* "https://host/r/" -> base "https://host/r", path "/r"; a bare path is both. */
-static int split_receipt_url(reg_http_t *h, const char *url, char *err, size_t errcap)
+static int split_receipt_url(register_http_t *h, const char *url, char *err, size_t errcap)
 {
     size_t n = strlen(url);
     while (n > 0 && url[n - 1] == '/')
@@ -317,10 +317,10 @@ static int split_receipt_url(reg_http_t *h, const char *url, char *err, size_t e
     return 0;
 }
 
-reg_http_t *reg_http_start(const reg_http_options_t *o, char *err, size_t errcap)
+register_http_t *register_http_start(const register_http_options_t *o, char *err, size_t errcap)
 {
     struct sockaddr_storage ss;
-    reg_http_t *h = calloc(1, sizeof *h);
+    register_http_t *h = calloc(1, sizeof *h);
     if (!h) {
         snprintf(err, errcap, "no memory");
         return NULL;
@@ -330,8 +330,8 @@ reg_http_t *reg_http_start(const reg_http_options_t *o, char *err, size_t errcap
     pthread_mutex_init(&h->lock, NULL);
     if (split_receipt_url(h, o->receipt_url, err, errcap) < 0 ||
         parse_listen(o->listen, &ss, err, errcap) < 0 ||
-        !(h->store = reg_store_open(o->store_spec, err, errcap))) {
-        reg_http_stop(h);
+        !(h->store = register_store_open(o->store_spec, err, errcap))) {
+        register_http_stop(h);
         return NULL;
     }
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
@@ -346,20 +346,20 @@ reg_http_t *reg_http_start(const reg_http_options_t *o, char *err, size_t errcap
     if (!h->mhd) {
         snprintf(err, errcap, "--http %s: cannot listen (address in use, or not this host's)",
                  o->listen);
-        reg_http_stop(h);
+        register_http_stop(h);
         return NULL;
     }
     fprintf(stderr, "register: serving http://%s%s/<tracking id>\n", o->listen, h->path);
     return h;
 }
 
-void reg_http_stop(reg_http_t *h)
+void register_http_stop(register_http_t *h)
 {
     if (!h)
         return;
     if (h->mhd)
         MHD_stop_daemon(h->mhd);
-    reg_store_close(h->store);
+    register_store_close(h->store);
     pthread_mutex_destroy(&h->lock);
     free(h);
 }

@@ -15,7 +15,7 @@
 #include "register/register.h"
 
 struct catalog;
-typedef struct reg_http reg_http_t;
+typedef struct register_http register_http_t;
 
 typedef struct {
     const char *listen;      /* ADDR:PORT, [V6]:PORT or :PORT */
@@ -24,12 +24,12 @@ typedef struct {
     const char *keys_dir;
     const char *fonts_dir;
     const struct catalog *catalog; /* service names; may be NULL */
-    reg_stats_t *stats;            /* counters; connected is used when broker is true */
+    register_stats_t *stats;       /* counters; connected is used when broker is true */
     bool broker;
-} reg_http_options_t;
+} register_http_options_t;
 
 /* Start serving. NULL with err. */
-reg_http_t *reg_http_start(const reg_http_options_t *o, char *err, size_t errcap);
-void reg_http_stop(reg_http_t *h);
+register_http_t *register_http_start(const register_http_options_t *o, char *err, size_t errcap);
+void register_http_stop(register_http_t *h);
 
 #endif

@@ -23,6 +23,9 @@
 #include "register/store.h"
 #include "register/tools.h"
 
+#ifndef KIOSK_VERSION
+#define KIOSK_VERSION "0.1.0"
+#endif
 #ifndef KIOSK_DATADIR
 #define KIOSK_DATADIR "/usr/share/sheba-kiosk"
 #endif
@@ -303,11 +306,11 @@ static int run_export(const options_t *o)
 {
     char err[768];
     int64_t since = 0;
-    if (o->since && (since = reg_parse_day(o->since)) < 0) {
+    if (o->since && (since = register_parse_day(o->since)) < 0) {
         fprintf(stderr, "register: --since %s: expected YYYY-MM-DD\n", o->since);
         return 2;
     }
-    long n = reg_export(o->store, since, o->box_key, stdout, err, sizeof err);
+    long n = register_export(o->store, since, o->box_key, stdout, err, sizeof err);
     if (n < 0) {
         fprintf(stderr, "register: %s\n", err);
         return 1;
@@ -320,14 +323,14 @@ static int run_stats(const options_t *o)
 {
     char err[768];
     long requests, events, orphans;
-    reg_store_t *s = reg_store_open(o->store, err, sizeof err);
-    if (!s || reg_store_counts(s, &requests, &events, &orphans, err, sizeof err) < 0) {
+    register_store_t *s = register_store_open(o->store, err, sizeof err);
+    if (!s || register_store_counts(s, &requests, &events, &orphans, err, sizeof err) < 0) {
         fprintf(stderr, "register: %s\n", err);
-        reg_store_close(s);
+        register_store_close(s);
         return 1;
     }
     printf("requests %ld\nevents %ld\nwaiting %ld\n", requests, events, orphans);
-    reg_store_close(s);
+    register_store_close(s);
     return 0;
 }
 
@@ -338,7 +341,7 @@ static bool any_icon(const char *name, void *ctx)
 }
 
 /* Wait for SIGTERM or SIGINT, looking after adoptions meanwhile. */
-static void serve(reg_app_t *app, const sigset_t *signals)
+static void serve(register_app_t *app, const sigset_t *signals)
 {
     long last[3] = {-1, -1, -1};
     for (int second = 0;; second++) {
@@ -347,7 +350,7 @@ static void serve(reg_app_t *app, const sigset_t *signals)
         if (sig == SIGTERM || sig == SIGINT)
             return;
         if (app->main)
-            reg_daemon_tick(app);
+            register_daemon_tick(app);
         long now[3] = {atomic_load(&app->stats.stored), atomic_load(&app->stats.duplicates), 0};
         for (int i = 1; i < REG_REASON_COUNT; i++)
             now[2] += atomic_load(&app->stats.rejected[i]);
@@ -362,10 +365,10 @@ static void serve(reg_app_t *app, const sigset_t *signals)
 static int run_daemon(options_t *o, const sigset_t *signals)
 {
     char err[768], fonts[1200], host[128] = "localhost", client_id[REG_ID_MAX];
-    reg_app_t app; /* lives until every thread that uses it has stopped */
+    register_app_t app; /* lives until every thread that uses it has stopped */
     memset(&app, 0, sizeof app);
     catalog_t *cat = NULL;
-    reg_http_t *http = NULL;
+    register_http_t *http = NULL;
     int rc = 0;
     if (o->catalog && !(cat = catalog_load(o->catalog, any_icon, NULL, err, sizeof err))) {
         fprintf(stderr, "register: %s\n", err);
@@ -384,9 +387,9 @@ static int run_daemon(options_t *o, const sigset_t *signals)
         return 2;
     }
     app.store_spec = o->store, app.keys_dir = o->keys, app.prefix = o->prefix;
-    app.client_id = o->client_id, app.verbose = o->verbose;
+    app.client_id = o->client_id, app.verbose = o->verbose, app.version = KIOSK_VERSION;
     app.die_before_commit = o->die_before_commit;
-    if (o->broker && reg_broker_parse(o->broker, &app.broker, err, sizeof err) < 0)
+    if (o->broker && register_broker_parse(o->broker, &app.broker, err, sizeof err) < 0)
         rc = 2;
     app.broker.ca_file = o->ca_file, app.broker.cert_file = o->cert_file;
     app.broker.key_file = o->key_file, app.broker.username = o->username;
@@ -395,18 +398,18 @@ static int run_daemon(options_t *o, const sigset_t *signals)
         snprintf(fonts, sizeof fonts, "%s", o->fonts);
     else
         find_fonts(fonts, sizeof fonts);
-    reg_http_options_t ho = {o->http, o->receipt_url, o->store,         o->keys, fonts,
-                             cat,     &app.stats,     o->broker != NULL};
-    if (rc == 0 && o->http && !(http = reg_http_start(&ho, err, sizeof err)))
+    register_http_options_t ho = {o->http, o->receipt_url, o->store,         o->keys, fonts,
+                                  cat,     &app.stats,     o->broker != NULL};
+    if (rc == 0 && o->http && !(http = register_http_start(&ho, err, sizeof err)))
         rc = 1;
-    if (rc == 0 && o->broker && reg_daemon_start(&app, err, sizeof err) < 0)
+    if (rc == 0 && o->broker && register_daemon_start(&app, err, sizeof err) < 0)
         rc = 1;
     if (rc == 0)
         serve(&app, signals);
     else
         fprintf(stderr, "register: %s\n", err);
-    reg_daemon_stop(&app);
-    reg_http_stop(http);
+    register_daemon_stop(&app);
+    register_http_stop(http);
     catalog_free(cat);
     if (rc == 0)
         fprintf(stderr,
@@ -426,7 +429,7 @@ int main(int argc, char **argv)
     if (!consistent(&o))
         return 2;
     if (o.keygen) {
-        if (reg_keygen(o.keygen, err, sizeof err) < 0) {
+        if (register_keygen(o.keygen, err, sizeof err) < 0) {
             fprintf(stderr, "register: %s\n", err);
             return 1;
         }
@@ -449,19 +452,20 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     mosquitto_lib_init();
     if (o.push) {
-        reg_broker_t b = {.ca_file = o.ca_file,
-                          .cert_file = o.cert_file,
-                          .key_file = o.key_file,
-                          .username = o.username,
-                          .password_file = o.password_file};
+        register_broker_t b = {.ca_file = o.ca_file,
+                               .cert_file = o.cert_file,
+                               .key_file = o.key_file,
+                               .username = o.username,
+                               .password_file = o.password_file};
         char fonts[1200];
         if (o.fonts)
             snprintf(fonts, sizeof fonts, "%s", o.fonts);
         else
             find_fonts(fonts, sizeof fonts);
-        reg_push_t p = {o.push, o.push_file, o.push_version, o.centre, o.sign_key, o.prefix, fonts};
-        rc = reg_broker_parse(o.broker, &b, err, sizeof err) == 0 &&
-                     reg_push(&b, &p, err, sizeof err) == 0
+        register_push_t p = {o.push,     o.push_file, o.push_version, o.centre,
+                             o.sign_key, o.prefix,    fonts};
+        rc = register_broker_parse(o.broker, &b, err, sizeof err) == 0 &&
+                     register_push(&b, &p, err, sizeof err) == 0
                  ? 0
                  : 1;
         if (rc)

@@ -10,7 +10,7 @@
 
 #define KEEPALIVE 30
 
-int reg_broker_parse(const char *url, reg_broker_t *b, char *err, size_t errcap)
+int register_broker_parse(const char *url, register_broker_t *b, char *err, size_t errcap)
 {
     const char *rest;
     if (strncmp(url, "mqtt://", 7) == 0)
@@ -75,7 +75,7 @@ static int read_password(const char *path, char *out, size_t cap, char *err, siz
     return 0;
 }
 
-static int secure(struct mosquitto *m, const reg_broker_t *b, char *err, size_t errcap)
+static int secure(struct mosquitto *m, const register_broker_t *b, char *err, size_t errcap)
 {
     int rc = MOSQ_ERR_SUCCESS;
     if (b->tls && !b->ca_file)
@@ -103,8 +103,8 @@ static int secure(struct mosquitto *m, const reg_broker_t *b, char *err, size_t 
     return 0;
 }
 
-struct mosquitto *reg_mqtt_new(const reg_broker_t *b, const char *client_id, bool persistent,
-                               void *obj, char *err, size_t errcap)
+struct mosquitto *register_mqtt_new(const register_broker_t *b, const char *client_id,
+                                    bool persistent, void *obj, char *err, size_t errcap)
 {
     struct mosquitto *m = mosquitto_new(client_id, !persistent, obj);
     if (!m) {
@@ -135,8 +135,8 @@ static mosquitto_property *connect_props(uint32_t session_expiry)
     return p;
 }
 
-int reg_mqtt_start(struct mosquitto *m, const reg_broker_t *b, uint32_t session_expiry, char *err,
-                   size_t errcap)
+int register_mqtt_start(struct mosquitto *m, const register_broker_t *b, uint32_t session_expiry,
+                        char *err, size_t errcap)
 {
     mosquitto_property *p = connect_props(session_expiry);
     if (!p) {
@@ -166,7 +166,8 @@ int reg_mqtt_start(struct mosquitto *m, const reg_broker_t *b, uint32_t session_
     return 0;
 }
 
-int reg_mqtt_connect_now(struct mosquitto *m, const reg_broker_t *b, char *err, size_t errcap)
+int register_mqtt_connect_now(struct mosquitto *m, const register_broker_t *b, char *err,
+                              size_t errcap)
 {
     int rc = mosquitto_connect_bind_v5(m, b->host, b->port, KEEPALIVE, NULL, NULL);
     if (rc != MOSQ_ERR_SUCCESS) {
@@ -177,8 +178,8 @@ int reg_mqtt_connect_now(struct mosquitto *m, const reg_broker_t *b, char *err, 
     return 0;
 }
 
-bool reg_mqtt_user_property(const mosquitto_property *props, const char *name, char *out,
-                            size_t cap)
+bool register_mqtt_user_property(const mosquitto_property *props, const char *name, char *out,
+                                 size_t cap)
 {
     bool skip = false;
     for (const mosquitto_property *p = props;; skip = true) {

@@ -18,28 +18,29 @@ typedef struct {
     bool tls;
     const char *ca_file, *cert_file, *key_file; /* NULL when not given */
     const char *username, *password_file;
-} reg_broker_t;
+} register_broker_t;
 
 /* Parse mqtt://HOST[:PORT] or mqtts://HOST[:PORT] ([v6] hosts in brackets). 0, or -1. */
-int reg_broker_parse(const char *url, reg_broker_t *b, char *err, size_t errcap);
+int register_broker_parse(const char *url, register_broker_t *b, char *err, size_t errcap);
 
 /* A new MQTT 5 client (clean start off when persistent) with TLS and credentials set;
  * obj is handed to its callbacks. NULL with err. */
-struct mosquitto *reg_mqtt_new(const reg_broker_t *b, const char *client_id, bool persistent,
-                               void *obj, char *err, size_t errcap);
+struct mosquitto *register_mqtt_new(const register_broker_t *b, const char *client_id,
+                                    bool persistent, void *obj, char *err, size_t errcap);
 
 /* Start connecting in the background (mosquitto_loop_start's thread keeps reconnecting),
  * asking for a session that outlives session_expiry seconds of absence. 0, or -1. */
-int reg_mqtt_start(struct mosquitto *m, const reg_broker_t *b, uint32_t session_expiry, char *err,
-                   size_t errcap);
+int register_mqtt_start(struct mosquitto *m, const register_broker_t *b, uint32_t session_expiry,
+                        char *err, size_t errcap);
 
 /* Connect in the foreground, for --push and the test tools (the caller then runs
  * mosquitto_loop itself). 0, or -1 with err. */
-int reg_mqtt_connect_now(struct mosquitto *m, const reg_broker_t *b, char *err, size_t errcap);
+int register_mqtt_connect_now(struct mosquitto *m, const register_broker_t *b, char *err,
+                              size_t errcap);
 
 /* Copy the value of the first user property called name into out; false when there is none
  * (or it does not fit). */
-bool reg_mqtt_user_property(const mosquitto_property *props, const char *name, char *out,
-                            size_t cap);
+bool register_mqtt_user_property(const mosquitto_property *props, const char *name, char *out,
+                                 size_t cap);
 
 #endif

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/export.h"
+#include "store/journal_export.h"
 #include "text/locale.h"
 
 /* ---- a growing string ---- */
@@ -81,7 +81,7 @@ static void put_text(buf_t *b, const char *s)
 
 /* ---- words ---- */
 
-int reg_page_status(page_kind_t kind)
+int register_page_status(page_kind_t kind)
 {
     static const int codes[] = {200, 200, 403, 403, 400, 404, 503};
     return codes[kind];
@@ -253,7 +253,7 @@ static void details(buf_t *b, const page_t *p, lang_t lang)
     if (p->kind == PAGE_RECEIVED || p->kind == PAGE_PENDING) {
         putf(b, "<dt>%s</dt><dd>", l[3]);
         if (p->kind == PAGE_RECEIVED) {
-            const reg_request_t *r = p->request;
+            const register_request_t *r = p->request;
             puts_(b, status_text(r->status, lang));
             puts_(b, "<br><small>");
             /* "received" happened at the register; the rest at the terminal */
@@ -277,7 +277,7 @@ static void notice(buf_t *b, const page_t *p, lang_t lang)
          looks[p->kind].note[lang]);
 }
 
-char *reg_page_html(const page_t *p, size_t *len)
+char *register_page_html(const page_t *p, size_t *len)
 {
     buf_t b = {0};
     const look_t *look = &looks[p->kind];
@@ -329,7 +329,7 @@ static void add_opt(cJSON *o, const char *key, const char *v)
         cJSON_AddNullToObject(o, key);
 }
 
-cJSON *reg_request_json(const reg_request_t *r)
+cJSON *register_request_json(const register_request_t *r)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "tracking", r->tracking);
@@ -351,7 +351,7 @@ cJSON *reg_request_json(const reg_request_t *r)
     return o;
 }
 
-char *reg_page_json(const page_t *p, size_t *len)
+char *register_page_json(const page_t *p, size_t *len)
 {
     static const char *const results[] = {"genuine",   "genuine", "mismatch", "forged",
                                           "malformed", "unknown", "busy"};
@@ -363,7 +363,7 @@ char *reg_page_json(const page_t *p, size_t *len)
     add_opt(o, "token", p->token);
     add_opt(o, "service", p->service);
     if (p->kind == PAGE_RECEIVED && p->request)
-        cJSON_AddItemToObject(o, "request", reg_request_json(p->request));
+        cJSON_AddItemToObject(o, "request", register_request_json(p->request));
     char *s = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     if (s)

@@ -28,20 +28,20 @@ typedef struct {
     page_kind_t kind;
     const char *tracking, *token, *service; /* from the QR code; may be NULL when malformed */
     const char *service_name[LANG_COUNT];   /* the catalog's names, or NULL */
-    const reg_request_t *request;           /* PAGE_RECEIVED and PAGE_MISMATCH */
+    const register_request_t *request;      /* PAGE_RECEIVED and PAGE_MISMATCH */
     const char *font_base;                  /* URL prefix of the font files, e.g. "_fonts/" */
 } page_t;
 
 /* The HTTP status for a kind. */
-int reg_page_status(page_kind_t kind);
+int register_page_status(page_kind_t kind);
 
 /* The page (malloc'd, NUL-terminated); NULL when out of memory. */
-char *reg_page_html(const page_t *p, size_t *len);
+char *register_page_html(const page_t *p, size_t *len);
 
 /* The same facts as JSON (GET /api/request/...). */
-char *reg_page_json(const page_t *p, size_t *len);
+char *register_page_json(const page_t *p, size_t *len);
 
 /* A request as one JSON object (the --export line, without fields). */
-struct cJSON *reg_request_json(const reg_request_t *r);
+struct cJSON *register_request_json(const register_request_t *r);
 
 #endif

@@ -39,7 +39,7 @@ static int write_new(const char *path, const char *text, mode_t mode, char *err,
     return 0;
 }
 
-int reg_keygen(const char *dir, char *err, size_t errcap)
+int register_keygen(const char *dir, char *err, size_t errcap)
 {
     static const char *const names[] = {"register.sign.key", "register.sign.pub",
                                         "register.box.key", "register.box.pub"};
@@ -161,7 +161,7 @@ static int overlay_allowed(const char *name, const char *text, char *err, size_t
     return 0;
 }
 
-static cJSON *validated(const reg_push_t *p, char *err, size_t errcap)
+static cJSON *validated(const register_push_t *p, char *err, size_t errcap)
 {
     size_t len;
     /* The file may be pretty-printed; what must fit the protocol's limit is the payload. */
@@ -196,8 +196,8 @@ static cJSON *validated(const reg_push_t *p, char *err, size_t errcap)
     return body;
 }
 
-int reg_push_payload(const reg_push_t *p, char **payload, size_t *len, char **sig, char *err,
-                     size_t errcap)
+int register_push_payload(const register_push_t *p, char **payload, size_t *len, char **sig,
+                          char *err, size_t errcap)
 {
     uint8_t sk[crypto_sign_SECRETKEYBYTES], bin[crypto_sign_BYTES];
     *payload = *sig = NULL;
@@ -209,7 +209,7 @@ int reg_push_payload(const reg_push_t *p, char **payload, size_t *len, char **si
         snprintf(err, errcap, "--version: expected a number from 1");
         return -1;
     }
-    if (p->centre && !reg_valid_id(p->centre)) {
+    if (p->centre && !register_valid_id(p->centre)) {
         snprintf(err, errcap, "--centre %s: letters, digits and '-' only", p->centre);
         return -1;
     }
@@ -257,11 +257,11 @@ static void on_publish(struct mosquitto *m, void *obj, int mid, int rc,
         pb->acked = true;
 }
 
-int reg_push(const reg_broker_t *b, const reg_push_t *p, char *err, size_t errcap)
+int register_push(const register_broker_t *b, const register_push_t *p, char *err, size_t errcap)
 {
     char *payload, *sig, topic[256], id[64];
     size_t len;
-    if (reg_push_payload(p, &payload, &len, &sig, err, errcap) < 0)
+    if (register_push_payload(p, &payload, &len, &sig, err, errcap) < 0)
         return -1;
     if (p->centre)
         snprintf(topic, sizeof topic, "%s/%s/push/%s", p->prefix, p->centre, p->what);
@@ -270,8 +270,8 @@ int reg_push(const reg_broker_t *b, const reg_push_t *p, char *err, size_t errca
     snprintf(id, sizeof id, "register-push-%ld", (long)getpid());
     publish_t pb = {0, false};
     mosquitto_property *props = NULL;
-    struct mosquitto *m = reg_mqtt_new(b, id, false, &pb, err, errcap);
-    int rc = m ? reg_mqtt_connect_now(m, b, err, errcap) : -1;
+    struct mosquitto *m = register_mqtt_new(b, id, false, &pb, err, errcap);
+    int rc = m ? register_mqtt_connect_now(m, b, err, errcap) : -1;
     if (rc == 0) {
         mosquitto_publish_v5_callback_set(m, on_publish);
         mosquitto_property_add_string_pair(&props, MQTT_PROP_USER_PROPERTY, "sig", sig);

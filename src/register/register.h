@@ -36,10 +36,10 @@ typedef enum {
     REG_BAD_RECEIPT,      /* the request's QR payload does not verify or does not match it */
     REG_DB_REFUSED,       /* the database refused it for good (never a passing outage) */
     REG_REASON_COUNT
-} reg_reason_t;
+} register_reason_t;
 
 /* "malformed", "bad_signature"... as logged and shown on /healthz. */
-const char *reg_reason_name(reg_reason_t r);
+const char *register_reason_name(register_reason_t r);
 
 /* Counters shared by the MQTT threads (writers) and the HTTP threads (readers). */
 typedef struct {
@@ -49,9 +49,9 @@ typedef struct {
     atomic_long rejected[REG_REASON_COUNT];
     atomic_long store_retries; /* transient store errors waited out */
     atomic_int connected;      /* main broker connection up */
-} reg_stats_t;
+} register_stats_t;
 
 /* A "C" or "T" id: 1..31 characters of letters, digits and '-'. */
-bool reg_valid_id(const char *s);
+bool register_valid_id(const char *s);
 
 #endif

@@ -14,10 +14,10 @@
 #define LOCK_TRACKING  7361 /* lock spaces (PostgreSQL advisory locks) */
 #define LOCK_CENTRE    7362
 
-struct reg_store {
+struct register_store {
     db_t *db;
     const db_ops_t *ops;
-    long die_at, events; /* reg_store_die_before_commit */
+    long die_at, events; /* register_store_die_before_commit */
 };
 
 /* Times are unix seconds (BIGINT) in both databases; the register prints them in
@@ -45,25 +45,25 @@ static const char *const schema[] = {
     " ON CONFLICT (key) DO NOTHING",
 };
 
-static int exec(reg_store_t *s, const char *sql, int n, const char *const *p, long *changes,
+static int exec(register_store_t *s, const char *sql, int n, const char *const *p, long *changes,
                 char *err, size_t errcap)
 {
     return s->ops->exec(s->db, sql, n, p, changes, err, errcap);
 }
 
-static int begin(reg_store_t *s, char *err, size_t errcap)
+static int begin(register_store_t *s, char *err, size_t errcap)
 {
     return exec(s, s->ops->begin_sql, 0, NULL, NULL, err, errcap);
 }
 
-static void rollback(reg_store_t *s)
+static void rollback(register_store_t *s)
 {
     char ignored[256];
     exec(s, "ROLLBACK", 0, NULL, NULL, ignored, sizeof ignored);
 }
 
 /* Roll back and say what the caller may do. */
-static reg_store_result_t abandon(reg_store_t *s, int rc)
+static register_store_result_t abandon(register_store_t *s, int rc)
 {
     rollback(s);
     return rc == DB_PERMANENT ? REG_STORE_REFUSED : REG_STORE_RETRY;
@@ -76,7 +76,7 @@ static int first_text(void *ctx, int ncols, const char *const *vals)
     return 1;
 }
 
-static int create_schema(reg_store_t *s, char *err, size_t errcap)
+static int create_schema(register_store_t *s, char *err, size_t errcap)
 {
     char version[32] = "";
     /* Already there: no DDL at all (even CREATE ... IF NOT EXISTS takes locks that would
@@ -106,18 +106,18 @@ static int create_schema(reg_store_t *s, char *err, size_t errcap)
     return rc == DB_OK ? 0 : -1;
 }
 
-reg_store_t *reg_store_open(const char *spec, char *err, size_t errcap)
+register_store_t *register_store_open(const char *spec, char *err, size_t errcap)
 {
     char why[512] = "";
-    reg_store_t *s = calloc(1, sizeof *s);
+    register_store_t *s = calloc(1, sizeof *s);
     if (!s) {
         snprintf(err, errcap, "%s: no memory", spec);
         return NULL;
     }
     if (strncmp(spec, "sqlite:", 7) == 0)
-        s->db = db_sqlite_open(spec + 7, &s->ops, why, sizeof why);
+        s->db = store_sqlite_open(spec + 7, &s->ops, why, sizeof why);
     else if (strncmp(spec, "postgresql://", 13) == 0 || strncmp(spec, "postgres://", 11) == 0)
-        s->db = db_pg_open(spec, &s->ops, why, sizeof why);
+        s->db = store_pg_open(spec, &s->ops, why, sizeof why);
     else
         snprintf(why, sizeof why, "%s: expected sqlite:PATH or postgresql://...", spec);
     if (s->db && create_schema(s, why, sizeof why) < 0) {
@@ -132,7 +132,7 @@ reg_store_t *reg_store_open(const char *spec, char *err, size_t errcap)
     return s;
 }
 
-void reg_store_close(reg_store_t *s)
+void register_store_close(register_store_t *s)
 {
     if (s) {
         s->ops->close(s->db);
@@ -140,17 +140,17 @@ void reg_store_close(reg_store_t *s)
     }
 }
 
-const char *reg_store_kind(const reg_store_t *s)
+const char *register_store_kind(const register_store_t *s)
 {
     return s->ops->kind;
 }
 
-void reg_store_die_before_commit(reg_store_t *s, long n)
+void register_store_die_before_commit(register_store_t *s, long n)
 {
     s->die_at = n;
 }
 
-int reg_store_reconnect(reg_store_t *s, char *err, size_t errcap)
+int register_store_reconnect(register_store_t *s, char *err, size_t errcap)
 {
     return s->ops->reconnect(s->db, err, errcap);
 }
@@ -168,7 +168,7 @@ static num_t num(long long v)
     return t;
 }
 
-static const char *kind_name(reg_kind_t k)
+static const char *kind_name(register_kind_t k)
 {
     static const char *const names[] = {"request", "print", "reprint", "erasure"};
     return names[k];
@@ -211,7 +211,7 @@ static int fold_row(void *ctx, int ncols, const char *const *v)
     return 0;
 }
 
-static int insert_request(reg_store_t *s, const reg_event_t *ev, int64_t now, char *err,
+static int insert_request(register_store_t *s, const register_event_t *ev, int64_t now, char *err,
                           size_t errcap)
 {
     static const char *sql =
@@ -228,7 +228,8 @@ static int insert_request(reg_store_t *s, const reg_event_t *ev, int64_t now, ch
 }
 
 /* Bring the request's status up to date from all its events (some may have come first). */
-static int refresh_request(reg_store_t *s, const reg_event_t *ev, char *err, size_t errcap)
+static int refresh_request(register_store_t *s, const register_event_t *ev, char *err,
+                           size_t errcap)
 {
     static const char *events = "SELECT kind, status, detail, at FROM events WHERE tracking = $1"
                                 " ORDER BY seq";
@@ -251,8 +252,8 @@ static int refresh_request(reg_store_t *s, const reg_event_t *ev, char *err, siz
     return exec(s, update, 6, p, NULL, err, errcap);
 }
 
-reg_store_result_t reg_store_event(reg_store_t *s, const reg_event_t *ev, int64_t now, char *err,
-                                   size_t errcap)
+register_store_result_t register_store_event(register_store_t *s, const register_event_t *ev,
+                                             int64_t now, char *err, size_t errcap)
 {
     static const char *sql =
         "INSERT INTO events (event_id, tracking, seq, kind, status, detail, at, received_at)"
@@ -333,8 +334,8 @@ static void band_conflict(const kiosks_t *ks, int i, char *out, size_t cap)
         }
 }
 
-static int upsert_terminal(reg_store_t *s, const reg_status_t *st, const char *json, int64_t now,
-                           char *err, size_t errcap)
+static int upsert_terminal(register_store_t *s, const register_status_t *st, const char *json,
+                           int64_t now, char *err, size_t errcap)
 {
     /* SET expressions see the old row: band_since restarts only when the band changes. */
     static const char *with_band =
@@ -360,7 +361,7 @@ static int upsert_terminal(reg_store_t *s, const reg_status_t *st, const char *j
 }
 
 /* Recompute the centre's refusals; changed ones are updated and listed in out. */
-static int recompute_bands(reg_store_t *s, const char *centre, kiosks_t *ks, char *err,
+static int recompute_bands(register_store_t *s, const char *centre, kiosks_t *ks, char *err,
                            size_t errcap)
 {
     static const char *select =
@@ -386,9 +387,10 @@ static int recompute_bands(reg_store_t *s, const char *centre, kiosks_t *ks, cha
     return rc;
 }
 
-reg_store_result_t reg_store_status(reg_store_t *s, const reg_status_t *st, const char *json,
-                                    size_t len, int64_t now, reg_control_fn changed, void *ctx,
-                                    char *err, size_t errcap)
+register_store_result_t register_store_status(register_store_t *s, const register_status_t *st,
+                                              const char *json, size_t len, int64_t now,
+                                              register_control_fn changed, void *ctx, char *err,
+                                              size_t errcap)
 {
     char *text = malloc(len + 1);
     kiosks_t ks = {0};
@@ -415,7 +417,7 @@ reg_store_result_t reg_store_status(reg_store_t *s, const reg_status_t *st, cons
     for (int i = 0; i < ks.n; i++) {
         if (!ks.k[i].changed)
             continue;
-        reg_control_t c;
+        register_control_t c;
         snprintf(c.centre, sizeof c.centre, "%s", st->centre);
         snprintf(c.terminal, sizeof c.terminal, "%s", ks.k[i].terminal);
         snprintf(c.conflict, sizeof c.conflict, "%s", ks.k[i].conflict);
@@ -426,14 +428,14 @@ reg_store_result_t reg_store_status(reg_store_t *s, const reg_status_t *st, cons
 }
 
 typedef struct {
-    reg_control_fn fn;
+    register_control_fn fn;
     void *ctx;
 } controls_t;
 
 static int control_row(void *ctx, int ncols, const char *const *v)
 {
     controls_t *c = ctx;
-    reg_control_t ctl;
+    register_control_t ctl;
     assert(ncols == 3);
     snprintf(ctl.centre, sizeof ctl.centre, "%s", v[0] ? v[0] : "");
     snprintf(ctl.terminal, sizeof ctl.terminal, "%s", v[1] ? v[1] : "");
@@ -442,7 +444,8 @@ static int control_row(void *ctx, int ncols, const char *const *v)
     return 0;
 }
 
-int reg_store_controls(reg_store_t *s, reg_control_fn fn, void *ctx, char *err, size_t errcap)
+int register_store_controls(register_store_t *s, register_control_fn fn, void *ctx, char *err,
+                            size_t errcap)
 {
     controls_t c = {fn, ctx};
     return s->ops->query(s->db,
@@ -463,7 +466,7 @@ int reg_store_controls(reg_store_t *s, reg_control_fn fn, void *ctx, char *err, 
     " (SELECT CASE WHEN t.conflict IS NULL THEN 0 ELSE 1 END FROM terminals t"                     \
     " WHERE t.centre = r.centre AND t.terminal = r.terminal) FROM requests r "
 
-void reg_request_free(reg_request_t *r)
+void register_request_free(register_request_t *r)
 {
     free(r->qr);
     free(r->fields_sealed);
@@ -480,7 +483,7 @@ static long long num_of(const char *v, long long none)
     return v ? strtoll(v, NULL, 10) : none;
 }
 
-static int request_of(const char *const *v, int ncols, reg_request_t *r)
+static int request_of(const char *const *v, int ncols, register_request_t *r)
 {
     assert(ncols == 18);
     memset(r, 0, sizeof *r);
@@ -506,7 +509,7 @@ static int request_of(const char *const *v, int ncols, reg_request_t *r)
 }
 
 typedef struct {
-    reg_request_t *out;
+    register_request_t *out;
     int found;
 } one_t;
 
@@ -517,8 +520,8 @@ static int one_row(void *ctx, int ncols, const char *const *v)
     return 1;
 }
 
-int reg_store_request(reg_store_t *s, const char *tracking, reg_request_t *out, char *err,
-                      size_t errcap)
+int register_store_request(register_store_t *s, const char *tracking, register_request_t *out,
+                           char *err, size_t errcap)
 {
     one_t o = {out, 0};
     const char *p[] = {tracking};
@@ -526,14 +529,14 @@ int reg_store_request(reg_store_t *s, const char *tracking, reg_request_t *out, 
                       errcap) != DB_OK)
         return -1;
     if (o.found < 0) {
-        reg_request_free(out);
+        register_request_free(out);
         snprintf(err, errcap, "no memory");
     }
     return o.found;
 }
 
 typedef struct {
-    int (*fn)(const reg_request_t *r, void *ctx);
+    int (*fn)(const register_request_t *r, void *ctx);
     void *ctx;
     long n;
     bool failed;
@@ -542,18 +545,19 @@ typedef struct {
 static int each_row(void *ctx, int ncols, const char *const *v)
 {
     each_t *e = ctx;
-    reg_request_t r;
+    register_request_t r;
     int rc = request_of(v, ncols, &r);
     if (rc == 0)
         rc = e->fn(&r, e->ctx);
-    reg_request_free(&r);
+    register_request_free(&r);
     e->failed = rc != 0;
     e->n += rc == 0;
     return rc;
 }
 
-long reg_store_each(reg_store_t *s, int64_t since, int (*fn)(const reg_request_t *r, void *ctx),
-                    void *ctx, char *err, size_t errcap)
+long register_store_each(register_store_t *s, int64_t since,
+                         int (*fn)(const register_request_t *r, void *ctx), void *ctx, char *err,
+                         size_t errcap)
 {
     each_t e = {fn, ctx, 0, false};
     num_t from = num(since);
@@ -576,8 +580,8 @@ static int counts_row(void *ctx, int ncols, const char *const *v)
     return 1;
 }
 
-int reg_store_counts(reg_store_t *s, long *requests, long *events, long *orphans, char *err,
-                     size_t errcap)
+int register_store_counts(register_store_t *s, long *requests, long *events, long *orphans,
+                          char *err, size_t errcap)
 {
     long c[3] = {0, 0, 0};
     int rc = s->ops->query(s->db,

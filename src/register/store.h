@@ -19,15 +19,15 @@
 
 #include "register/event.h"
 
-typedef struct reg_store reg_store_t;
+typedef struct register_store register_store_t;
 
 /* Open (and create or check the schema of) "sqlite:PATH" or "postgresql://..." /
  * "postgres://...". NULL with "SPEC: why" in err. */
-reg_store_t *reg_store_open(const char *spec, char *err, size_t errcap);
-void reg_store_close(reg_store_t *s);
+register_store_t *register_store_open(const char *spec, char *err, size_t errcap);
+void register_store_close(register_store_t *s);
 
 /* "sqlite" or "postgresql". */
-const char *reg_store_kind(const reg_store_t *s);
+const char *register_store_kind(const register_store_t *s);
 
 /* What applying a message did. */
 typedef enum {
@@ -35,32 +35,34 @@ typedef enum {
     REG_STORE_DUPLICATE = 0, /* this event id was already there: nothing changed */
     REG_STORE_RETRY = -1,    /* the database is unreachable or busy: nothing committed, retry */
     REG_STORE_REFUSED = -2,  /* the database refuses this data for good: nothing committed */
-} reg_store_result_t;
+} register_store_result_t;
 
 /* Store one event in one transaction (the event row, and for a request its request row),
  * then bring the request's latest status up to date from all its events, including those
  * that arrived before it. now is the time of receipt (unix seconds). */
-reg_store_result_t reg_store_event(reg_store_t *s, const reg_event_t *ev, int64_t now, char *err,
-                                   size_t errcap);
+register_store_result_t register_store_event(register_store_t *s, const register_event_t *ev,
+                                             int64_t now, char *err, size_t errcap);
 
 /* A terminal whose refusal changed: conflict "" when lifted. */
 typedef struct {
     char centre[REG_ID_MAX], terminal[REG_ID_MAX];
     char conflict[160];
-} reg_control_t;
+} register_control_t;
 
-typedef void (*reg_control_fn)(const reg_control_t *c, void *ctx);
+typedef void (*register_control_fn)(const register_control_t *c, void *ctx);
 
 /* Record a terminal's presence (json: the message as received) and, for a kiosk, recompute
  * the token bands of its centre: each terminal whose refusal changed is passed to changed
  * after the commit. */
-reg_store_result_t reg_store_status(reg_store_t *s, const reg_status_t *st, const char *json,
-                                    size_t len, int64_t now, reg_control_fn changed, void *ctx,
-                                    char *err, size_t errcap);
+register_store_result_t register_store_status(register_store_t *s, const register_status_t *st,
+                                              const char *json, size_t len, int64_t now,
+                                              register_control_fn changed, void *ctx, char *err,
+                                              size_t errcap);
 
 /* Every terminal that is refused now, or was once (conflict ""), for publishing the control
  * messages again after a (re)connection. 0, or -1. */
-int reg_store_controls(reg_store_t *s, reg_control_fn fn, void *ctx, char *err, size_t errcap);
+int register_store_controls(register_store_t *s, register_control_fn fn, void *ctx, char *err,
+                            size_t errcap);
 
 /* A request as the register knows it. */
 typedef struct {
@@ -72,28 +74,29 @@ typedef struct {
     bool fields_erased;
     char *qr, *fields_sealed; /* owned (fields_sealed may be NULL) */
     int conflict;             /* 1 when its terminal is refused for its token band now */
-} reg_request_t;
+} register_request_t;
 
-void reg_request_free(reg_request_t *r);
+void register_request_free(register_request_t *r);
 
 /* One request by tracking id: 1 found, 0 not there, -1 error. */
-int reg_store_request(reg_store_t *s, const char *tracking, reg_request_t *out, char *err,
-                      size_t errcap);
+int register_store_request(register_store_t *s, const char *tracking, register_request_t *out,
+                           char *err, size_t errcap);
 
 /* Each request created at or after since (unix seconds), oldest first; fn returns 0 to go
  * on. Number of requests, or -1. */
-long reg_store_each(reg_store_t *s, int64_t since, int (*fn)(const reg_request_t *r, void *ctx),
-                    void *ctx, char *err, size_t errcap);
+long register_store_each(register_store_t *s, int64_t since,
+                         int (*fn)(const register_request_t *r, void *ctx), void *ctx, char *err,
+                         size_t errcap);
 
 /* Counts for /healthz: requests, events, and events waiting for their request. */
-int reg_store_counts(reg_store_t *s, long *requests, long *events, long *orphans, char *err,
-                     size_t errcap);
+int register_store_counts(register_store_t *s, long *requests, long *events, long *orphans,
+                          char *err, size_t errcap);
 
 /* Tests of acknowledging only after the commit: the process kills itself (SIGKILL) inside
  * the transaction of the nth new event, after its rows are written and before COMMIT. */
-void reg_store_die_before_commit(reg_store_t *s, long n);
+void register_store_die_before_commit(register_store_t *s, long n);
 
 /* Connect again after the database went away. 0, or -1. */
-int reg_store_reconnect(reg_store_t *s, char *err, size_t errcap);
+int register_store_reconnect(register_store_t *s, char *err, size_t errcap);
 
 #endif

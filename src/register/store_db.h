@@ -36,7 +36,7 @@ typedef struct {
     void (*close)(db_t *db);
 } db_ops_t;
 
-db_t *db_sqlite_open(const char *path, const db_ops_t **ops, char *err, size_t errcap);
-db_t *db_pg_open(const char *conninfo, const db_ops_t **ops, char *err, size_t errcap);
+db_t *store_sqlite_open(const char *path, const db_ops_t **ops, char *err, size_t errcap);
+db_t *store_pg_open(const char *conninfo, const db_ops_t **ops, char *err, size_t errcap);
 
 #endif

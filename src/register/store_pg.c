@@ -145,7 +145,7 @@ static const db_ops_t ops_pg = {
     .close = db_close,
 };
 
-db_t *db_pg_open(const char *conninfo, const db_ops_t **ops, char *err, size_t errcap)
+db_t *store_pg_open(const char *conninfo, const db_ops_t **ops, char *err, size_t errcap)
 {
     db_t *db = calloc(1, sizeof *db);
     if (!db || !(db->conninfo = strdup(conninfo))) {

@@ -203,7 +203,7 @@ static const db_ops_t ops_sqlite = {
     .close = db_close,
 };
 
-db_t *db_sqlite_open(const char *path, const db_ops_t **ops, char *err, size_t errcap)
+db_t *store_sqlite_open(const char *path, const db_ops_t **ops, char *err, size_t errcap)
 {
     db_t *db = calloc(1, sizeof *db);
     if (!db || strlen(path) >= sizeof db->path || !path[0]) {

@@ -179,17 +179,17 @@ static int burst(int argc, char **argv)
         return usage();
     const char *prefix = argc >= 10 && strcmp(argv[8], "--prefix") == 0 ? argv[9] : "sheba";
     signing_key_t k;
-    reg_broker_t b = {0};
+    register_broker_t b = {0};
     char err[512], id[64], topic[256];
     long from = strtol(argv[6], NULL, 10), count = strtol(argv[7], NULL, 10);
-    if (load_key(argv[3], &k) < 0 || reg_broker_parse(argv[2], &b, err, sizeof err) < 0)
+    if (load_key(argv[3], &k) < 0 || register_broker_parse(argv[2], &b, err, sizeof err) < 0)
         return 1;
     snprintf(id, sizeof id, "%s-%s", argv[4], argv[5]);
     snprintf(topic, sizeof topic, "%s/%s/%s/event", prefix, argv[4], argv[5]);
     burst_t st = {0, 0};
     mosquitto_lib_init();
-    struct mosquitto *m = reg_mqtt_new(&b, id, false, &st, err, sizeof err);
-    if (!m || reg_mqtt_connect_now(m, &b, err, sizeof err) < 0) {
+    struct mosquitto *m = register_mqtt_new(&b, id, false, &st, err, sizeof err);
+    if (!m || register_mqtt_connect_now(m, &b, err, sizeof err) < 0) {
         fprintf(stderr, "register-sim: %s\n", err);
         return 1;
     }
@@ -254,7 +254,8 @@ int main(int argc, char **argv)
         fclose(f);
         line[strcspn(line, "\n")] = '\0';
         size_t n = fread(buf, 1, sizeof buf, stdin);
-        return signing_public_from_text(line, pk) && reg_signature_ok(pk, buf, n, argv[3]) ? 0 : 1;
+        return signing_public_from_text(line, pk) && register_signature_ok(pk, buf, n, argv[3]) ? 0
+                                                                                                : 1;
     }
     if (load_key(argv[2], &k) < 0)
         return 1;
