@@ -1,6 +1,6 @@
 # Sheba Kiosk - build, run and test.
 #
-#   make          build build/kiosk (installs missing Debian packages when run as root)
+#   make          build build/kiosk and build/register (installs missing Debian packages as root)
 #   make run      start the kiosk in a window with the bundled catalog and ./var/
 #   make test     build normally and with ASan+UBSan, run every test, print a summary
 #   make bench    print speed and memory figures
@@ -36,11 +36,14 @@ SAN     := $(BUILD)/san
 DEB_LIBS  := libsdl2-dev libsdl2-ttf-dev libqrencode-dev libcjson-dev libinih-dev \
              libutf8proc-dev libpng-dev libsqlite3-dev libusb-1.0-0-dev libsodium-dev libsystemd-dev \
              libespeak-ng-dev libmicrohttpd-dev libmosquitto-dev
+# The register (src/register/, build/register) is a program of its own: MQTT, PostgreSQL and
+# HTTP are linked into it only, never into the kiosk; it is built natively, not for arm64.
+DEB_REG   := libmosquitto-dev libpq-dev libmicrohttpd-dev
 DEB_BUILD := build-essential pkg-config $(addsuffix $(ARCH_SUFFIX),$(DEB_LIBS)) \
-             $(if $(CROSS_COMPILE),gcc-aarch64-linux-gnu libcmocka-dev:arm64 qemu-user-static)
+             $(if $(CROSS_COMPILE),gcc-aarch64-linux-gnu libcmocka-dev:arm64 qemu-user-static,$(DEB_REG))
 DEB_TEST  := libcmocka-dev gettext zbar-tools python3 umockdev libumockdev-dev clang-format \
-             strace mtools dosfstools fdisk cppcheck shellcheck systemd mosquitto \
-             mosquitto-clients chromium
+             strace mtools dosfstools fdisk cppcheck shellcheck systemd \
+             mosquitto mosquitto-clients postgresql chromium chromium-driver curl openssl
 
 PKGS    := sdl2 SDL2_ttf libqrencode libcjson inih libutf8proc libpng sqlite3 libusb-1.0 \
            libsodium libsystemd espeak-ng libmicrohttpd libmosquitto
@@ -49,16 +52,22 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla -
 DEFS    := -DKIOSK_VERSION=\"$(VERSION)\"
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
+REG_PKGS   := libmosquitto libpq libmicrohttpd
+REG_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(REG_PKGS) 2>/dev/null)
+REG_LIBS    = $(shell $(PKG_CONFIG) --libs $(REG_PKGS) libsodium sqlite3 libcjson libutf8proc \
+              inih 2>/dev/null) -lpthread -lm
 CFLAGS_REL := -std=c11 -O2 -g $(WARN) $(DEFS) -Isrc -MMD -MP
 CFLAGS_SAN := -std=c11 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=all $(WARN) $(DEFS) -Isrc -MMD -MP
 
-LIB_SRC  := $(filter-out src/shell/main.c,$(shell find src -name '*.c' | sort))
+LIB_SRC  := $(filter-out src/shell/main.c src/register/%,$(shell find src -name '*.c' | sort))
+REG_SRC  := $(filter-out src/register/main.c,$(wildcard src/register/*.c))
 TOOL_SRC := $(wildcard tools/*.c)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
 LIB_OBJ  = $(patsubst %.c,$(1)/obj/%.o,$(LIB_SRC))
+REG_OBJ  = $(patsubst %.c,$(1)/obj/%.o,$(REG_SRC))
 TESTS    = $(patsubst tests/unit/%.c,$(1)/tests/%,$(TEST_SRC))
 TOOLS    = $(patsubst tools/%.c,$(1)/%,$(TOOL_SRC))
 FUZZERS  = $(patsubst tests/fuzz/%.c,$(1)/tests/%,$(FUZZ_SRC))
@@ -69,7 +78,7 @@ FUZZERS  = $(patsubst tests/fuzz/%.c,$(1)/tests/%,$(FUZZ_SRC))
 # Object files are worth keeping between builds.
 .SECONDARY:
 
-all: deps $(BUILD)/kiosk $(call TOOLS,$(BUILD))
+all: deps $(BUILD)/kiosk $(call TOOLS,$(BUILD)) $(if $(CROSS_COMPILE),,$(BUILD)/register)
 
 # Install what is missing (as root), or say exactly what to run.
 deps:
@@ -106,6 +115,35 @@ $(BUILD)/%: $(BUILD)/obj/tools/%.o $(BUILD)/libkiosk.a
 $(SAN)/queue-server: $(SAN)/obj/tools/queue-server.o $(SAN)/libkiosk.a
 	$(CC) -fsanitize=address,undefined -o $@ $^ $(PKG_LIBS)
 
+# The register: its own objects, the kiosk's library for signatures, sealing, the catalog
+# loader and Bangla dates, and its own link line (libmosquitto, libpq, libmicrohttpd).
+$(BUILD)/obj/src/register/%.o $(SAN)/obj/src/register/%.o $(BUILD)/obj/tests/register/%.o \
+    $(BUILD)/obj/tests/unit/test_register.o $(SAN)/obj/tests/unit/test_register.o: \
+    PKG_CFLAGS += $(REG_CFLAGS)
+$(BUILD)/libregister.a: $(call REG_OBJ,$(BUILD))
+	@rm -f $@
+	ar rcs $@ $^
+$(SAN)/libregister.a: $(call REG_OBJ,$(SAN))
+	@rm -f $@
+	ar rcs $@ $^
+$(BUILD)/register: $(BUILD)/obj/src/register/main.o $(BUILD)/libregister.a $(BUILD)/libkiosk.a
+	$(CC) -o $@ $^ $(REG_LIBS)
+$(BUILD)/tests/test_register: $(BUILD)/obj/tests/unit/test_register.o $(BUILD)/libregister.a \
+    $(BUILD)/libkiosk.a
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(REG_LIBS) -lcmocka
+$(SAN)/tests/test_register: $(SAN)/obj/tests/unit/test_register.o $(SAN)/libregister.a \
+    $(SAN)/libkiosk.a
+	@mkdir -p $(dir $@)
+	$(CC) -fsanitize=address,undefined -o $@ $^ $(REG_LIBS) -lcmocka
+$(SAN)/register: $(SAN)/obj/src/register/main.o $(SAN)/libregister.a $(SAN)/libkiosk.a
+	$(CC) -fsanitize=address,undefined -o $@ $^ $(REG_LIBS)
+# tests/check-register.sh signs and publishes with this (a terminal's side, simulated).
+$(BUILD)/tests/register-sim: $(BUILD)/obj/tests/register/sim.o $(BUILD)/libregister.a \
+    $(BUILD)/libkiosk.a
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(REG_LIBS)
+
 # Tests of the USB printer path run against an emulated device (umockdev): they need its
 # library, and run under umockdev-wrapper (tests/run.sh does that).
 UMOCKDEV_CFLAGS = $(shell $(PKG_CONFIG) --cflags umockdev-1.0 2>/dev/null)
@@ -139,11 +177,13 @@ run: all
 
 # Every test, twice: the release build (goldens are made with it) and under ASan+UBSan.
 test: test-deps all $(call TESTS,$(BUILD)) $(SAN)/kiosk $(SAN)/queue-server $(call TESTS,$(SAN)) \
-      $(call FUZZERS,$(BUILD)) $(call FUZZERS,$(SAN)) $(BUILD)/tests/no-harfbuzz.so arm64
+      $(call FUZZERS,$(BUILD)) $(call FUZZERS,$(SAN)) $(BUILD)/tests/no-harfbuzz.so \
+      $(BUILD)/tests/register-sim $(SAN)/register arm64
 	@tests/run.sh $(BUILD) $(SAN) build-arm64
 
 # The arm64 kiosk, tools and unit tests (cross-compiled; run under qemu by the tests).
-ARM64_TESTS = $(patsubst tests/unit/%.c,build-arm64/tests/%,$(filter-out %test_usb_printer.c,$(TEST_SRC)))
+ARM64_TESTS = $(patsubst tests/unit/%.c,build-arm64/tests/%,$(filter-out %test_usb_printer.c \
+              %test_register.c,$(TEST_SRC)))
 arm64:
 	@$(MAKE) --no-print-directory CROSS_COMPILE=aarch64-linux-gnu- all $(ARM64_TESTS)
 
@@ -182,7 +222,7 @@ lint: all
 
 # One list of Debian packages: .ci/run installs what this prints (native, then arm64 libraries).
 print-deps:
-	@echo $(sort build-essential pkg-config $(DEB_LIBS) $(DEB_TEST) gcc-aarch64-linux-gnu \
+	@echo $(sort build-essential pkg-config $(DEB_LIBS) $(DEB_REG) $(DEB_TEST) gcc-aarch64-linux-gnu \
 	     libc6-dev-arm64-cross qemu-user-static git ca-certificates)
 	@echo $(addsuffix :arm64,$(DEB_LIBS) libcmocka-dev)
 

@@ -35,7 +35,7 @@ verdict "shellcheck (${#scripts[@]} scripts)" "$tmp/shellcheck"
 # loses track of memory stored into a caller's array (the text cache's entries) and reports
 # leaks that are not there.
 cflags=$(pkg-config --cflags sdl2 SDL2_ttf libqrencode libcjson inih libutf8proc libpng sqlite3 \
-    libusb-1.0 libsodium libsystemd 2>/dev/null)
+    libusb-1.0 libsodium libsystemd libmosquitto libpq libmicrohttpd 2>/dev/null)
 : >"$tmp/analyzer"
 while IFS= read -r f; do
     # shellcheck disable=SC2086 # cflags is a list of flags
