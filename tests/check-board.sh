@@ -45,6 +45,13 @@ check_deb() { # check_deb BUILD ARCH
         "-rw-r--r-- etc/sheba-kiosk/kiosk.ini" "-rw-r--r-- lib/systemd/system/sheba-kiosk.service" \
         "-rw-r--r-- lib/systemd/system/sheba-kiosk-failed.service" \
         "-rw-r--r-- lib/systemd/system/sheba-kiosk-provision.service" \
+        "-rw-r--r-- lib/systemd/system/sheba-kiosk-console.service" \
+        "-rw-r--r-- lib/systemd/system/sheba-kiosk-power@.path" \
+        "-rw-r--r-- lib/systemd/system/sheba-kiosk-power@.service" \
+        "-rwxr-xr-x usr/lib/sheba-kiosk/vt-lock" \
+        "-rw-r--r-- usr/lib/systemd/logind.conf.d/sheba-kiosk.conf" \
+        "-rw-r--r-- usr/lib/systemd/system.conf.d/sheba-kiosk.conf" \
+        "-rw-r--r-- usr/lib/sysctl.d/60-sheba-kiosk.conf" \
         "-rw-r--r-- lib/udev/rules.d/60-sheba-kiosk.rules" \
         "-rwxr-xr-x usr/lib/sheba-kiosk/provision-apply" \
         "-rw-r--r-- usr/lib/systemd/journald.conf.d/sheba-kiosk.conf" \
@@ -72,6 +79,12 @@ check_deb() { # check_deb BUILD ARCH
         pass "deb-$2-binary" || fail "deb-$2-binary" "ELF machine $machine"
     grep -q '^spec = usb$' "$tmp/root-$2/etc/sheba-kiosk/kiosk.ini" &&
         pass "deb-$2-config" || fail "deb-$2-config" "the packaged kiosk.ini does not print to usb"
+    # "Shut down" asks systemd through the path unit the kiosk unit pulls in (no polkit).
+    grep -qx 'shutdown_command = touch /run/sheba-kiosk/poweroff' \
+        "$tmp/root-$2/etc/sheba-kiosk/kiosk.ini" &&
+        grep -q '^Wants=.*sheba-kiosk-power@poweroff.path' \
+            "$tmp/root-$2/lib/systemd/system/sheba-kiosk.service" &&
+        pass "deb-$2-shutdown" || fail "deb-$2-shutdown" "shutdown_command and the power path unit disagree"
 }
 host_arch=$(dpkg --print-architecture)
 check_deb "$build" "$host_arch"
@@ -83,7 +96,8 @@ if [ -d "$root" ]; then
     mkdir -p "$root/bin"
     cp /bin/sh "$root/bin/"
     cp -rn /lib/systemd/system/. "$root/lib/systemd/system/"
-    for u in sheba-kiosk sheba-kiosk-failed sheba-kiosk-provision; do
+    for u in sheba-kiosk sheba-kiosk-failed sheba-kiosk-provision sheba-kiosk-console \
+        sheba-kiosk-power@poweroff; do
         out=$(systemd-analyze verify --root="$root" "$root/lib/systemd/system/$u.service" 2>&1)
         [ $? -eq 0 ] && [ -z "$out" ] && pass "unit-$u" || fail "unit-$u" "$out"
     done
