@@ -161,6 +161,21 @@ expect provision-apply 0 "provisioned" -- board/raspberrypi/provision-apply \
     grep -q 'ssid="CentreNet"' "$tmp/data/wifi/wpa_supplicant.conf" &&
     ! grep -q pin_hash "$tmp/data/kiosk.ini" && pass provision-applied ||
     fail provision-applied "$(ls -R "$tmp/bootfs" "$tmp/data" | tr '\n' ' ')"
+# As sheba-kiosk-provision.service runs it, as the kiosk user (here nobody): the data is
+# applied, and the plain file on the read-only boot partition is left for the unit's root step.
+if [ "$(id -u)" = 0 ]; then
+    chmod 0711 "$tmp"
+    mkdir -p "$tmp/bootfs-ro" "$tmp/data-user"
+    install -m 0644 "$tmp/prov.ini" "$tmp/bootfs-ro/sheba-provision.ini"
+    chmod 0755 "$tmp/bootfs-ro"
+    chown 65534:65534 "$tmp/data-user"
+    expect provision-apply-as-user 0 "left for the service to remove" -- setpriv --reuid=65534 \
+        --regid=65534 --clear-groups board/raspberrypi/provision-apply \
+        "$tmp/bootfs-ro/sheba-provision.ini" "$tmp/data-user"
+    [ -e "$tmp/bootfs-ro/sheba-provision.ini" ] && grep -qx 'id = T07' "$tmp/data-user/kiosk.ini" &&
+        [ "$(stat -c %a "$tmp/data-user/technician.pin")" = 600 ] &&
+        pass provision-applied-as-user || fail provision-applied-as-user "$(ls -lR "$tmp/data-user" | tr '\n' ' ')"
+fi
 printf 'expect screen:welcome\nhold 10 10 3500\nhold 790 470 3500\ntype 2468\npress key:done\nexpect screen:tech\npress tech:config\nexpect tech:config\n' \
     >"$tmp/tech.replay"
 expect provisioned-kiosk 0 "confirmed request UDC-4501-T07-" -- sh -c "
