@@ -80,19 +80,26 @@ else
     python3 tests/fake-printer.py --mode online --out "$tmp/tcp.bin" --port-file "$tmp/port" &
     printer_pid=$!
     for _ in $(seq 50); do [ -s "$tmp/port" ] && break; sleep 0.1; done
-    mkdir -p "$tmp/data" "$tmp/shots"
+    mkdir -p "$tmp/data" "$tmp/shots" "$tmp/app/build"
     chown -R 65534:65534 "$tmp/data" "$tmp/shots" 2>/dev/null
+    # The program, its assets and the replay where that user can read them, whatever the
+    # folder of this checkout allows.
+    cp "$build/kiosk" "$tmp/app/build/kiosk"
+    cp -r assets fonts "$tmp/app/"
+    cp tests/e2e/flow_bn.replay "$tmp/app/"
+    chmod -R a+rX "$tmp/app"
     # As the kiosk user would be (SQLite changes file owners only as root), with
     # NOTIFY_SOCKET as systemd sets it.
     as_user=()
     [ "$(id -u)" != 0 ] || as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
     trace() { # trace NAME ARGS...
         NOTIFY_SOCKET=$tmp/notify strace -f -qq -o "$tmp/trace-$1" "${as_user[@]}" \
-            "$build/kiosk" --headless --data "$tmp/data" "${@:2}" >"$tmp/out-$1" 2>&1 ||
+            "$tmp/app/build/kiosk" --headless --assets "$tmp/app" --data "$tmp/data" "${@:2}" \
+            >"$tmp/out-$1" 2>&1 ||
             echo "FAIL units/kiosk-run-$1: $(tail -2 "$tmp/out-$1" | tr '\n' ' ')"
     }
     trace flow --shots "$tmp/shots" --printer "tcp:127.0.0.1:$(cat "$tmp/port")" \
-        --replay tests/e2e/flow_bn.replay
+        --replay "$tmp/app/flow_bn.replay"
     trace test-page --print-test --printer "file:$tmp/data/page.bin"
     # System calls the kiosk made (from its execve on, not setpriv's), by name.
     used=$(for t in "$tmp"/trace-*; do
