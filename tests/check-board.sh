@@ -46,6 +46,13 @@ check_deb() { # check_deb BUILD ARCH
         "-rw-r--r-- etc/sheba-kiosk/kiosk.ini" "-rw-r--r-- lib/systemd/system/sheba-kiosk.service" \
         "-rw-r--r-- lib/systemd/system/sheba-kiosk-failed.service" \
         "-rw-r--r-- lib/systemd/system/sheba-kiosk-provision.service" \
+        "-rw-r--r-- lib/systemd/system/sheba-kiosk-console.service" \
+        "-rw-r--r-- lib/systemd/system/sheba-kiosk-power@.path" \
+        "-rw-r--r-- lib/systemd/system/sheba-kiosk-power@.service" \
+        "-rwxr-xr-x usr/lib/sheba-kiosk/vt-lock" \
+        "-rw-r--r-- usr/lib/systemd/logind.conf.d/sheba-kiosk.conf" \
+        "-rw-r--r-- usr/lib/systemd/system.conf.d/sheba-kiosk.conf" \
+        "-rw-r--r-- usr/lib/sysctl.d/60-sheba-kiosk.conf" \
         "-rw-r--r-- lib/udev/rules.d/60-sheba-kiosk.rules" \
         "-rwxr-xr-x usr/lib/sheba-kiosk/provision-apply" \
         "-rw-r--r-- usr/lib/systemd/journald.conf.d/sheba-kiosk.conf" \
@@ -76,6 +83,12 @@ check_deb() { # check_deb BUILD ARCH
         pass "deb-$2-web-app" || fail "deb-$2-web-app" "the counters' web app is not packaged"
     grep -q '^spec = usb$' "$tmp/root-$2/etc/sheba-kiosk/kiosk.ini" &&
         pass "deb-$2-config" || fail "deb-$2-config" "the packaged kiosk.ini does not print to usb"
+    # "Shut down" asks systemd through the path unit the kiosk unit pulls in (no polkit).
+    grep -qx 'shutdown_command = touch /run/sheba-kiosk/poweroff' \
+        "$tmp/root-$2/etc/sheba-kiosk/kiosk.ini" &&
+        grep -q '^Wants=.*sheba-kiosk-power@poweroff.path' \
+            "$tmp/root-$2/lib/systemd/system/sheba-kiosk.service" &&
+        pass "deb-$2-shutdown" || fail "deb-$2-shutdown" "shutdown_command and the power path unit disagree"
 }
 host_arch=$(dpkg --print-architecture)
 check_deb "$build" "$host_arch"
@@ -87,7 +100,8 @@ if [ -d "$root" ]; then
     mkdir -p "$root/bin"
     cp /bin/sh "$root/bin/"
     cp -rn /lib/systemd/system/. "$root/lib/systemd/system/"
-    for u in sheba-kiosk sheba-kiosk-failed sheba-kiosk-provision; do
+    for u in sheba-kiosk sheba-kiosk-failed sheba-kiosk-provision sheba-kiosk-console \
+        sheba-kiosk-power@poweroff; do
         out=$(systemd-analyze verify --root="$root" "$root/lib/systemd/system/$u.service" 2>&1)
         [ $? -eq 0 ] && [ -z "$out" ] && pass "unit-$u" || fail "unit-$u" "$out"
     done
@@ -157,6 +171,21 @@ expect provision-apply 0 "provisioned" -- board/raspberrypi/provision-apply \
     grep -q 'ssid="CentreNet"' "$tmp/data/wifi/wpa_supplicant.conf" &&
     ! grep -q pin_hash "$tmp/data/kiosk.ini" && pass provision-applied ||
     fail provision-applied "$(ls -R "$tmp/bootfs" "$tmp/data" | tr '\n' ' ')"
+# As sheba-kiosk-provision.service runs it, as the kiosk user (here nobody): the data is
+# applied, and the plain file on the read-only boot partition is left for the unit's root step.
+if [ "$(id -u)" = 0 ]; then
+    chmod 0711 "$tmp"
+    mkdir -p "$tmp/bootfs-ro" "$tmp/data-user"
+    install -m 0644 "$tmp/prov.ini" "$tmp/bootfs-ro/sheba-provision.ini"
+    chmod 0755 "$tmp/bootfs-ro"
+    chown 65534:65534 "$tmp/data-user"
+    expect provision-apply-as-user 0 "left for the service to remove" -- setpriv --reuid=65534 \
+        --regid=65534 --clear-groups board/raspberrypi/provision-apply \
+        "$tmp/bootfs-ro/sheba-provision.ini" "$tmp/data-user"
+    [ -e "$tmp/bootfs-ro/sheba-provision.ini" ] && grep -qx 'id = T07' "$tmp/data-user/kiosk.ini" &&
+        [ "$(stat -c %a "$tmp/data-user/technician.pin")" = 600 ] &&
+        pass provision-applied-as-user || fail provision-applied-as-user "$(ls -lR "$tmp/data-user" | tr '\n' ' ')"
+fi
 printf 'expect screen:welcome\nhold 10 10 3500\nhold 790 470 3500\ntype 246810\npress key:done\nexpect screen:tech\npress tech:config\nexpect tech:config\n' \
     >"$tmp/tech.replay"
 expect provisioned-kiosk 0 "confirmed request UDC-4501-T07-" -- sh -c "
