@@ -124,6 +124,11 @@ $(BUILD)/tests/no-harfbuzz.so: tests/shim/no-harfbuzz.c
 	@mkdir -p $(dir $@)
 	$(CC) -shared -fPIC $(WARN) -o $@ $<
 
+# Power loss, I/O errors and a full disk under the journal (tests/fault-test.py preloads it).
+$(BUILD)/tests/faultvfs.so: tests/shim/faultvfs.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -shared -fPIC $(WARN) -o $@ $< $(shell $(PKG_CONFIG) --cflags --libs sqlite3)
+
 run: all
 	$(BUILD)/kiosk --windowed --config assets/kiosk.ini --data var
 

@@ -405,22 +405,6 @@ static bool token_taken(sqlite3 *db, const row_t *r, char *holder, size_t cap)
     return taken;
 }
 
-/* Move a token sequence past number so new requests never reuse it. */
-static int bump(sqlite3 *db, const char *day, const char *key, int number)
-{
-    sqlite3_stmt *st;
-    const char *sql = "INSERT INTO token_seq(day, prefix, last) VALUES(?1, ?2, ?3) "
-                      "ON CONFLICT(day, prefix) DO UPDATE SET last = MAX(last, ?3)";
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 3, number);
-    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-    sqlite3_finalize(st);
-    return rc;
-}
-
 static int insert_row(sqlite3 *db, const row_t *r)
 {
     char prefix[2] = {r->prefix, '\0'};
@@ -446,13 +430,17 @@ static int insert_row(sqlite3 *db, const row_t *r)
     sqlite3_bind_int(st, 12, r->erased);
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
     sqlite3_finalize(st);
-    int64_t id = sqlite3_last_insert_rowid(db); /* before bump() inserts rows of its own */
-    if (rc < 0 || bump(db, r->day, prefix, r->number) < 0 || bump(db, r->day, "*", r->seq) < 0)
+    int64_t id = sqlite3_last_insert_rowid(db); /* before the bumps insert rows of their own */
+    if (rc < 0 || journal_seal_request(db, id) < 0 ||
+        journal_bump_seq(db, r->day, prefix, r->number) < 0 ||
+        journal_bump_seq(db, r->day, "*", r->seq) < 0)
         return -1;
     if (r->erased) /* erased where it came from: what citizens typed stays erased here */
         return 0;
-    if (sqlite3_prepare_v2(db, "INSERT INTO request_fields VALUES(?,?,?)", -1, &st, NULL) !=
-        SQLITE_OK)
+    if (sqlite3_prepare_v2(db,
+                           "INSERT INTO request_fields(request_id, field_id, value, crc) "
+                           "VALUES(?1, ?2, ?3, journal_crc(?1, ?2, ?3))",
+                           -1, &st, NULL) != SQLITE_OK)
         return -1;
     for (const cJSON *f = r->fields->child; f && rc == 0; f = f->next) {
         sqlite3_bind_int64(st, 1, id);

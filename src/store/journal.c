@@ -58,8 +58,81 @@ static const char *const migrations[SCHEMA_VERSION] = {
     /* journal-safety: an id for this journal file, which journal.state records beside the
      * last numbers issued, so that another journal put in its place is noticed. */
     "CREATE TABLE journal_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-    "INSERT INTO journal_meta VALUES('id', lower(hex(randomblob(16))));",
+    "INSERT INTO journal_meta VALUES('id', lower(hex(randomblob(16))));"
+    /* ... and row checksums (journal_private.h), so that a changed byte is noticed. */
+    "ALTER TABLE requests ADD COLUMN crc INTEGER;"
+    "ALTER TABLE request_fields ADD COLUMN crc INTEGER;"
+    "ALTER TABLE token_seq ADD COLUMN crc INTEGER;"
+    "UPDATE requests SET crc = " JOURNAL_REQUEST_CRC ";"
+    "UPDATE request_fields SET crc = " JOURNAL_FIELD_CRC ";"
+    "UPDATE token_seq SET crc = " JOURNAL_SEQ_CRC ";",
 };
+
+/* journal_crc(...): 64-bit FNV-1a over each argument's type and bytes. FNV-1a changes its
+ * result for any change of one byte (each step is a bijection), which is what a bit flip on
+ * a card is; it is a checksum against damage, not a defence against someone with the file. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 1099511628211ULL;
+    return h;
+}
+
+static void crc_function(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (int i = 0; i < argc; i++) {
+        unsigned char type = (unsigned char)sqlite3_value_type(argv[i]);
+        h = fnv(h, &type, 1);
+        if (type == SQLITE_INTEGER) {
+            uint64_t v = (uint64_t)sqlite3_value_int64(argv[i]);
+            unsigned char le[8];
+            for (int k = 0; k < 8; k++)
+                le[k] = (unsigned char)(v >> (8 * k));
+            h = fnv(h, le, sizeof le);
+        } else if (type == SQLITE_TEXT || type == SQLITE_BLOB) {
+            const void *p = type == SQLITE_TEXT ? (const void *)sqlite3_value_text(argv[i])
+                                                : sqlite3_value_blob(argv[i]);
+            uint32_t n = (uint32_t)sqlite3_value_bytes(argv[i]);
+            h = fnv(h, &n, sizeof n);
+            h = fnv(h, p, n);
+        } else if (type == SQLITE_FLOAT) {
+            double d = sqlite3_value_double(argv[i]);
+            h = fnv(h, &d, sizeof d);
+        }
+    }
+    sqlite3_result_int64(ctx, (sqlite3_int64)h);
+}
+
+int journal_seal_request(sqlite3 *db, int64_t id)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "UPDATE requests SET crc = " JOURNAL_REQUEST_CRC " WHERE id = ?", -1,
+                           &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(db) == 1 ? 0 : -1;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int journal_bump_seq(sqlite3 *db, const char *day, const char *key, int number)
+{
+    sqlite3_stmt *st;
+    const char *sql = "INSERT INTO token_seq(day, prefix, last, crc) "
+                      "VALUES(?1, ?2, ?3, journal_crc(?1, ?2, ?3)) "
+                      "ON CONFLICT(day, prefix) DO UPDATE SET last = MAX(last, ?3), "
+                      "crc = journal_crc(day, prefix, MAX(last, ?3))";
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, number);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+    sqlite3_finalize(st);
+    return rc;
+}
 
 static int db_fail(journal_t *j, const char *what, char *err, size_t cap)
 {
@@ -203,25 +276,43 @@ static void move_aside(const char *dir, const char *path, journal_status_t kind,
     refusal(dir, text, err, errcap);
 }
 
-/* quick_check reads every page: a damaged file fails here, not at the first confirm. */
+/* A problem the integrity check reports: a page it could not read says "unable to get the
+ * page. error code=N", and unless N is itself SQLITE_CORRUPT or SQLITE_NOTADB that is an I/O
+ * error of the moment (266 is SQLITE_IOERR_READ), not damage. */
+static journal_status_t row_status(const char *row)
+{
+    const char *code = strstr(row, "error code=");
+    return code ? status_of(atoi(code + strlen("error code="))) : JOURNAL_DAMAGED;
+}
+
+/* integrity_check reads every page and checks every index against its table: a damaged file
+ * fails here, not at the first confirm (quick_check, about four times faster, misses a
+ * changed index entry: 0.3 s against 0.07 s for 50,000 requests here). */
 static journal_status_t check_health(journal_t *j, char *why, size_t cap)
 {
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(j->db, "PRAGMA quick_check", -1, &st, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
+    int rc = sqlite3_prepare_v2(j->db, "PRAGMA integrity_check", -1, &st, NULL);
     journal_status_t s = JOURNAL_OK;
-    if (rc == SQLITE_ROW) {
+    why[0] = '\0';
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *t = (const char *)sqlite3_column_text(st, 0);
-        if (!t || strcmp(t, "ok") != 0) {
-            s = JOURNAL_DAMAGED; /* the integrity check itself reports a problem */
-            snprintf(why, cap, "integrity check: %.200s", t ? t : "no answer");
+        journal_status_t r = !t                     ? JOURNAL_DAMAGED
+                             : strcmp(t, "ok") == 0 ? JOURNAL_OK
+                                                    : row_status(t);
+        if (r != JOURNAL_OK && (s == JOURNAL_OK || r == JOURNAL_RETRY)) {
+            snprintf(why, cap, "integrity check: %.300s", t ? t : "no answer");
+            s = r; /* one page that could not be read now outweighs the rest */
         }
-    } else {
+        rc = SQLITE_OK;
+    }
+    if (rc != SQLITE_DONE && rc != SQLITE_OK) {
         s = status_of(sqlite3_extended_errcode(j->db));
         snprintf(why, cap, "integrity check: %s", sqlite3_errmsg(j->db));
     }
     sqlite3_finalize(st);
+    for (char *c = why; *c; c++) /* one line: it goes into the marker and the log */
+        if (*c == '\n')
+            *c = ' ';
     return s;
 }
 
@@ -340,13 +431,12 @@ static int wal(journal_t *j, char *err, size_t errcap)
     return db_fail(j, "PRAGMA journal_mode=WAL", err, errcap);
 }
 
-static journal_status_t configure(journal_t *j, const char *path, char *err, size_t errcap)
+static journal_status_t configure(journal_t *j, char *err, size_t errcap)
 {
     /* A file from a newer kiosk is refused before anything about it changes. */
     int v = user_version(j);
     if (v > SCHEMA_VERSION) {
-        snprintf(err, errcap, "%s: schema version %d is newer than this kiosk (%d)", path, v,
-                 SCHEMA_VERSION);
+        snprintf(err, errcap, "schema version %d is newer than this kiosk (%d)", v, SCHEMA_VERSION);
         return JOURNAL_FAILED;
     }
     /* WAL with full sync: a commit survives power loss and costs one fsync of the log.
@@ -363,24 +453,13 @@ static journal_status_t configure(journal_t *j, const char *path, char *err, siz
 /* A new journal started over a lost one: its sequences go on past the last known. */
 static int seed(journal_t *j, const state_t *s, char *err, size_t errcap)
 {
-    sqlite3_stmt *st;
     if (exec(j, "BEGIN IMMEDIATE", err, errcap) < 0)
         return -1;
-    int rc = sqlite3_prepare_v2(j->db,
-                                "INSERT INTO token_seq(day, prefix, last) VALUES(?1, ?2, ?3) "
-                                "ON CONFLICT(day, prefix) DO UPDATE SET last = MAX(last, ?3)",
-                                -1, &st, NULL) == SQLITE_OK
-                 ? 0
-                 : -1;
+    int rc = 0;
     for (int i = 0; i < s->n && rc == 0; i++) {
         char key[2] = {s->seq[i].key, '\0'};
-        sqlite3_bind_text(st, 1, s->seq[i].day, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int(st, 3, s->seq[i].last);
-        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-        sqlite3_reset(st);
+        rc = journal_bump_seq(j->db, s->seq[i].day, key, s->seq[i].last);
     }
-    sqlite3_finalize(st);
     if (rc == 0 && exec(j, "COMMIT", err, errcap) == 0)
         return 0;
     db_fail(j, "starting the new journal past the last numbers", err, errcap);
@@ -446,6 +525,8 @@ static journal_status_t open_db(journal_t *j, const char *path, bool create, cha
     }
     sqlite3_extended_result_codes(j->db, 1);
     sqlite3_busy_timeout(j->db, 5000);
+    sqlite3_create_function(j->db, "journal_crc", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                            crc_function, NULL, NULL);
     return JOURNAL_OK;
 }
 
@@ -459,10 +540,48 @@ static void close_as_found(journal_t *j)
     j->db = NULL;
 }
 
-/* The existing journal, checked: its pages, and its figures against journal.state. */
+/* Every row against its checksum (journals from before the journal-safety migration have
+ * none yet: the migration adds them). */
+static journal_status_t check_rows(journal_t *j, char *why, size_t cap)
+{
+    static const char *const tables[][2] = {{"requests", JOURNAL_REQUEST_CRC},
+                                            {"request_fields", JOURNAL_FIELD_CRC},
+                                            {"token_seq", JOURNAL_SEQ_CRC}};
+    /* journal_meta comes with the checksums (one migration): a journal that has it but a
+     * table without crc had its schema changed by damage. */
+    if (query_int(j, "SELECT count(*) FROM sqlite_master WHERE name = 'journal_meta'", NULL,
+                  NULL) <= 0)
+        return JOURNAL_OK;
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+        char sql[300];
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM pragma_table_info('%s') WHERE name = 'crc'",
+                 tables[i][0]);
+        if (query_int(j, sql, NULL, NULL) != 1) {
+            snprintf(why, cap, "the schema of %s has lost its crc column", tables[i][0]);
+            return JOURNAL_DAMAGED;
+        }
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE crc IS NOT %s", tables[i][0],
+                 tables[i][1]);
+        int64_t bad = query_int(j, sql, NULL, NULL);
+        if (bad < 0) {
+            snprintf(why, cap, "checking rows: %s", sqlite3_errmsg(j->db));
+            return status_of(sqlite3_extended_errcode(j->db));
+        }
+        if (bad > 0) {
+            snprintf(why, cap, "%lld rows of %s do not match their checksums", (long long)bad,
+                     tables[i][0]);
+            return JOURNAL_DAMAGED;
+        }
+    }
+    return JOURNAL_OK;
+}
+
+/* The existing journal, checked: its pages, its rows, and its figures against journal.state. */
 static journal_status_t check_existing(journal_t *j, const known_t *k, char *why, size_t cap)
 {
     journal_status_t s = check_health(j, why, cap);
+    if (s == JOURNAL_OK)
+        s = check_rows(j, why, cap);
     if (s == JOURNAL_OK && k->how == STATE_LOADED)
         s = check_figures(j, &k->st, why, cap);
     return s;
@@ -509,8 +628,10 @@ static journal_status_t open_checked(journal_t *j, known_t *k, bool start_new, c
     }
     if (!j->db && (s = open_db(j, path, true, err, errcap)) != JOURNAL_OK)
         return s;
-    if ((s = configure(j, path, err, errcap)) != JOURNAL_OK)
+    if ((s = configure(j, why, sizeof why)) != JOURNAL_OK) {
+        snprintf(err, errcap, "%s: %s", path, why);
         return s;
+    }
     if (fresh && start_new && seed(j, &k->st, err, errcap) < 0)
         return JOURNAL_RETRY;
     err[0] = '\0';
@@ -629,8 +750,10 @@ void journal_close(journal_t *j)
 static int next_number(journal_t *j, const char *day, const char *key, int *out)
 {
     sqlite3_stmt *st;
-    const char *sql = "INSERT INTO token_seq(day, prefix, last) VALUES(?1, ?2, 1) "
-                      "ON CONFLICT(day, prefix) DO UPDATE SET last = last + 1 RETURNING last";
+    const char *sql = "INSERT INTO token_seq(day, prefix, last, crc) "
+                      "VALUES(?1, ?2, 1, journal_crc(?1, ?2, 1)) ON CONFLICT(day, prefix) "
+                      "DO UPDATE SET last = last + 1, crc = journal_crc(day, prefix, last + 1) "
+                      "RETURNING last";
     if (sqlite3_prepare_v2(j->db, sql, -1, &st, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
@@ -662,13 +785,14 @@ static int insert_request(journal_t *j, const journal_request_t *q, const char *
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
     sqlite3_finalize(st);
     out->id = sqlite3_last_insert_rowid(j->db);
-    return rc;
+    return rc < 0 ? -1 : journal_seal_request(j->db, out->id);
 }
 
 static int insert_fields(journal_t *j, const journal_request_t *q, int64_t id)
 {
     sqlite3_stmt *st;
-    const char *sql = "INSERT INTO request_fields(request_id, field_id, value) VALUES(?,?,?)";
+    const char *sql = "INSERT INTO request_fields(request_id, field_id, value, crc) "
+                      "VALUES(?1, ?2, ?3, journal_crc(?1, ?2, ?3))";
     if (sqlite3_prepare_v2(j->db, sql, -1, &st, NULL) != SQLITE_OK)
         return -1;
     int rc = 0;

@@ -375,6 +375,84 @@ static void test_cannot_open_now_leaves_journal(void **state)
     journal_close(j);
 }
 
+/* The status names what happened, for the start-up screen and STATUS=. */
+static journal_status_t open_status(fixture_t *fx)
+{
+    journal_t *j = NULL;
+    fx->err[0] = '\0';
+    journal_status_t s = journal_open_status(fx->dir, &j, fx->err, sizeof fx->err);
+    print_message("%s: %s\n", journal_status_name(s), fx->err);
+    assert_true((s == JOURNAL_OK) == (j != NULL));
+    journal_close(j);
+    return s;
+}
+
+static void test_status_of_each_case(void **state)
+{
+    fixture_t *fx = *state;
+    char p[200], shm[200];
+    path_in(fx, "journal.sqlite", p, sizeof p);
+    path_in(fx, "journal.sqlite-shm", shm, sizeof shm);
+    assert_int_equal(open_status(fx), JOURNAL_OK);
+    journal_t *j = open_ok(fx);
+    commit_at(j, 'A', T_29_MORNING);
+    journal_close(j);
+    /* cannot open now: untouched, then fine */
+    unlink(shm);
+    assert_int_equal(mkdir(shm, 0700), 0);
+    assert_int_equal(open_status(fx), JOURNAL_RETRY);
+    assert_int_equal(count_aside(fx), 0);
+    rmdir(shm);
+    assert_int_equal(open_status(fx), JOURNAL_OK);
+    /* lost: refused as missing, and still after that */
+    assert_int_equal(unlink(p), 0);
+    assert_int_equal(open_status(fx), JOURNAL_MISSING);
+    assert_int_equal(open_status(fx), JOURNAL_MISSING);
+    assert_int_equal(journal_accept_new(fx->dir, fx->err, sizeof fx->err), 0);
+    assert_int_equal(open_status(fx), JOURNAL_OK);
+    /* damaged: refused as damaged, and still after that */
+    FILE *fp = fopen(p, "r+b");
+    assert_non_null(fp);
+    assert_int_equal(fseek(fp, 16, SEEK_SET), 0); /* the page size: 4096 becomes nonsense */
+    fputc(0x7f, fp);
+    fputc(0x01, fp);
+    fclose(fp);
+    assert_int_equal(open_status(fx), JOURNAL_DAMAGED);
+    assert_int_equal(open_status(fx), JOURNAL_DAMAGED);
+    assert_string_equal(journal_status_name(JOURNAL_RETRY), "retry");
+}
+
+/* A byte changed inside a value passes SQLite's integrity check; the row checksums see it. */
+static void test_changed_value_is_damage(void **state)
+{
+    fixture_t *fx = *state;
+    journal_t *j = open_ok(fx);
+    commit_at(j, 'A', T_29_MORNING);
+    commit_at(j, 'A', T_29_MORNING + 60);
+    journal_close(j);
+    static const char *const sabotage[] = {
+        "UPDATE requests SET token = 'A-0t1' WHERE number = 1",
+        "UPDATE request_fields SET value = 'x' WHERE field_id = 'mobile'",
+        "UPDATE token_seq SET last = 9 WHERE prefix = 'A'",
+    };
+    char p[200], copy[200];
+    path_in(fx, "journal.sqlite", p, sizeof p);
+    path_in(fx, "good.sqlite", copy, sizeof copy);
+    copy_file(p, copy);
+    for (size_t i = 0; i < sizeof sabotage / sizeof sabotage[0]; i++) {
+        copy_file(copy, p);
+        sqlite3 *db = NULL;
+        assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db, sabotage[i], NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_close(db);
+        print_message("%s\n", sabotage[i]);
+        assert_int_equal(open_status(fx), JOURNAL_DAMAGED);
+        assert_non_null(strstr(fx->err, "checksums"));
+        assert_int_equal(journal_accept_new(fx->dir, fx->err, sizeof fx->err), 0);
+        unlink(p); /* the next round puts the good copy back */
+    }
+}
+
 /* ---- retention leaves nothing of what it erased ---- */
 
 /* Does any file of the folder hold needle? */
@@ -711,15 +789,26 @@ static void test_parse_time_rejects_impossible_dates(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        JT(test_state_file_follows_commits),      JT(test_missing_journal_refused),
-        JT(test_emptied_journal_refused),         JT(test_older_copy_refused),
-        JT(test_other_journal_refused),           JT(test_new_journal_moves_past_last_known),
-        JT(test_state_behind_journal_is_fine),    JT(test_state_remade_from_journal),
-        JT(test_damaged_journal_moved_aside),     JT(test_cannot_open_now_leaves_journal),
-        JT(test_erased_text_gone_after_kill),     JT(test_import_erased_row_drops_fields),
-        JT(test_import_rejects_bad_fields),       JT(test_import_rejects_unknown_service),
-        JT(test_import_rejects_long_print_error), JT(test_import_rejects_huge_print_error),
-        JT(test_import_accepts_good_lines),       JT(test_parse_time_rejects_impossible_dates),
+        JT(test_state_file_follows_commits),
+        JT(test_missing_journal_refused),
+        JT(test_emptied_journal_refused),
+        JT(test_older_copy_refused),
+        JT(test_other_journal_refused),
+        JT(test_new_journal_moves_past_last_known),
+        JT(test_state_behind_journal_is_fine),
+        JT(test_state_remade_from_journal),
+        JT(test_damaged_journal_moved_aside),
+        JT(test_cannot_open_now_leaves_journal),
+        JT(test_status_of_each_case),
+        JT(test_changed_value_is_damage),
+        JT(test_erased_text_gone_after_kill),
+        JT(test_import_erased_row_drops_fields),
+        JT(test_import_rejects_bad_fields),
+        JT(test_import_rejects_unknown_service),
+        JT(test_import_rejects_long_print_error),
+        JT(test_import_rejects_huge_print_error),
+        JT(test_import_accepts_good_lines),
+        JT(test_parse_time_rejects_impossible_dates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
