@@ -134,7 +134,8 @@ run: all
 
 # Every test, twice: the release build (goldens are made with it) and under ASan+UBSan.
 test: test-deps all $(call TESTS,$(BUILD)) $(SAN)/kiosk $(call TESTS,$(SAN)) \
-      $(call FUZZERS,$(BUILD)) $(call FUZZERS,$(SAN)) $(BUILD)/tests/no-harfbuzz.so arm64
+      $(call FUZZERS,$(BUILD)) $(call FUZZERS,$(SAN)) $(BUILD)/tests/no-harfbuzz.so \
+      $(BUILD)/tests/faultvfs.so arm64
 	@tests/run.sh $(BUILD) $(SAN) build-arm64
 
 # The arm64 kiosk, tools and unit tests (cross-compiled; run under qemu by the tests).
@@ -145,9 +146,11 @@ arm64:
 golden: all
 	@UPDATE_GOLDEN=1 tests/run-e2e.sh $(BUILD) $(BUILD)
 
-# Ten million random events on the release build (hours on a Pi, minutes here).
-soak: all
+# Ten million random events on the release build (hours on a Pi, minutes here), and 25 times
+# the power cuts and damaged files of make test, with every I/O error at every operation.
+soak: all $(BUILD)/tests/faultvfs.so
 	@tests/check-monkey.sh $(BUILD) $(BUILD) 10000000
+	@python3 tests/fault-test.py $(BUILD)/kiosk $(BUILD)/tests/faultvfs.so --soak
 
 # Coverage-guided fuzzing with clang's libFuzzer: FUZZ_SECONDS per target (see tools/fuzz).
 FUZZ_SECONDS ?= 60

@@ -219,7 +219,7 @@ static void refusal(const char *dir, const char *why, char *err, size_t errcap)
  * so. JOURNAL_OK when there is no marker. */
 static journal_status_t refused_before(const char *dir, char *err, size_t errcap)
 {
-    char path[1100], text[800] = "";
+    char path[1100], text[2100] = "";
     snprintf(path, sizeof path, "%s/%s", dir, MARKER);
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0 && errno == ENOENT)
@@ -246,7 +246,7 @@ static void move_aside(const char *dir, const char *path, journal_status_t kind,
                        bool marker, char *err, size_t errcap)
 {
     static const char *const parts[] = {"", "-wal", "-shm"};
-    char to[1200], from[1100], base[1150] = "", text[1600];
+    char to[1200], from[1100], base[1150] = "", text[2000];
     long long t = (long long)time(NULL);
     struct stat st;
     for (int k = 0; k < 100 && !base[0]; k++) { /* a name no earlier move took */
@@ -261,12 +261,12 @@ static void move_aside(const char *dir, const char *path, journal_status_t kind,
         moved |= rename(from, to) == 0 && i == 0;
     }
     if (moved)
-        snprintf(text, sizeof text, "the journal %s (%s) and was moved to %s",
+        snprintf(text, sizeof text, "the journal %s (%.700s) and was moved to %s",
                  kind == JOURNAL_DAMAGED ? "was damaged" : "was lost", reason, base);
     else
-        snprintf(text, sizeof text, "the journal is missing (%s)", reason);
+        snprintf(text, sizeof text, "the journal is missing (%.700s)", reason);
     if (marker) {
-        char mpath[1100], body[1700];
+        char mpath[1100], body[2100];
         snprintf(mpath, sizeof mpath, "%s/%s", dir, MARKER);
         snprintf(body, sizeof body, "%s\nkind: %s\n", text,
                  kind == JOURNAL_DAMAGED ? "damaged" : "missing");

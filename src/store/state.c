@@ -98,9 +98,11 @@ static bool parse_line(state_t *s, const char *line)
     int last;
     if (line[0] == '#' || line[0] == '\0')
         return true;
+    if (strcmp(line, "journal ") == 0 || strcmp(line, "journal") == 0)
+        return true; /* no journal opened yet */
     if (sscanf(line, "journal %40s %c", hex, &extra) == 1 && strlen(hex) < sizeof s->journal_id &&
         strspn(hex, "0123456789abcdef") == strlen(hex)) {
-        snprintf(s->journal_id, sizeof s->journal_id, "%s", hex);
+        snprintf(s->journal_id, sizeof s->journal_id, "%.39s", hex);
         return true;
     }
     if (sscanf(line, "requests %lld %c", &n, &extra) == 1 && n >= 0) {

@@ -453,6 +453,75 @@ static void test_changed_value_is_damage(void **state)
     }
 }
 
+static void write_file(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    assert_int_equal(fclose(fp), 0);
+}
+
+/* A state file that is not what the kiosk writes: with the journal there, the journal is
+ * trusted and the file made again (with a note); with the journal gone, refused; and
+ * --new-journal does not guess the numbers, naming the file and line instead. */
+static void test_malformed_state_file(void **state)
+{
+    fixture_t *fx = *state;
+    char st[200], p[200];
+    path_in(fx, "journal.state", st, sizeof st);
+    path_in(fx, "journal.sqlite", p, sizeof p);
+    journal_t *j = open_ok(fx);
+    commit_at(j, 'A', T_29_MORNING);
+    journal_close(j);
+    write_file(st, "# Sheba Kiosk journal state\nseq 2026-11-29 A lots\n");
+    j = NULL;
+    assert_int_equal(journal_open_status(fx->dir, &j, fx->err, sizeof fx->err), JOURNAL_OK);
+    print_message("note: %s\n", fx->err);
+    assert_non_null(strstr(fx->err, "journal.state:2:"));
+    journal_close(j);
+    write_file(st, "garbage\n");
+    assert_int_equal(unlink(p), 0);
+    assert_int_equal(open_status(fx), JOURNAL_MISSING);
+    assert_int_equal(journal_accept_new(fx->dir, fx->err, sizeof fx->err), -1);
+    print_message("--new-journal: %s\n", fx->err);
+    assert_non_null(strstr(fx->err, "journal.state:1:"));
+    assert_false(exists_in(fx, "journal.sqlite"));
+}
+
+/* Two terminals' worth of days: only the newest STATE_DAYS days stay in the file, and a
+ * journal deleted after that is still refused, with the new journal going on past them. */
+static void test_state_keeps_newest_days(void **state)
+{
+    fixture_t *fx = *state;
+    journal_t *j = open_ok(fx);
+    for (int d = 0; d < 40; d++)
+        commit_at(j, 'A', T_29_MORNING - (int64_t)d * 86400);
+    journal_close(j);
+    char st[200], text[8192] = "";
+    path_in(fx, "journal.state", st, sizeof st);
+    FILE *fp = fopen(st, "r");
+    assert_non_null(fp);
+    size_t n = fread(text, 1, sizeof text - 1, fp);
+    fclose(fp);
+    text[n] = '\0';
+    int lines = 0;
+    for (char *c = text; (c = strstr(c, "\nseq ")); c++)
+        lines++;
+    assert_int_equal(lines, 35 * 2); /* 35 days, 'A' and '*' */
+    assert_non_null(strstr(text, "seq 2026-11-29 A 1\n"));
+    assert_null(strstr(text, "seq 2026-10-21")); /* the oldest days are gone */
+    char p[200];
+    path_in(fx, "journal.sqlite", p, sizeof p);
+    assert_int_equal(unlink(p), 0);
+    assert_int_equal(open_status(fx), JOURNAL_MISSING);
+    assert_int_equal(journal_accept_new(fx->dir, fx->err, sizeof fx->err), 0);
+    j = open_ok(fx);
+    journal_receipt_t r = commit_at(j, 'A', T_29_MORNING + 60);
+    assert_string_equal(r.token, "A-002");
+    assert_string_equal(r.tracking, "UDC-0001-T01-20261129-0002");
+    journal_close(j);
+}
+
 /* ---- retention leaves nothing of what it erased ---- */
 
 /* Does any file of the folder hold needle? */
@@ -801,6 +870,8 @@ int main(void)
         JT(test_cannot_open_now_leaves_journal),
         JT(test_status_of_each_case),
         JT(test_changed_value_is_damage),
+        JT(test_malformed_state_file),
+        JT(test_state_keeps_newest_days),
         JT(test_erased_text_gone_after_kill),
         JT(test_import_erased_row_drops_fields),
         JT(test_import_rejects_bad_fields),
