@@ -20,6 +20,8 @@ Faults, each in a copy of a data folder with a history of confirmed requests:
   disk-full-confirm the tmpfs filled to the last byte just before each operation of a run
   damaged-wal / damaged-db   bytes flipped at random offsets (seeded) of a journal at rest
   state-file     the write, sync and rename of journal.state failing (strace fault injection)
+  retention-kill a request typed 40 days ago, erased by retention as the kiosk starts, the
+                 kiosk then killed: no file of the data folder may still hold the name
 After each fault the kiosk is started again, without faults, and must confirm (or, for damaged
 files only, refuse as damaged or missing: then a second start still refuses, and after
 --new-journal the next token and tracking id are new). Invariants checked after each restart:
@@ -614,6 +616,56 @@ def state_file_faults(ctx, base):
     return True
 
 
+# ---- retention leaves nothing of what it erased, even after a kill ----
+
+
+def holding(d, needle):
+    """Files of folder d whose bytes contain needle."""
+    out = []
+    for f in sorted(os.listdir(d)):
+        path = os.path.join(d, f)
+        if os.path.isfile(path):
+            with open(path, "rb") as fh:
+                if needle in fh.read():
+                    out.append(f)
+    return out
+
+
+def retention_after_kill(ctx):
+    """A request typed 40 days ago; a run today (retention erases its fields as the kiosk
+    starts) killed with SIGKILL right after its own confirmation: no file of the data folder
+    may still hold the old name. Returns problems."""
+    d = ctx.folder("retention")
+    name = "Erasable Xq Name"
+    flow = os.path.join(ctx.tmp, "retention.replay")
+    with open(os.path.join(ct.FLOW_DIR, "electricity_bill_en.replay")) as f:
+        text = f.read()
+    with open(flow, "w") as f:
+        f.write(text.replace("type Md. Karim-Uddin", "type " + name))
+    old = subprocess.run(ct.kiosk_cmd(ctx.kiosk, d, flow, "2026-10-20", 10 * 60),
+                         stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+    if old.returncode != 0:
+        return ["the run 40 days before: exit %d: %s" % (old.returncode, ct.short(
+            old.stderr.decode("utf-8", "replace")))]
+    if not holding(d, name.encode()):
+        return ["the name typed is in no file even before retention: the search proves nothing"]
+    cmd = ct.kiosk_cmd(ctx.kiosk, d, os.path.join(ct.FLOW_DIR, FLOWS[0][0]), DAY, 10 * 60)
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE)
+    for raw in p.stderr:
+        if ct.CONFIRM_RE.search(raw.decode("utf-8", "replace")):
+            p.send_signal(signal.SIGKILL)
+            break
+    p.wait()
+    p.stderr.close()
+    if p.returncode != -signal.SIGKILL:
+        return ["the run today was not killed (exit %s)" % p.returncode]
+    ctx.count("retention kill")
+    left = holding(d, name.encode())
+    return ["after retention and a kill, %s still hold%s the erased name" % (
+        ", ".join(left), "s" if len(left) == 1 else "")] if left else []
+
+
 # ---- the checks check ----
 
 
@@ -771,11 +823,14 @@ def main():
             for i, kind, f in ops:  # every operation of the run on an existing journal
                 disk_full_at(ctx, fs, base, i, "%s, %s %s" % (names[i], kind, f))
 
+        if wanted("retention-kill"):
+            ctx.result("retention-kill", retention_after_kill(ctx), "retention")
         if (not only or "state-file" in only) and state_file_faults(ctx, base) is None:
             print("FAIL fault/state-file: strace cannot inject faults here")
 
         for name in ("io-confirm", "io-start", "io-read", "powercut", "disk-full-start",
-                     "disk-full-confirm", "damaged-wal", "damaged-db", "state-file"):
+                     "disk-full-confirm", "damaged-wal", "damaged-db", "state-file",
+                     "retention-kill"):
             probs = ctx.problems.get(name, [])
             n = ctx.cases.get(name, 0)
             if n == 0:
