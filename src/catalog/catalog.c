@@ -521,7 +521,8 @@ static bool load_root(loader_t *L, const cJSON *root)
     return true;
 }
 
-static void syntax_error(loader_t *L, const char *json, size_t len, const char *at)
+static void syntax_error(loader_t *L, const char *json, size_t len, const char *at,
+                         const char *what)
 {
     size_t off = at && at >= json && at <= json + len ? (size_t)(at - json) : 0;
     int line = 1, col = 1;
@@ -533,7 +534,26 @@ static void syntax_error(loader_t *L, const char *json, size_t len, const char *
             col++;
         }
     }
-    snprintf(L->err, L->errcap, "%s:%d:%d: JSON syntax error", L->file, line, col);
+    snprintf(L->err, L->errcap, "%s:%d:%d: %s", L->file, line, col, what);
+}
+
+/* A zero byte, or \u0000 in a string: cJSON would keep it, and every C string made from that
+ * text would end there, silently cutting a name short. NULL when there is none. */
+static const char *find_nul(const char *json, size_t len)
+{
+    bool in_string = false;
+    for (size_t i = 0; i < len; i++) {
+        if (json[i] == '\0')
+            return json + i;
+        if (json[i] == '"')
+            in_string = !in_string;
+        else if (in_string && json[i] == '\\') {
+            if (i + 5 < len && json[i + 1] == 'u' && memcmp(json + i + 2, "0000", 4) == 0)
+                return json + i;
+            i++; /* the escaped character */
+        }
+    }
+    return NULL;
 }
 
 catalog_t *catalog_parse(const char *name, const char *json, size_t len,
@@ -545,11 +565,15 @@ catalog_t *catalog_parse(const char *name, const char *json, size_t len,
         snprintf(err, errcap, "%s: out of memory", name);
         return NULL;
     }
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
+    const char *end = NULL, *nul = find_nul(json, len);
+    cJSON *root = nul ? NULL : cJSON_ParseWithLengthOpts(json, len, &end, 0);
     bool ok;
-    if (!root) {
-        syntax_error(&L, json, len, end ? end : cJSON_GetErrorPtr());
+    if (nul) {
+        syntax_error(&L, json, len, nul,
+                     "a NUL character (\\u0000 or a zero byte) would cut the text short");
+        ok = false;
+    } else if (!root) {
+        syntax_error(&L, json, len, end ? end : cJSON_GetErrorPtr(), "JSON syntax error");
         ok = false;
     } else {
         /* cJSON stops at the end of the first value; anything but space after it is an
@@ -558,7 +582,7 @@ catalog_t *catalog_parse(const char *name, const char *json, size_t len,
                (*end == ' ' || *end == '\n' || *end == '\r' || *end == '\t' || *end == '\0'))
             end++;
         if (end && end < json + len) {
-            syntax_error(&L, json, len, end);
+            syntax_error(&L, json, len, end, "JSON syntax error");
             ok = false;
         } else {
             ok = load_root(&L, root);

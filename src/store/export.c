@@ -461,6 +461,9 @@ static cJSON *parse_line(where_t *w, const char *p, size_t n)
         return bad(w, "(line)", "%zu bytes: longer than any request (%d at most)", n,
                    IMPORT_MAX_LINE),
                NULL;
+    const char *zero = memchr(p, '\0', n);
+    if (zero)
+        return bad(w, "(line)", "a zero byte at byte %zu", (size_t)(zero - p)), NULL;
     if (escaped_nul(p, n, where, sizeof where))
         return bad(w, where, "a NUL character (\\u0000)"), NULL;
     const char *end = NULL;

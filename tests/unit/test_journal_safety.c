@@ -790,6 +790,26 @@ static void test_import_rejects_long_print_error(void **state)
     journal_close(j);
 }
 
+/* A raw zero byte inside a string would cut it as surely as \u0000. */
+static void test_import_rejects_zero_byte(void **state)
+{
+    fixture_t *fx = *state;
+    journal_t *j = open_ok(fx);
+    char text[1024];
+    size_t n = strlen(good_line);
+    memcpy(text, good_line, n + 1);
+    char *name = strstr(text, "রহিম");
+    assert_non_null(name);
+    name[3] = '\0'; /* inside the name, after its first letter */
+    long added = -1, skipped = -1;
+    int rc = journal_import(j, "zero.jsonl", text, n, &added, &skipped, fx->err, sizeof fx->err);
+    print_message("%s\n", fx->err);
+    assert_int_equal(rc, -1);
+    assert_int_equal(added, 0);
+    assert_non_null(strstr(fx->err, "zero.jsonl:1: (line): a zero byte"));
+    journal_close(j);
+}
+
 /* 20 MB of print_error: refused by its size, not stored. */
 static void test_import_rejects_huge_print_error(void **state)
 {
@@ -877,6 +897,7 @@ int main(void)
         JT(test_import_rejects_bad_fields),
         JT(test_import_rejects_unknown_service),
         JT(test_import_rejects_long_print_error),
+        JT(test_import_rejects_zero_byte),
         JT(test_import_rejects_huge_print_error),
         JT(test_import_accepts_good_lines),
         JT(test_parse_time_rejects_impossible_dates),
