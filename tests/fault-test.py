@@ -20,6 +20,9 @@ Faults, each in a copy of a data folder with a history of confirmed requests:
   disk-full-confirm the tmpfs filled to the last byte just before each operation of a run
   damaged-wal / damaged-db   bytes flipped at random offsets (seeded) of a journal at rest
   state-file     the write, sync and rename of journal.state failing (strace fault injection)
+  lost-journal   journal.sqlite deleted, emptied (as the export's symlink did) or an older
+                 copy put back: refused, still refused, and after --new-journal no token or
+                 tracking id the kiosk ever showed comes again
   retention-kill a request typed 40 days ago, erased by retention as the kiosk starts, the
                  kiosk then killed: no file of the data folder may still hold the name
 After each fault the kiosk is started again, without faults, and must confirm (or, for damaged
@@ -437,13 +440,14 @@ def damaged_case(ctx, base, target, seed):
     shutil.rmtree(d, ignore_errors=True)
 
 
-def refused_then_new(ctx, d, seen, minute):
+def refused_then_new(ctx, d, seen, minute, kept=True):
     """A refused journal: moved aside with the marker, still refused on a second start; after
     --new-journal the next confirmation has a token and tracking id never seen before."""
     p = []
     if not os.path.exists(os.path.join(d, "journal.DAMAGED")):
         p.append("refused without the marker journal.DAMAGED")
-    if not any(".damaged-" in f and not f.endswith(("-wal", "-shm")) for f in os.listdir(d)):
+    if kept and not any(".damaged-" in f and not f.endswith(("-wal", "-shm"))
+                        for f in os.listdir(d)):
         p.append("refused, but no journal.sqlite.damaged-* kept")
     r = plain(ctx, d, minute)
     if r.rc == 0 or not any("--new-journal" in x for x in r.lines):
@@ -614,6 +618,41 @@ def state_file_faults(ctx, base):
         ctx.result("state-file", p + q, "journal.state %s fails with %s" % (call, errno_name))
         shutil.rmtree(d, ignore_errors=True)
     return True
+
+
+# ---- a journal that existed is never silently replaced ----
+
+
+def lost_journal(ctx, base, how):
+    """The journal deleted, emptied (what the export's symlink did), or an older copy of it
+    put back: the kiosk must refuse, keep refusing, and after --new-journal go on past every
+    token and tracking id it ever showed."""
+    d = copy_base(ctx, base, "lost")
+    db = os.path.join(d, "journal.sqlite")
+    seen = list(base.seen)
+    if how == "older copy":  # a copy kept, two more requests, then the copy put back
+        shutil.copy(db, d + ".backup")  # base was closed cleanly: the file is all of it
+        for i in range(2):
+            seen += plain(ctx, d, base.minute + i, FLOWS[i]).confirmations
+        os.replace(d + ".backup", db)
+        for f in ("journal.sqlite-wal", "journal.sqlite-shm"):
+            if os.path.exists(os.path.join(d, f)):
+                os.unlink(os.path.join(d, f))
+    elif how == "deleted":
+        os.unlink(db)
+    else:
+        open(db, "w").close()
+    r1 = plain(ctx, d, base.minute + 5, FLOWS[2])
+    p = []
+    if r1.rc == 0 or r1.confirmations or not any("--new-journal" in x for x in r1.lines):
+        p.append("the kiosk started over a journal %s: exit %s, %s" % (
+            how, r1.rc, r1.confirmations or ct.short(r1.text)))
+        seen += r1.confirmations
+    else:
+        ctx.outcome("lost-journal", "refused")
+        p += refused_then_new(ctx, d, seen, base.minute + 6, kept=how != "deleted")
+    ctx.result("lost-journal", p, "journal " + how)
+    shutil.rmtree(d, ignore_errors=True)
 
 
 # ---- retention leaves nothing of what it erased, even after a kill ----
@@ -823,6 +862,9 @@ def main():
             for i, kind, f in ops:  # every operation of the run on an existing journal
                 disk_full_at(ctx, fs, base, i, "%s, %s %s" % (names[i], kind, f))
 
+        if wanted("lost-journal"):
+            for how in ("deleted", "emptied", "older copy"):
+                lost_journal(ctx, base, how)
         if wanted("retention-kill"):
             ctx.result("retention-kill", retention_after_kill(ctx), "retention")
         if (not only or "state-file" in only) and state_file_faults(ctx, base) is None:
@@ -830,7 +872,7 @@ def main():
 
         for name in ("io-confirm", "io-start", "io-read", "powercut", "disk-full-start",
                      "disk-full-confirm", "damaged-wal", "damaged-db", "state-file",
-                     "retention-kill"):
+                     "retention-kill", "lost-journal"):
             probs = ctx.problems.get(name, [])
             n = ctx.cases.get(name, 0)
             if n == 0:
