@@ -468,14 +468,15 @@ static int seed(journal_t *j, const state_t *s, char *err, size_t errcap)
 }
 
 /* Bring journal.state up to the journal: after an upgrade from a kiosk without it, after a
- * crash between a commit and the file's update, and for a new journal (fresh: its request
- * ids start again). Failing to write it is not fatal: the figures only stay behind. */
-static void refresh_state(journal_t *j, state_t *s, bool fresh, char *note, size_t cap)
+ * crash between a commit and the file's update, and for a journal a technician started or
+ * kept with --new-journal (restart: its request ids become the file's). Failing to write it
+ * is not fatal: the figures only stay behind. */
+static void refresh_state(journal_t *j, state_t *s, bool restart, char *note, size_t cap)
 {
     sqlite3_stmt *st;
     snprintf(s->journal_id, sizeof s->journal_id, "%s", j->id);
     int64_t top = query_int(j, "SELECT coalesce(max(id), 0) FROM requests", NULL, NULL);
-    s->last_id = fresh || top < 0 ? 0 : top;
+    s->last_id = top < 0 ? 0 : top;
     const char *sql = "SELECT day, prefix, last FROM token_seq WHERE day IN "
                       "(SELECT DISTINCT day FROM token_seq ORDER BY day DESC LIMIT ?)";
     if (sqlite3_prepare_v2(j->db, sql, -1, &st, NULL) == SQLITE_OK) {
@@ -489,7 +490,7 @@ static void refresh_state(journal_t *j, state_t *s, bool fresh, char *note, size
     }
     sqlite3_finalize(st);
     char why[600];
-    if (state_save(j->dir, s, why, sizeof why) < 0 && note[0] == '\0')
+    if (state_save(j->dir, s, restart, why, sizeof why) < 0 && note[0] == '\0')
         snprintf(note, cap,
                  "%s (the journal is used; a loss of it would go unnoticed until "
                  "this file is written)",
@@ -600,7 +601,6 @@ static journal_status_t open_checked(journal_t *j, known_t *k, bool start_new, c
         return JOURNAL_RETRY;
     }
     journal_status_t s = JOURNAL_OK;
-    bool fresh = !present;
     if (!present && (history || wal_there)) {
         s = JOURNAL_MISSING;
         snprintf(why, sizeof why, "%s",
@@ -613,7 +613,9 @@ static journal_status_t open_checked(journal_t *j, known_t *k, bool start_new, c
         if ((s = open_db(j, path, false, err, errcap)) != JOURNAL_OK)
             return s; /* cannot even open it: not a finding about its content */
         s = check_existing(j, k, why, sizeof why);
-        if (s != JOURNAL_OK)
+        if (s == JOURNAL_MISSING && start_new)
+            s = JOURNAL_OK; /* sound, but behind journal.state: the technician keeps it */
+        else if (s != JOURNAL_OK)
             close_as_found(j);
     }
     if (s == JOURNAL_RETRY) {
@@ -624,7 +626,6 @@ static journal_status_t open_checked(journal_t *j, known_t *k, bool start_new, c
         move_aside(j->dir, path, s, why, !start_new, err, errcap);
         if (!start_new)
             return s;
-        fresh = true;
     }
     if (!j->db && (s = open_db(j, path, true, err, errcap)) != JOURNAL_OK)
         return s;
@@ -632,12 +633,13 @@ static journal_status_t open_checked(journal_t *j, known_t *k, bool start_new, c
         snprintf(err, errcap, "%s: %s", path, why);
         return s;
     }
-    if (fresh && start_new && seed(j, &k->st, err, errcap) < 0)
+    /* --new-journal: whatever journal is now in place goes on past the last numbers known. */
+    if (start_new && seed(j, &k->st, err, errcap) < 0)
         return JOURNAL_RETRY;
     err[0] = '\0';
     if (k->how == STATE_MALFORMED)
         snprintf(err, errcap, "%s: made again from the journal", k->why);
-    refresh_state(j, &k->st, fresh, err, errcap);
+    refresh_state(j, &k->st, start_new, err, errcap);
     return JOURNAL_OK;
 }
 
@@ -842,7 +844,7 @@ static void note_commit(journal_t *j, const char *day, int seq, const journal_re
     state_raise(s, day, r->token[0], r->number);
     state_raise(s, day, '*', seq);
     /* The citizen has the token already: a file that stays behind is only reported. */
-    if (state_save(j->dir, s, err, sizeof err) < 0)
+    if (state_save(j->dir, s, false, err, sizeof err) < 0)
         fprintf(stderr, "kiosk: %s\n", err);
     free(s);
 }

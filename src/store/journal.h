@@ -68,10 +68,11 @@ const char *journal_status_name(journal_status_t s);
  * journal, or NULL with err. A note of an OK open goes to stderr. */
 journal_t *journal_open(const char *dir, char *err, size_t errcap);
 
-/* kiosk --new-journal: a technician saw the refusal and saved the old file. Keeps a sound
- * journal that is there; otherwise moves aside what is there and starts a new journal whose
- * token and tracking sequences go on past the last ones journal.state knows. 0, or -1 with
- * err (a state file that cannot be read is not guessed at). */
+/* kiosk --new-journal: a technician saw the refusal and saved the old file. A sound journal
+ * in place is kept (also one behind journal.state: an older copy put back); a damaged one is
+ * moved aside and a new journal started. Either way its token and tracking sequences then go
+ * on past the last ones journal.state knows. 0, or -1 with err (a state file that cannot be
+ * read is not guessed at). */
 int journal_accept_new(const char *dir, char *err, size_t errcap);
 void journal_close(journal_t *j);
 

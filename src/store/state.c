@@ -202,7 +202,7 @@ static char *format(const state_t *s)
     return out;
 }
 
-int state_save(const char *dir, const state_t *s, char *err, size_t errcap)
+int state_save(const char *dir, const state_t *s, bool restart, char *err, size_t errcap)
 {
     char path[1100];
     snprintf(path, sizeof path, "%s/%s", dir, STATE_FILE);
@@ -222,7 +222,7 @@ int state_save(const char *dir, const state_t *s, char *err, size_t errcap)
         snprintf(err, errcap, "%s", why); /* do not write over what could not be read */
     } else {
         /* A malformed file is replaced: s comes from a journal that was checked. */
-        if (strcmp(m->journal_id, s->journal_id) != 0) {
+        if (restart || strcmp(m->journal_id, s->journal_id) != 0) {
             snprintf(m->journal_id, sizeof m->journal_id, "%s", s->journal_id);
             m->last_id = s->last_id;
         } else if (s->last_id > m->last_id) {

@@ -58,9 +58,10 @@ void state_raise(state_t *s, const char *day, char key, int last);
 
 /* Write s into DIR/journal.state, merged with what the file holds now, under a lock of the
  * folder: two kiosks on one data folder never lower a figure. Token and tracking figures
- * take the highest of the two; the request id too when both name the same journal, else
- * s's journal and request id replace the file's (a new journal was started). Atomic
- * (temporary file, fsync, rename, fsync of the folder). 0, or -1 with err. */
-int state_save(const char *dir, const state_t *s, char *err, size_t errcap);
+ * take the highest of the two; the request id too when both name the same journal and not
+ * restart, else s's journal and request id replace the file's (restart: a technician started
+ * or kept a journal with --new-journal). Atomic (temporary file, fsync, rename, fsync of the
+ * folder). 0, or -1 with err. */
+int state_save(const char *dir, const state_t *s, bool restart, char *err, size_t errcap);
 
 #endif

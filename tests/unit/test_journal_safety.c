@@ -102,6 +102,8 @@ static int count_aside(const fixture_t *fx)
     return n;
 }
 
+static long count_rows(const fixture_t *fx, const char *sql);
+
 static journal_t *open_ok(fixture_t *fx)
 {
     fx->err[0] = '\0';
@@ -238,6 +240,17 @@ static void test_older_copy_refused(void **state)
     copy_file(old, p);
     open_refused(fx);
     assert_int_equal(count_aside(fx), 1);
+    /* The technician may put the older copy back on purpose: --new-journal keeps it, and its
+     * numbers go on past the last ones issued. */
+    copy_file(old, p);
+    assert_int_equal(journal_accept_new(fx->dir, fx->err, sizeof fx->err), 0);
+    assert_int_equal(count_rows(fx, "SELECT count(*) FROM requests"), 1);
+    j = open_ok(fx);
+    journal_receipt_t r = commit_at(j, 'A', T_29_MORNING + 120);
+    assert_string_equal(r.token, "A-003");
+    assert_string_equal(r.tracking, "UDC-0001-T01-20261129-0003");
+    journal_close(j);
+    journal_close(open_ok(fx)); /* and it is accepted from now on */
 }
 
 /* Another terminal's (or another) journal with MORE requests put in its place: refused. */
