@@ -394,7 +394,7 @@ static journal_status_t open_status(fixture_t *fx)
     journal_t *j = NULL;
     fx->err[0] = '\0';
     journal_status_t s = journal_open_status(fx->dir, &j, fx->err, sizeof fx->err);
-    print_message("%s: %s\n", journal_status_name(s), fx->err);
+    print_message("status %s: %s\n", journal_status_name(s), fx->err);
     assert_true((s == JOURNAL_OK) == (j != NULL));
     journal_close(j);
     return s;
