@@ -262,6 +262,7 @@ def make_base(ctx, name, runs, killed=0):
                 seen.append((m.group(1), m.group(2)))
                 time.sleep(0.01 * (i % 2))  # sometimes after the print record
                 p.send_signal(signal.SIGKILL)
+                ctx.count("kill")
                 break
         p.wait()
         p.stderr.close()
@@ -380,6 +381,7 @@ def powercut_case(ctx, base, ops, seed, double):
     r1 = run(ctx, d, base.minute, FLOWS[1], env={"FAULTVFS_CUT": "%d:%d:%s" % (n, seed, mode)})
     if r1.rc == -signal.SIGKILL:
         ctx.count("powercut")
+        ctx.count("kill")
         ctx.count("powercut in " + label)
     ctx.outcome("power cut in " + label, kind_of_outcome(r1))
     seen = list(base.seen) + r1.confirmations
@@ -392,6 +394,7 @@ def powercut_case(ctx, base, ops, seed, double):
                 env={"FAULTVFS_CUT": "%d:%d:tear" % (rng.randint(1, 12), seed + 1)})
         if r.rc == -signal.SIGKILL:
             ctx.count("powercut")
+            ctx.count("kill")
             ctx.count("powercut in recovery")
         seen += r.confirmations
         minute += 1
@@ -408,7 +411,7 @@ def damaged_case(ctx, base, target, seed):
     size = os.path.getsize(path)
     flips = []
     with open(path, "r+b") as f:
-        for _ in range(rng.randint(1, 4)):
+        for _ in range(rng.randint(1, 4 if target == "wal" else 8)):
             at = rng.randrange(size)
             f.seek(at)
             b = f.read(1)[0]
@@ -699,7 +702,7 @@ def retention_after_kill(ctx):
     p.stderr.close()
     if p.returncode != -signal.SIGKILL:
         return ["the run today was not killed (exit %s)" % p.returncode]
-    ctx.count("retention kill")
+    ctx.count("kill")
     left = holding(d, name.encode())
     return ["after retention and a kill, %s still hold%s the erased name" % (
         ", ".join(left), "s" if len(left) == 1 else "")] if left else []
@@ -781,7 +784,9 @@ def main():
             return 0
     scale = 25 if a.soak else 1
     started = time.monotonic()
-    tmp = tempfile.mkdtemp(prefix="fault-test-")
+    # In memory: the journal's fsyncs cost nothing there, and power cuts are the shim's.
+    shm = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+    tmp = tempfile.mkdtemp(prefix="fault-test-", dir=shm)
     ctx = Ctx(os.path.abspath(a.kiosk), os.path.abspath(a.shim), tmp, a.seed)
     mounts = []
     try:
@@ -855,11 +860,16 @@ def main():
 
         # A real full disk, one case at a time (one tmpfs).
         if not only or {"disk-full-start", "disk-full-confirm"} & only:
-            fs = Tmpfs(ctx, 2048)
-            mounts.append(fs)
-            for leave in (0, 4096, 8192, 16384, 65536, 200 * 1024, 300 * 1024, 512 * 1024):
+            try:
+                fs = Tmpfs(ctx, 2048)
+                mounts.append(fs)
+            except RuntimeError as e:  # CI runs as root: there it must work
+                print("FAIL fault/disk-full: %s" % e)
+                fs = None
+            for leave in (0, 4096, 8192, 16384, 65536, 200 * 1024, 300 * 1024,
+                          512 * 1024) if fs else ():
                 disk_full_start(ctx, fs, base, leave)
-            for i, kind, f in ops:  # every operation of the run on an existing journal
+            for i, kind, f in ops if fs else ():  # every operation of a run
                 disk_full_at(ctx, fs, base, i, "%s, %s %s" % (names[i], kind, f))
 
         if wanted("lost-journal"):
@@ -900,10 +910,11 @@ def main():
             "run on an existing journal, %d reads at its start-up" % (
                 sum(ctx.cases.values()), a.jobs, t_parallel, time.monotonic() - started,
                 len(ops), nreads))
-        log("fault-test: injected: power cuts %d (kills; %s), I/O errors %s, disk full at "
-            "start-up %d and mid-run %d, damaged WAL %d, damaged database %d, journal.state "
-            "faults %d" % (
-                c.get("powercut", 0), ", ".join("%s %d" % (k[12:], v) for k, v in sorted(
+        log("fault-test: injected: kills %d, of them power cuts %d (%s); I/O errors %s; disk "
+            "full at start-up %d and mid-run %d; damaged WAL %d, damaged database %d; "
+            "journal.state faults %d" % (
+                c.get("kill", 0), c.get("powercut", 0),
+                ", ".join("%s %d" % (k[12:], v) for k, v in sorted(
                     c.items()) if k.startswith("powercut in ")),
                 ", ".join("%s %d" % (k, c[k]) for k in sorted(c) if k.endswith(
                     ("-ioerr", "-full"))),
