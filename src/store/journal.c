@@ -629,7 +629,11 @@ static journal_status_t open_checked(journal_t *j, known_t *k, bool start_new, c
     }
     if (!j->db && (s = open_db(j, path, true, err, errcap)) != JOURNAL_OK)
         return s;
-    if ((s = configure(j, why, sizeof why)) != JOURNAL_OK) {
+    if ((s = configure(j, why, sizeof why)) == JOURNAL_DAMAGED) {
+        close_as_found(j); /* corruption the integrity check did not see: the same way out */
+        move_aside(j->dir, path, s, why, true, err, errcap);
+        return s;
+    } else if (s != JOURNAL_OK) {
         snprintf(err, errcap, "%s: %s", path, why);
         return s;
     }
