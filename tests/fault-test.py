@@ -114,15 +114,22 @@ def run(ctx, data, minute, flow=FLOWS[0], env=None, timeout=60, extra=(), preloa
         full["LD_PRELOAD"] = ctx.shim
         full.update(env or {})
     r = Result()
-    try:
-        p = subprocess.run(list(extra) + cmd, stdin=subprocess.DEVNULL,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=full,
-                           timeout=timeout)
-        r.rc = p.returncode
-        err = p.stderr.decode("utf-8", "replace")
-    except subprocess.TimeoutExpired as e:
-        r.rc = "timeout"
-        err = (e.stderr or b"").decode("utf-8", "replace")
+    for attempt in range(100):
+        try:
+            p = subprocess.run(list(extra) + cmd, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=full,
+                               timeout=timeout)
+            r.rc = p.returncode
+            err = p.stderr.decode("utf-8", "replace")
+            break
+        except subprocess.TimeoutExpired as e:
+            r.rc = "timeout"
+            err = (e.stderr or b"").decode("utf-8", "replace")
+            break
+        except OSError:  # the program is being relinked (ETXTBSY, EACCES): wait for it
+            if attempt == 99:
+                raise
+            time.sleep(0.2)
     for line in err.splitlines():
         m = ct.CONFIRM_RE.search(line)
         if m:
