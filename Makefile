@@ -6,7 +6,10 @@
 #   make bench    print speed and memory figures
 #   make fuzz     fuzz every parser with libFuzzer (FUZZ_SECONDS=60 per target)
 #   make golden   re-create the golden screenshots after an intended change of the UI
-#   make format   clang-format every C file
+#   make format   clang-format every C file (make format-check: only check)
+#   make lint     cppcheck, shellcheck, gcc -fanalyzer and the naming check (make test runs it)
+#   make compile_commands.json   for editors and clangd (bear)
+#   make print-deps              the Debian packages the build and the tests need (.ci/run)
 #   make CROSS_COMPILE=aarch64-linux-gnu-      the same for a 64-bit Raspberry Pi, in build-arm64/
 #   make test-arm64                             its unit tests and replays under qemu-aarch64
 #   make deb                                    .deb packages for amd64 and arm64 in dist/
@@ -34,11 +37,12 @@ DEB_LIBS  := libsdl2-dev libsdl2-ttf-dev libqrencode-dev libcjson-dev libinih-de
 DEB_BUILD := build-essential pkg-config $(addsuffix $(ARCH_SUFFIX),$(DEB_LIBS)) \
              $(if $(CROSS_COMPILE),gcc-aarch64-linux-gnu libcmocka-dev:arm64 qemu-user-static)
 DEB_TEST  := libcmocka-dev gettext zbar-tools python3 umockdev libumockdev-dev clang-format \
-             strace mtools dosfstools fdisk
+             strace mtools dosfstools fdisk cppcheck shellcheck systemd
 
 PKGS    := sdl2 SDL2_ttf libqrencode libcjson inih libutf8proc libpng sqlite3 libusb-1.0 \
            libsodium libsystemd
-WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla -Wcast-qual \
+           -Wmissing-prototypes -Wconversion
 DEFS    := -DKIOSK_VERSION=\"$(VERSION)\"
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
@@ -57,7 +61,7 @@ TOOLS    = $(patsubst tools/%.c,$(1)/%,$(TOOL_SRC))
 FUZZERS  = $(patsubst tests/fuzz/%.c,$(1)/tests/%,$(FUZZ_SRC))
 
 .PHONY: all deps test-deps run test test-arm64 arm64 deb bench soak fuzz golden format \
-        format-check clean
+        format-check lint print-deps clean
 .DEFAULT_GOAL := all
 # Object files are worth keeping between builds.
 .SECONDARY:
@@ -166,6 +170,22 @@ format:
 	clang-format -i $$(find src tests tools -name '*.c' -o -name '*.h')
 format-check:
 	@clang-format --dry-run --Werror $$(find src tests tools -name '*.c' -o -name '*.h')
+
+# The habits, checked: cppcheck, shellcheck, gcc's static analyzer and public names' prefixes.
+lint: all
+	@tests/check-habits.sh $(BUILD)
+
+# One list of Debian packages: .ci/run installs what this prints (native, then arm64 libraries).
+print-deps:
+	@echo $(sort build-essential pkg-config $(DEB_LIBS) $(DEB_TEST) gcc-aarch64-linux-gnu \
+	     libc6-dev-arm64-cross qemu-user-static git ca-certificates)
+	@echo $(addsuffix :arm64,$(DEB_LIBS) libcmocka-dev)
+
+# A build of its own (build/cc), so bear sees every compiler call without touching build/.
+compile_commands.json: deps
+	@tools/ensure-packages bear
+	rm -rf build/cc
+	bear --output $@ -- $(MAKE) --no-print-directory BUILD=build/cc all
 
 # The arm64 build, tested under qemu-user: unit tests and replays against the same goldens.
 test-arm64: arm64 all

@@ -5,7 +5,7 @@
 # the first boot does, then checked by starting the kiosk on the result.
 # Prints PASS/FAIL lines. Usage: tests/check-board.sh BUILD_DIR [ARM64_BUILD_DIR]
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 build=$1
 arm=${2:-}
 tmp=$(mktemp -d)

@@ -4,7 +4,7 @@
 # to run on an SDL2_ttf without HarfBuzz. Prints PASS/FAIL lines.
 # Usage: tests/check-cli.sh BUILD_DIR [RELEASE_BUILD_DIR for the preload shim]
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 kiosk="$1/kiosk"
 shim="${2:-$1}/tests/no-harfbuzz.so"
 tmp=$(mktemp -d)
@@ -47,7 +47,18 @@ fi
 printf '[display]\ndpi = 132\nrotation = 45\n' >"$tmp/bad.ini"
 check bad-config 1 "bad.ini:3: [display] rotation" -- "$kiosk" --config "$tmp/bad.ini" --headless
 check missing-config 1 "none.ini: cannot open" -- "$kiosk" --config "$tmp/none.ini" --headless
-check bad-flag-value 1 "--rotation" -- "$kiosk" --rotation 45 --headless
+check bad-flag-value 2 "--rotation" -- "$kiosk" --rotation 45 --headless
+# Numbers on the command line are whole numbers in range, or the program stops (status 2).
+check flag-rotation-text 2 '--rotation: "abc"' -- "$kiosk" --rotation abc --headless
+check flag-idle-unit 2 '--idle-timeout: "10s" is not a whole number' -- \
+    "$kiosk" --idle-timeout 10s --headless
+check flag-idle-negative 2 '--idle-timeout: "-5"' -- "$kiosk" --idle-timeout -5 --headless
+check flag-dpi-trailing 2 '--dpi: "96x"' -- "$kiosk" --dpi 96x --headless
+check flag-exit-after-text 2 '--exit-after: "soon" is not a number of milliseconds' -- \
+    "$kiosk" --exit-after soon --headless
+check flag-monkey-zero 2 '--monkey: "0" is not a number of events' -- "$kiosk" --monkey 0 --headless
+check flag-seed-hex 2 '--seed: "0x10" is not a seed' -- "$kiosk" --monkey 5 --seed 0x10 --headless
+check flag-lang 2 '--lang: ' -- "$kiosk" --lang fr --headless
 
 touch "$tmp/not-a-folder"
 check data-is-a-file 1 "not-a-folder" -- "$kiosk" --headless --data "$tmp/not-a-folder/x"

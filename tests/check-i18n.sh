@@ -4,11 +4,12 @@
 # msgid the code does not use, and both must pass msgfmt --check.
 # Prints PASS/FAIL lines.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+mapfile -t sources < <(find src -name '*.c' | sort)
 xgettext --language=C --from-code=UTF-8 --keyword= --keyword=app_tr:2 --keyword=i18n_get:3 \
-    --keyword=N_ --omit-header -o "$tmp/kiosk.pot" $(find src -name '*.c' | sort) 2>"$tmp/err"
+    --keyword=N_ --omit-header -o "$tmp/kiosk.pot" "${sources[@]}" 2>"$tmp/err"
 if [ ! -s "$tmp/kiosk.pot" ]; then
     echo "FAIL i18n/xgettext: no msgids extracted: $(cat "$tmp/err")"
     exit 0

@@ -3,7 +3,7 @@
 # behaviour, leaks at exit) and on the release build (memory must stay flat), each with two
 # seeds' worth of variety. Prints PASS/FAIL lines. Usage: tests/check-monkey.sh BUILD SAN [N]
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 n=${3:-100000}
 # The journal commits with fsync: on tmpfs that costs nothing, so the events stay quick.
 base=/dev/shm

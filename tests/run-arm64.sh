@@ -3,7 +3,7 @@
 # same golden screenshots as the native build (the pictures must not depend on the CPU).
 # Ends with "N passed, N failed". Usage: tests/run-arm64.sh ARM64_BUILD_DIR HOST_BUILD_DIR
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 arm=$1
 host=$2
 qemu=$(command -v qemu-aarch64-static || command -v qemu-aarch64)

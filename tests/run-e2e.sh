@@ -4,7 +4,7 @@
 # Prints "PASS name" / "FAIL name: reason" lines. UPDATE_GOLDEN=1 re-creates the goldens.
 # Usage: tests/run-e2e.sh KIOSK_BUILD_DIR TOOLS_BUILD_DIR
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 kiosk="$1/kiosk"
 # KIOSK_WRAPPER runs another architecture's kiosk (qemu-aarch64-static for build-arm64).
 wrap=${KIOSK_WRAPPER:-}

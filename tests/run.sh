@@ -2,7 +2,7 @@
 # Run every test against the release build and the ASan+UBSan build; print what failed and
 # end with "N passed, N failed". Usage: tests/run.sh BUILD_DIR SAN_BUILD_DIR
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 release=$1
 san=$2
 arm64=${3:-}
@@ -79,6 +79,8 @@ for f in "$release"/tests/fuzz_* "$san"/tests/fuzz_*; do
 done
 echo "Translations"
 run_lines i18n tests/check-i18n.sh
+echo "The habits: format, cppcheck, shellcheck, gcc -fanalyzer, names"
+run_lines habits tests/check-habits.sh "$release"
 echo "Command line and start-up checks (release, then ASan+UBSan)"
 run_lines release tests/check-cli.sh "$release"
 run_lines san tests/check-cli.sh "$san" /nonexistent

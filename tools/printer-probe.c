@@ -22,7 +22,7 @@ static void show_status(const usb_printer_info_t *in)
     printer_spec_t spec = {.kind = PRINTER_USB, .vid = in->vid, .pid = in->pid};
     printer_profile_t prof;
     printer_profile_default(&prof);
-    print_result_t why;
+    printer_result_t why;
     char detail[800];
     printer_t *p = printer_open(&spec, &prof, "probe", &why, detail, sizeof detail);
     if (!p) {
@@ -77,7 +77,7 @@ int main(int argc, char **argv)
         }
     }
     char err[256];
-    int n = usb_printer_list((uint16_t)vid, (uint16_t)pid, show, &pr, err, sizeof err);
+    int n = printer_usb_list((uint16_t)vid, (uint16_t)pid, show, &pr, err, sizeof err);
     if (n < 0) {
         fprintf(stderr, "printer-probe: %s\n", err);
         return 1;

@@ -14,31 +14,19 @@
 
 #include "escpos/decode.h"
 #include "image/image.h"
+#include "io/file.h"
 
 #define MAX_INPUT (16u << 20)
 
 /* The whole stream; NULL (with a message printed) when unreadable or too large. */
 static uint8_t *slurp(const char *path, size_t *len)
 {
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) {
-        perror(path);
-        return NULL;
-    }
-    /* One byte more than allowed, to tell "exactly 16 MB" from "more". */
-    uint8_t *buf = malloc(MAX_INPUT + 1);
-    size_t n = buf ? fread(buf, 1, MAX_INPUT + 1, f) : 0;
-    int bad = !buf || ferror(f) || n > MAX_INPUT;
-    if (f != stdin)
-        fclose(f);
-    if (bad) {
-        fprintf(stderr, "receipt-render: %s: %s\n", path,
-                !buf ? "out of memory" : (n > MAX_INPUT ? "larger than 16 MB" : "read error"));
-        free(buf);
-        return NULL;
-    }
-    *len = n;
-    return buf;
+    char err[1200];
+    char *buf = strcmp(path, "-") == 0 ? file_read_fd(0, "stdin", MAX_INPUT, len, err, sizeof err)
+                                       : file_read(path, MAX_INPUT, len, err, sizeof err);
+    if (!buf)
+        fprintf(stderr, "receipt-render: %s\n", err);
+    return (uint8_t *)buf;
 }
 
 int main(int argc, char **argv)

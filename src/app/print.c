@@ -118,7 +118,7 @@ static int encode(app_t *app, const source_t *src, escpos_buf_t *out)
     return out->failed ? -1 : 0;
 }
 
-int print_encode(app_t *app, escpos_buf_t *out)
+int app_print_encode(app_t *app, escpos_buf_t *out)
 {
     source_t src = {&app->s, app->lang};
     return encode(app, &src, out);
@@ -144,26 +144,26 @@ static int rebuild(app_t *app, const journal_request_row_t *row, session_t *s)
     return 0;
 }
 
-print_result_t print_again(app_t *app, int64_t request_id)
+printer_result_t app_print_again(app_t *app, int64_t request_id)
 {
     if (!app->printer || !app->job)
-        return PRINT_NOT_FOUND;
+        return PRINTER_NOT_FOUND;
     /* Both are large: on the heap for the length of the call, then wiped. */
     struct {
         journal_request_row_t row;
         session_t s;
     } *w = calloc(1, sizeof *w);
     if (!w)
-        return PRINT_IO;
+        return PRINTER_IO;
     escpos_buf_t b = {0};
-    print_result_t r = PRINT_IO;
+    printer_result_t r = PRINTER_IO;
     if (app->journal && journal_get(app->journal, request_id, &w->row) == 0 &&
         rebuild(app, &w->row, &w->s) == 0) {
         int l = lang_from_code(w->row.lang);
         source_t src = {&w->s, l < 0 ? LANG_BN : (lang_t)l};
         if (encode(app, &src, &b) == 0 && printjob_start(app->job, app->printer, app->paper,
                                                          w->s.tracking, request_id, b.data, b.len))
-            r = PRINT_OK;
+            r = PRINTER_OK;
     }
     escpos_buf_free(&b);
     explicit_bzero(w, sizeof *w); /* it held a citizen's entries */
@@ -171,39 +171,39 @@ print_result_t print_again(app_t *app, int64_t request_id)
     return r;
 }
 
-void print_start(app_t *app)
+void app_print_start(app_t *app)
 {
     if (!app->printer || !app->paper || !app->job) {
         app->s.receipt = RECEIPT_NONE;
         return;
     }
     escpos_buf_t b = {0};
-    if (print_encode(app, &b) == 0 &&
+    if (app_print_encode(app, &b) == 0 &&
         printjob_start(app->job, app->printer, app->paper, app->s.tracking, app->s.request_id,
                        b.data, b.len)) {
         app->s.receipt = RECEIPT_PRINTING;
     } else {
         app->s.receipt = RECEIPT_FAILED;
-        app->s.print_result = PRINT_IO;
+        app->s.print_result = PRINTER_IO;
     }
     escpos_buf_free(&b);
-    app->dirty = true;
+    app_changed(app);
 }
 
 /* How a job the technician started ended, on the page they are looking at. */
-static void tech_report(app_t *app, print_result_t r, const char *detail)
+static void tech_report(app_t *app, printer_result_t r, const char *detail)
 {
-    snprintf(app->tech.message, sizeof app->tech.message, "%s%s%s", print_result_name(r),
+    snprintf(app->tech.message, sizeof app->tech.message, "%s%s%s", printer_result_name(r),
              detail[0] ? ": " : "", detail);
-    app->tech.message_error = r != PRINT_OK;
-    app->dirty = true;
+    app->tech.message_error = r != PRINTER_OK;
+    app_changed(app);
 }
 
-bool print_poll(app_t *app)
+bool app_print_poll(app_t *app)
 {
     if (!app->job)
         return false;
-    print_result_t r;
+    printer_result_t r;
     int64_t id;
     char detail[800], err[256];
     if (printjob_poll(app->job, &r, detail, sizeof detail, &id) != JOB_DONE)
@@ -218,22 +218,22 @@ bool print_poll(app_t *app)
         tech_report(app, r, detail);
         app->tech.reprinting = 0;
     }
-    if (app->journal && journal_record_print(app->journal, id, print_result_name(r), detail,
+    if (app->journal && journal_record_print(app->journal, id, printer_result_name(r), detail,
                                              app_unix_now(app), err, sizeof err) < 0)
         fprintf(stderr, "kiosk: %s\n", err);
-    if (r != PRINT_OK) /* request ids only: nothing the citizen typed goes to the log */
+    if (r != PRINTER_OK) /* request ids only: nothing the citizen typed goes to the log */
         fprintf(stderr, "kiosk: receipt of request %lld: %s: %s\n", (long long)id,
-                print_result_name(r), detail);
+                printer_result_name(r), detail);
     /* The citizen may have left already (wiped session): then only the journal hears. */
     if (app->screen == SCREEN_DONE && app->s.request_id == id) {
-        app->s.receipt = r == PRINT_OK ? RECEIPT_PRINTED : RECEIPT_FAILED;
+        app->s.receipt = r == PRINTER_OK ? RECEIPT_PRINTED : RECEIPT_FAILED;
         app->s.print_result = r;
-        app->dirty = true;
+        app_changed(app);
     }
     return true;
 }
 
-int print_test_encode(fonts_t *fonts, const printer_profile_t *paper, escpos_buf_t *b)
+int app_print_test_encode(fonts_t *fonts, const printer_profile_t *paper, escpos_buf_t *b)
 {
     char lines[512];
     snprintf(lines, sizeof lines,
@@ -254,12 +254,12 @@ int print_test_encode(fonts_t *fonts, const printer_profile_t *paper, escpos_buf
     return b->failed ? -1 : 0;
 }
 
-print_result_t print_test_page(fonts_t *fonts, const printer_spec_t *spec,
-                               const printer_profile_t *paper, char *detail, size_t cap)
+printer_result_t app_print_test_page(fonts_t *fonts, const printer_spec_t *spec,
+                                     const printer_profile_t *paper, char *detail, size_t cap)
 {
     escpos_buf_t b = {0};
-    print_result_t r = PRINT_IO;
-    if (print_test_encode(fonts, paper, &b) < 0)
+    printer_result_t r = PRINTER_IO;
+    if (app_print_test_encode(fonts, paper, &b) < 0)
         snprintf(detail, cap, "cannot compose the test page");
     else
         r = printer_print(spec, paper, "test-page", b.data, b.len, PRINTER_JOB_TIMEOUT_MS, detail,

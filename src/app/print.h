@@ -6,29 +6,29 @@
 #ifndef APP_PRINT_H
 #define APP_PRINT_H
 
-#include "app/app.h"
+#include "app/state.h"
 #include "escpos/escpos.h"
 
 /* The receipt of the session's confirmed request as ESC/POS bytes. 0, or -1. */
-int print_encode(app_t *app, escpos_buf_t *out);
+int app_print_encode(app_t *app, escpos_buf_t *out);
 
 /* Start printing the session's receipt (after a confirm, or "try again"). */
-void print_start(app_t *app);
+void app_print_start(app_t *app);
 
 /* Print a request's receipt again from the journal (the technician's reprint), in the
- * language it was made in; the outcome is recorded as for any receipt. PRINT_OK when the
+ * language it was made in; the outcome is recorded as for any receipt. PRINTER_OK when the
  * job started. */
-print_result_t print_again(app_t *app, int64_t request_id);
+printer_result_t app_print_again(app_t *app, int64_t request_id);
 
 /* Collect a finished job: record it in the journal and update the session. Called as time
  * passes (app_advance); true when something changed on screen. */
-bool print_poll(app_t *app);
+bool app_print_poll(app_t *app);
 
 /* The technician's test page as ESC/POS bytes. 0, or -1. */
-int print_test_encode(fonts_t *fonts, const printer_profile_t *paper, escpos_buf_t *b);
+int app_print_test_encode(fonts_t *fonts, const printer_profile_t *paper, escpos_buf_t *b);
 
 /* Print the technician's test page: the profile in use, samples, a QR code. */
-print_result_t print_test_page(fonts_t *fonts, const printer_spec_t *spec,
-                               const printer_profile_t *paper, char *detail, size_t cap);
+printer_result_t app_print_test_page(fonts_t *fonts, const printer_spec_t *spec,
+                                     const printer_profile_t *paper, char *detail, size_t cap);
 
 #endif

@@ -2,6 +2,8 @@
 #define _GNU_SOURCE /* mntent, explicit_bzero */
 #include "app/tech.h"
 
+#include <assert.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <mntent.h>
@@ -14,7 +16,7 @@
 #include <unistd.h>
 
 #include "app/print.h"
-#include "store/export.h"
+#include "store/journal_export.h"
 #include "store/pin.h"
 #include "text/locale.h"
 
@@ -26,7 +28,7 @@ static void say_args(app_t *app, bool error, const char *msgid, const char *cons
 {
     i18n_format(app_tr(app, msgid), args, n, app->tech.message, sizeof app->tech.message);
     app->tech.message_error = error;
-    app->dirty = true;
+    app_changed(app);
 }
 
 static void say(app_t *app, bool error, const char *msgid, const char *arg)
@@ -43,19 +45,6 @@ static void say_number(app_t *app, bool error, const char *msgid, long n)
     say(app, error, msgid, b);
 }
 
-static bool in_corner(const app_t *app, int x, int y, bool first)
-{
-    int c = ui_mm(app->ui, TECH_CORNER_MM);
-    if (first)
-        return x < c && y < c;                         /* top left */
-    return x >= app->ui->w - c && y >= app->ui->h - c; /* then bottom right */
-}
-
-void tech_touch_down(app_t *app)
-{
-    app->tech.press_started = app->now_ms;
-}
-
 static void open_pin(app_t *app)
 {
     lang_t lang = app->lang;
@@ -63,28 +52,24 @@ static void open_pin(app_t *app)
     app->lang = lang;
     text_edit_init(&app->tech.pin, PIN_MAX_DIGITS);
     app->tech.message[0] = '\0';
-    app->screen = SCREEN_TECH_PIN;
-    app->dirty = true;
+    app_go(app, SCREEN_TECH_PIN);
 }
 
-bool tech_touch_up(app_t *app, int x, int y, uint64_t held_ms)
+void app_tech_corner(app_t *app, tech_corner_t corner)
 {
     tech_t *t = &app->tech;
-    if (held_ms < TECH_HOLD_MS)
-        return false;
-    if (app->screen == SCREEN_TECH || app->screen == SCREEN_TECH_PIN)
-        return true; /* a long press inside tech mode is just not a press */
-    if (t->gesture == 1 && app->now_ms <= t->gesture_until && in_corner(app, x, y, false)) {
+    if (app_in_tech(app))
+        return;
+    if (t->gesture == 1 && app->now_ms <= t->gesture_until && corner == TECH_CORNER_SECOND) {
         t->gesture = 0;
         open_pin(app);
-        return true;
+        return;
     }
-    t->gesture = in_corner(app, x, y, true) ? 1 : 0;
+    t->gesture = corner == TECH_CORNER_FIRST ? 1 : 0;
     t->gesture_until = app->now_ms + TECH_GESTURE_MS;
-    return true; /* held too long for a tap anyway */
 }
 
-void tech_leave(app_t *app)
+void app_tech_leave(app_t *app)
 {
     explicit_bzero(&app->tech, sizeof app->tech);
     app_wipe(app);
@@ -101,10 +86,9 @@ static void check_pin(app_t *app)
     text_edit_init(&app->tech.pin, PIN_MAX_DIGITS);
     switch (r) {
     case PIN_OK:
-        app->screen = SCREEN_TECH;
         app->tech.page = TECH_MENU;
         app->tech.message[0] = '\0';
-        app->dirty = true;
+        app_go(app, SCREEN_TECH);
         return;
     case PIN_WRONG:
         say_number(app, true, N_("tech.pin_wrong"), left);
@@ -121,36 +105,49 @@ static void check_pin(app_t *app)
     }
 }
 
-static bool pin_press(app_t *app, const char *id)
+bool app_tech_pin_key(app_t *app, const char *key)
 {
     text_edit_t *e = &app->tech.pin;
-    if (strcmp(id, "key:done") == 0 || strcmp(id, "next") == 0)
+    if (app->screen != SCREEN_TECH_PIN)
+        return false;
+    if (strcmp(key, "done") == 0)
         check_pin(app);
-    else if (strcmp(id, "key:backspace") == 0)
+    else if (strcmp(key, "backspace") == 0)
         text_edit_backspace(e);
-    else if (strncmp(id, "key:", 4) == 0 && strlen(id + 4) <= 3)
-        text_edit_insert(e, id + 4);
-    else if (strcmp(id, "back") == 0)
-        tech_leave(app);
+    else if (strlen(key) <= 3) /* one digit, Bangla or ASCII */
+        text_edit_insert(e, key);
     else
         return false;
-    app->dirty = true;
+    app_changed(app);
     return true;
 }
 
-/* ---- pages ---- */
-
-static void open_page(app_t *app, tech_page_t page)
+void app_tech_open(app_t *app, tech_page_t page)
 {
     tech_t *t = &app->tech;
+    assert((unsigned)page < TECH_PAGE_COUNT);
     t->page = page;
     t->message[0] = '\0';
     t->cal_step = 0;
+    /* What a page shows is read from the journal once, when it opens: a view never runs a
+     * query, and a page does not change under the technician's finger. */
     if (page == TECH_REPRINT)
         t->row_count =
             app->journal ? journal_day(app->journal, app_unix_now(app), t->rows, TECH_ROWS) : 0;
-    app->s.scroll = 0;
-    app->dirty = true;
+    if (page == TECH_COUNTS)
+        t->count_count = app->journal ? journal_day_counts(app->journal, app_unix_now(app),
+                                                           t->counts, CATALOG_MAX_SERVICES)
+                                      : 0;
+    app->visits++; /* a new page: its list starts at the top */
+    app_changed(app);
+}
+
+void app_tech_back(app_t *app)
+{
+    if (app->screen == SCREEN_TECH_PIN || app->tech.page == TECH_MENU)
+        app_tech_leave(app);
+    else
+        app_tech_open(app, TECH_MENU);
 }
 
 /* A folder to export to: the configured one, else the first removable medium mounted
@@ -176,7 +173,7 @@ static bool export_folder(const app_t *app, char *out, size_t cap)
     return found;
 }
 
-static void export_now(app_t *app)
+void app_tech_export(app_t *app)
 {
     char dir[512], path[800], err[256], day[16];
     locale_tm_t tm;
@@ -222,7 +219,7 @@ static int run_command(const char *cmd)
     return waitpid(pid, &status, 0) == pid && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-static void print_action(app_t *app, const char *id)
+void app_tech_print(app_t *app, bool test_page)
 {
     if (!app->printer || !app->job) {
         say(app, true, N_("tech.no_printer"), NULL);
@@ -231,118 +228,86 @@ static void print_action(app_t *app, const char *id)
     /* Both run in the printing thread (tags 0 and -1: no request to record), so a stuck
      * printer never freezes the technician's screen either. */
     escpos_buf_t b = {0};
-    bool test = strcmp(id, "tech:testpage") == 0;
-    if (test && print_test_encode(app->fonts, app->paper, &b) < 0) {
+    if (test_page && app_print_test_encode(app->fonts, app->paper, &b) < 0) {
         escpos_buf_free(&b);
         say(app, true, N_("tech.print_failed"), "compose");
         return;
     }
-    bool started = printjob_start(app->job, app->printer, app->paper, test ? "test-page" : "status",
-                                  test ? 0 : -1, b.data, b.len);
+    bool started =
+        printjob_start(app->job, app->printer, app->paper, test_page ? "test-page" : "status",
+                       test_page ? 0 : -1, b.data, b.len);
     escpos_buf_free(&b);
     say(app, !started, started ? N_("tech.asking_printer") : N_("tech.printer_busy"), NULL);
 }
 
-static bool reprint(app_t *app, const char *id)
+void app_tech_reprint(app_t *app, int64_t request_id)
 {
-    char *end;
-    long long rid = strtoll(id + 8, &end, 10);
-    if (*end || rid <= 0)
-        return false;
-    print_result_t r = print_again(app, rid);
-    app->tech.reprinting = r == PRINT_OK ? rid : 0;
-    say(app, r != PRINT_OK, r == PRINT_OK ? N_("tech.reprinting") : N_("tech.print_failed"),
-        print_result_name(r));
-    return true;
+    printer_result_t r = app_print_again(app, request_id);
+    app->tech.reprinting = r == PRINTER_OK ? request_id : 0;
+    say(app, r != PRINTER_OK, r == PRINTER_OK ? N_("tech.reprinting") : N_("tech.print_failed"),
+        printer_result_name(r));
 }
 
-void tech_calibration_target(const app_t *app, int i, int *x, int *y)
-{
-    /* Three points far apart and not on a line: near two corners and the opposite edge. */
-    static const float pos[3][2] = {{0.15f, 0.2f}, {0.85f, 0.35f}, {0.4f, 0.85f}};
-    *x = (int)(pos[i][0] * (float)app->ui->w);
-    *y = (int)(pos[i][1] * (float)app->ui->h);
-}
-
-void tech_touch(app_t *app, const app_input_t *in)
+void app_tech_touch_point(app_t *app, int x, int y)
 {
     tech_t *t = &app->tech;
-    if (app->screen != SCREEN_TECH)
+    if (app->screen != SCREEN_TECH || t->page != TECH_TOUCH)
         return;
-    if (t->page == TECH_TOUCH && in->kind != INPUT_TOUCH_UP) {
-        t->points[t->point_next][0] = (int16_t)in->x;
-        t->points[t->point_next][1] = (int16_t)in->y;
-        t->point_next = (t->point_next + 1) % TECH_POINTS;
-        if (t->point_count < TECH_POINTS)
-            t->point_count++;
-        app->dirty = true;
-    } else if (t->page == TECH_CALIBRATE && in->kind == INPUT_TOUCH_UP && in->has_raw &&
-               t->cal_step < 3) {
-        t->cal_raw[t->cal_step][0] = in->raw_x;
-        t->cal_raw[t->cal_step][1] = in->raw_y;
-        tech_calibration_target(app, t->cal_step, &t->cal_target[t->cal_step][0],
-                                &t->cal_target[t->cal_step][1]);
-        if (++t->cal_step == 3)
-            t->calibration_ready = true;
-        app->dirty = true;
-    }
+    t->points[t->point_next][0] = (int16_t)x;
+    t->points[t->point_next][1] = (int16_t)y;
+    t->point_next = (t->point_next + 1) % TECH_POINTS;
+    if (t->point_count < TECH_POINTS)
+        t->point_count++;
+    app_changed(app);
 }
 
-static bool page_press(app_t *app, const char *id)
+void app_tech_clear_touch(app_t *app)
 {
-    static const struct {
-        const char *id;
-        tech_page_t page;
-    } pages[] = {{"tech:printer", TECH_PRINTER},    {"tech:reprint", TECH_REPRINT},
-                 {"tech:counts", TECH_COUNTS},      {"tech:export", TECH_EXPORT},
-                 {"tech:config", TECH_CONFIG},      {"tech:touch", TECH_TOUCH},
-                 {"tech:calibrate", TECH_CALIBRATE}};
-    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++)
-        if (strcmp(id, pages[i].id) == 0) {
-            open_page(app, pages[i].page);
-            return true;
-        }
-    return false;
+    app->tech.point_count = app->tech.point_next = 0;
+    app_changed(app);
 }
 
-static bool action_press(app_t *app, const char *id)
+void app_tech_calibration_touch(app_t *app, float raw_x, float raw_y, int target_x, int target_y)
 {
-    if (strcmp(id, "tech:status") == 0 || strcmp(id, "tech:testpage") == 0)
-        print_action(app, id);
-    else if (strncmp(id, "reprint:", 8) == 0)
-        return reprint(app, id);
-    else if (strcmp(id, "tech:export-now") == 0)
-        export_now(app);
-    else if (strcmp(id, "touch:clear") == 0)
-        app->tech.point_count = app->tech.point_next = 0;
-    else if (strcmp(id, "tech:restart") == 0) {
-        app->quit = true; /* the service manager starts it again (Restart=always) */
-        app->quit_status = 0;
-    } else if (strcmp(id, "tech:shutdown") == 0) {
-        if (run_command(app->cfg->shutdown_command) != 0)
-            say(app, true, N_("tech.shutdown_failed"), app->cfg->shutdown_command);
-        else
-            app->quit = true;
-    } else
-        return false;
-    app->dirty = true;
-    return true;
+    tech_t *t = &app->tech;
+    if (app->screen != SCREEN_TECH || t->page != TECH_CALIBRATE || t->cal_step >= 3)
+        return;
+    t->cal_raw[t->cal_step][0] = raw_x;
+    t->cal_raw[t->cal_step][1] = raw_y;
+    t->cal_target[t->cal_step][0] = target_x;
+    t->cal_target[t->cal_step][1] = target_y;
+    if (++t->cal_step == 3)
+        t->calibration_ready = true;
+    app_changed(app);
 }
 
-bool tech_press(app_t *app, const char *id)
+void app_tech_calibrated(app_t *app, bool ok)
 {
-    if (app->screen == SCREEN_TECH_PIN)
-        return pin_press(app, id);
-    if (strcmp(id, "back") == 0) {
-        if (app->tech.page == TECH_MENU)
-            tech_leave(app);
-        else
-            open_page(app, TECH_MENU);
-        return true;
-    }
-    if (strcmp(id, "tech:exit") == 0 || strcmp(id, "home") == 0) {
-        tech_leave(app);
-        return true;
-    }
-    return page_press(app, id) || action_press(app, id);
+    tech_t *t = &app->tech;
+    t->calibration_ready = false;
+    snprintf(t->message, sizeof t->message, "%s",
+             app_tr(app, ok ? N_("tech.calibrated") : N_("tech.calibration_failed")));
+    t->message_error = !ok;
+    app_changed(app);
+}
+
+void app_tech_restart(app_t *app)
+{
+    app->quit = true; /* the service manager starts it again (Restart=always) */
+    app->quit_status = 0;
+    app_changed(app);
+}
+
+void app_tech_shutdown(app_t *app)
+{
+    if (run_command(app->cfg->shutdown_command) != 0)
+        say(app, true, N_("tech.shutdown_failed"), app->cfg->shutdown_command);
+    else
+        app->quit = true;
+    app_changed(app);
+}
+
+bool app_in_tech(const app_t *app)
+{
+    return app->screen == SCREEN_TECH || app->screen == SCREEN_TECH_PIN;
 }

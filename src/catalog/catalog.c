@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/error.h"
+#include "io/file.h"
 #include "text/unicode.h"
 #include "text/utf8.h"
 
@@ -59,12 +61,12 @@ static char *arena_strdup(catalog_t *c, const char *s, size_t n)
     return p;
 }
 
-static bool fail(loader_t *L, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static bool fail(loader_t *L, const char *fmt, ...)
 {
     char msg[384];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    error_vset(msg, sizeof msg, fmt, ap);
     va_end(ap);
     snprintf(L->err, L->errcap, "%s: %s: %s", L->file, L->path[0] ? L->path : "(top)", msg);
     return false;
@@ -599,24 +601,9 @@ catalog_t *catalog_parse(const char *name, const char *json, size_t len,
 catalog_t *catalog_load(const char *path, catalog_icon_check_fn icon_ok, void *ctx, char *err,
                         size_t errcap)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        snprintf(err, errcap, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    char *buf = malloc(CATALOG_FILE_MAX + 1);
-    size_t n = buf ? fread(buf, 1, CATALOG_FILE_MAX + 1, fp) : 0;
-    bool read_err = ferror(fp);
-    fclose(fp);
-    catalog_t *c = NULL;
-    if (!buf)
-        snprintf(err, errcap, "%s: out of memory", path);
-    else if (read_err)
-        snprintf(err, errcap, "%s: read error", path);
-    else if (n > CATALOG_FILE_MAX)
-        snprintf(err, errcap, "%s: larger than %d bytes", path, CATALOG_FILE_MAX);
-    else
-        c = catalog_parse(path, buf, n, icon_ok, ctx, err, errcap);
+    size_t n;
+    char *buf = file_read(path, CATALOG_FILE_MAX, &n, err, errcap);
+    catalog_t *c = buf ? catalog_parse(path, buf, n, icon_ok, ctx, err, errcap) : NULL;
     free(buf);
     return c;
 }

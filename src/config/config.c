@@ -4,12 +4,12 @@
 
 #include <math.h>
 #include <errno.h>
-#include <ini.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/error.h"
+#include "io/inifile.h"
 #include "text/unicode.h"
 #include "text/utf8.h"
 
@@ -34,15 +34,6 @@ void config_defaults(config_t *c)
     snprintf(c->shutdown_command, sizeof c->shutdown_command, "systemctl poweroff");
 }
 
-static int bad(char *err, size_t cap, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 static int parse_int(const char *v, int lo, int hi, int *out, char *err, size_t cap)
 {
     char *end;
@@ -61,12 +52,12 @@ static int parse_id(const char *v, char *out, size_t cap, char *err, size_t errc
 {
     size_t n = strlen(v);
     if (n == 0 || n >= cap)
-        return bad(err, errcap, "\"%s\" must be 1 to 31 characters", v);
+        return error_set(err, errcap, "\"%s\" must be 1 to 31 characters", v);
     for (size_t i = 0; i < n; i++) {
         char ch = v[i];
         if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
               ch == '-'))
-            return bad(err, errcap, "\"%s\": only letters, digits and '-' are allowed", v);
+            return error_set(err, errcap, "\"%s\": only letters, digits and '-' are allowed", v);
     }
     memcpy(out, v, n + 1);
     return 0;
@@ -76,11 +67,11 @@ static int parse_name(const char *v, char *out, size_t cap, char *err, size_t er
 {
     size_t n = strlen(v);
     if (!utf8_valid(v, n, NULL))
-        return bad(err, errcap, "not valid UTF-8");
+        return error_set(err, errcap, "not valid UTF-8");
     if (n == 0)
-        return bad(err, errcap, "must not be empty");
+        return error_set(err, errcap, "must not be empty");
     if (unicode_nfc(v, n, out, cap) < 0)
-        return bad(err, errcap, "too long (at most 127 bytes)");
+        return error_set(err, errcap, "too long (at most 127 bytes)");
     return 0;
 }
 
@@ -89,14 +80,14 @@ static int parse_calibration(const char *v, float m[6], char *err, size_t cap)
     float t[6];
     char extra;
     if (sscanf(v, "%f %f %f %f %f %f %c", &t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &extra) != 6)
-        return bad(err, cap, "\"%s\": expected six numbers \"a b c d e f\"", v);
+        return error_set(err, cap, "\"%s\": expected six numbers \"a b c d e f\"", v);
     for (int i = 0; i < 6; i++)
         if (!isfinite(t[i]))
-            return bad(err, cap, "\"%s\": every number must be finite", v);
+            return error_set(err, cap, "\"%s\": every number must be finite", v);
     /* A singular matrix would map the whole panel onto a line: nothing could be pressed. */
     float det = t[0] * t[4] - t[1] * t[3];
     if (det == 0.0f || !isfinite(det))
-        return bad(err, cap, "\"%s\": the matrix cannot be inverted", v);
+        return error_set(err, cap, "\"%s\": the matrix cannot be inverted", v);
     memcpy(m, t, sizeof t);
     return 0;
 }
@@ -104,7 +95,7 @@ static int parse_calibration(const char *v, float m[6], char *err, size_t cap)
 static int set_path(const char *v, char *out, char *err, size_t cap)
 {
     if (strlen(v) == 0 || strlen(v) >= CONFIG_PATH_MAX)
-        return bad(err, cap, "\"%s\": expected a path of 1 to 511 bytes", v);
+        return error_set(err, cap, "\"%s\": expected a path of 1 to 511 bytes", v);
     snprintf(out, CONFIG_PATH_MAX, "%s", v);
     return 0;
 }
@@ -114,7 +105,7 @@ static int set_kiosk(config_t *c, const char *k, const char *v, char *err, size_
     if (strcmp(k, "language") == 0) {
         int l = lang_from_code(v);
         if (l < 0)
-            return bad(err, cap, "\"%s\": expected bn or en", v);
+            return error_set(err, cap, "\"%s\": expected bn or en", v);
         c->language = (lang_t)l;
         return 0;
     }
@@ -128,11 +119,11 @@ static int set_kiosk(config_t *c, const char *k, const char *v, char *err, size_
         return set_path(v, c->catalog, err, cap);
     if (strcmp(k, "receipt_url") == 0) {
         if (strlen(v) >= sizeof c->receipt_url || strchr(v, ' '))
-            return bad(err, cap, "\"%s\": expected a URL without spaces", v);
+            return error_set(err, cap, "\"%s\": expected a URL without spaces", v);
         snprintf(c->receipt_url, sizeof c->receipt_url, "%s", v);
         return 0;
     }
-    return bad(err, cap, "unknown key \"%s\" in [kiosk]", k);
+    return error_set(err, cap, "unknown key \"%s\" in [kiosk]", k);
 }
 
 static int set_display(config_t *c, const char *k, const char *v, char *err, size_t cap)
@@ -140,7 +131,7 @@ static int set_display(config_t *c, const char *k, const char *v, char *err, siz
     if (strcmp(k, "rotation") == 0) {
         int r;
         if (parse_int(v, 0, 270, &r, err, cap) < 0 || r % 90 != 0)
-            return bad(err, cap, "\"%s\": expected 0, 90, 180 or 270", v);
+            return error_set(err, cap, "\"%s\": expected 0, 90, 180 or 270", v);
         c->rotation = r;
         return 0;
     }
@@ -150,7 +141,7 @@ static int set_display(config_t *c, const char *k, const char *v, char *err, siz
         return parse_calibration(v, c->calibration, err, cap);
     if (strcmp(k, "drm_device") == 0)
         return set_path(v, c->drm_device, err, cap);
-    return bad(err, cap, "unknown key \"%s\" in [display]", k);
+    return error_set(err, cap, "unknown key \"%s\" in [display]", k);
 }
 
 static int set_technician(config_t *c, const char *k, const char *v, char *err, size_t cap)
@@ -161,24 +152,24 @@ static int set_technician(config_t *c, const char *k, const char *v, char *err, 
     }
     if (strcmp(k, "shutdown_command") == 0) {
         if (!v[0] || strlen(v) >= sizeof c->shutdown_command)
-            return bad(err, cap, "expected a command of 1 to 255 bytes");
+            return error_set(err, cap, "expected a command of 1 to 255 bytes");
         snprintf(c->shutdown_command, sizeof c->shutdown_command, "%s", v);
         return 0;
     }
-    return bad(err, cap, "unknown key \"%s\" in [technician]", k);
+    return error_set(err, cap, "unknown key \"%s\" in [technician]", k);
 }
 
 static int set_printer(config_t *c, const char *k, const char *v, char *err, size_t cap)
 {
     if (strcmp(k, "spec") == 0) {
         if (strlen(v) >= sizeof c->printer)
-            return bad(err, cap, "too long");
+            return error_set(err, cap, "too long");
         snprintf(c->printer, sizeof c->printer, "%s", v);
         return 0;
     }
     if (strcmp(k, "paper") == 0)
         return set_path(v, c->paper, err, cap);
-    return bad(err, cap, "unknown key \"%s\" in [printer]", k);
+    return error_set(err, cap, "unknown key \"%s\" in [printer]", k);
 }
 
 int config_set(config_t *c, const char *section, const char *key, const char *value, char *err,
@@ -193,12 +184,12 @@ int config_set(config_t *c, const char *section, const char *key, const char *va
         if (strcmp(key, "name_en") == 0)
             return parse_name(value, c->centre_name[LANG_EN], sizeof c->centre_name[0], err,
                               errcap);
-        return bad(err, errcap, "unknown key \"%s\" in [centre]", key);
+        return error_set(err, errcap, "unknown key \"%s\" in [centre]", key);
     }
     if (strcmp(section, "terminal") == 0) {
         if (strcmp(key, "id") == 0)
             return parse_id(value, c->terminal_id, sizeof c->terminal_id, err, errcap);
-        return bad(err, errcap, "unknown key \"%s\" in [terminal]", key);
+        return error_set(err, errcap, "unknown key \"%s\" in [terminal]", key);
     }
     if (strcmp(section, "kiosk") == 0)
         return set_kiosk(c, key, value, err, errcap);
@@ -211,80 +202,20 @@ int config_set(config_t *c, const char *section, const char *key, const char *va
     if (strcmp(section, "journal") == 0) {
         if (strcmp(key, "retention_days") == 0)
             return parse_int(value, 1, 3650, &c->retention_days, err, errcap);
-        return bad(err, errcap, "unknown key \"%s\" in [journal]", key);
+        return error_set(err, errcap, "unknown key \"%s\" in [journal]", key);
     }
-    return bad(err, errcap, "unknown section [%s]", section);
+    return error_set(err, errcap, "unknown section [%s]", section);
 }
 
-/* inih does not tell the handler the line number in Debian's build, so the reader counts
- * lines itself; it also catches lines longer than inih's buffer, which inih would
- * otherwise split into two bogus lines. */
-typedef struct {
-    FILE *fp;
-    int line;
-    bool too_long;
-    config_t *cfg;
-    char seen[64][48]; /* section.key pairs already set: a key given twice is an error */
-    int seen_count;
-    char msg[384];
-    int err_line;
-} reader_t;
-
-static char *read_line(char *str, int num, void *stream)
+static int on_value(void *ctx, const char *section, const char *key, const char *value, char *err,
+                    size_t errcap)
 {
-    reader_t *r = stream;
-    if (!fgets(str, num, r->fp))
-        return NULL;
-    r->line++;
-    size_t n = strlen(str);
-    if (n > 0 && str[n - 1] != '\n' && !feof(r->fp) && !r->too_long) {
-        r->too_long = true;
-        r->err_line = r->line;
-        snprintf(r->msg, sizeof r->msg, "line longer than %d bytes", num - 3);
-    }
-    return str;
-}
-
-static int on_value(void *user, const char *section, const char *key, const char *value)
-{
-    reader_t *r = user;
-    if (r->err_line)
-        return 1; /* keep only the first error */
-    char sk[48];
-    snprintf(sk, sizeof sk, "%s.%s", section, key);
-    for (int i = 0; i < r->seen_count; i++) {
-        if (strcmp(r->seen[i], sk) == 0) {
-            snprintf(r->msg, sizeof r->msg, "[%s] %s is set twice", section, key);
-            r->err_line = r->line;
-            return 0;
-        }
-    }
-    if (r->seen_count < 64)
-        snprintf(r->seen[r->seen_count++], sizeof r->seen[0], "%s", sk);
-    char e[320];
-    if (config_set(r->cfg, section, key, value, e, sizeof e) < 0) {
-        snprintf(r->msg, sizeof r->msg, "[%s] %s: %s", section, key, e);
-        r->err_line = r->line;
-        return 0;
-    }
-    return 1;
+    return config_set(ctx, section, key, value, err, errcap);
 }
 
 static int parse_stream(config_t *c, FILE *fp, const char *path, char *err, size_t errcap)
 {
-    reader_t r = {.cfg = c, .fp = fp};
-    int rc = ini_parse_stream(read_line, &r, on_value, &r);
-    /* inih reports the line of its first error, which may be a syntax error before ours. */
-    if (r.err_line && (rc <= 0 || rc >= r.err_line)) {
-        snprintf(err, errcap, "%s:%d: %s", path, r.err_line, r.msg);
-        return -1;
-    }
-    if (rc != 0) {
-        snprintf(err, errcap, "%s:%d: syntax error (expected [section] or key = value)", path,
-                 rc > 0 ? rc : r.line);
-        return -1;
-    }
-    return 0;
+    return inifile_read(fp, path, on_value, c, err, errcap);
 }
 
 int config_load(config_t *c, const char *path, char *err, size_t errcap)
@@ -302,12 +233,16 @@ int config_load(config_t *c, const char *path, char *err, size_t errcap)
 int config_parse(config_t *c, const char *name, const char *text, size_t len, char *err,
                  size_t errcap)
 {
-    FILE *fp = fmemopen((void *)text, len, "r");
+    /* fmemopen wants a writable buffer even to read: give it a copy, not a cast. */
+    char *copy = malloc(len ? len : 1);
+    FILE *fp = copy ? fmemopen(memcpy(copy, text, len), len, "r") : NULL;
     if (!fp) {
         snprintf(err, errcap, "%s: cannot read: %s", name, strerror(errno));
+        free(copy);
         return -1;
     }
     int rc = parse_stream(c, fp, name, err, errcap);
     fclose(fp);
+    free(copy);
     return rc;
 }

@@ -9,9 +9,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "io/file.h"
 #include "text/lang.h"
 
 #define CONFIG_PATH_MAX 512
+
+/* A configured folder and a file name in it must fit the paths the kiosk builds. */
+_Static_assert(CONFIG_PATH_MAX + 128 <= FILE_PATH_MAX, "configured paths must leave room");
 
 typedef struct {
     char centre_id[32];

@@ -1,11 +1,9 @@
-/* platform/input.c - finger, mouse and keyboard events into app input. */
+/* platform/input.c - finger, mouse and keyboard events into the kiosk's events. */
 #include "platform/input.h"
 
 #include <SDL.h>
 #include <stdio.h>
 #include <string.h>
-
-#include "store/file.h"
 
 void input_init(input_state_t *st, const touch_map_t *map, int window_w, int window_h)
 {
@@ -16,21 +14,21 @@ void input_init(input_state_t *st, const touch_map_t *map, int window_w, int win
     st->window_h = window_h > 0 ? window_h : 1;
 }
 
-static bool finger(input_state_t *st, const SDL_TouchFingerEvent *f, Uint32 type, app_input_t *out)
+static bool finger(input_state_t *st, const SDL_TouchFingerEvent *f, Uint32 type, event_t *out)
 {
     int64_t id = (int64_t)f->fingerId;
     if (type == SDL_FINGERDOWN) {
         if (st->finger >= 0)
             return false;
         st->finger = id;
-        out->kind = INPUT_TOUCH_DOWN;
+        out->kind = EVENT_TOUCH_DOWN;
     } else if (id != st->finger) {
         return false;
     } else if (type == SDL_FINGERUP) {
         st->finger = -1;
-        out->kind = INPUT_TOUCH_UP;
+        out->kind = EVENT_TOUCH_UP;
     } else {
-        out->kind = INPUT_TOUCH_MOVE;
+        out->kind = EVENT_TOUCH_MOVE;
     }
     touch_map_apply(&st->map, f->x, f->y, &out->x, &out->y);
     out->has_raw = true;
@@ -39,7 +37,7 @@ static bool finger(input_state_t *st, const SDL_TouchFingerEvent *f, Uint32 type
     return true;
 }
 
-static bool mouse(input_state_t *st, const SDL_Event *ev, app_input_t *out)
+static bool mouse(input_state_t *st, const SDL_Event *ev, event_t *out)
 {
     int mx, my;
     /* Touches SDL turned into mouse events were already handled as fingers. */
@@ -48,7 +46,7 @@ static bool mouse(input_state_t *st, const SDL_Event *ev, app_input_t *out)
             return false;
         mx = ev->motion.x;
         my = ev->motion.y;
-        out->kind = INPUT_TOUCH_MOVE;
+        out->kind = EVENT_TOUCH_MOVE;
     } else {
         if (ev->button.which == SDL_TOUCH_MOUSEID || ev->button.button != SDL_BUTTON_LEFT)
             return false;
@@ -58,7 +56,7 @@ static bool mouse(input_state_t *st, const SDL_Event *ev, app_input_t *out)
         st->mouse_down = down;
         mx = ev->button.x;
         my = ev->button.y;
-        out->kind = down ? INPUT_TOUCH_DOWN : INPUT_TOUCH_UP;
+        out->kind = down ? EVENT_TOUCH_DOWN : EVENT_TOUCH_UP;
     }
     out->has_raw = true;
     out->raw_x = ((float)mx + 0.5f) / (float)st->window_w;
@@ -67,7 +65,7 @@ static bool mouse(input_state_t *st, const SDL_Event *ev, app_input_t *out)
     return true;
 }
 
-bool input_translate(input_state_t *st, const SDL_Event *ev, app_input_t *out)
+bool input_translate(input_state_t *st, const SDL_Event *ev, event_t *out)
 {
     memset(out, 0, sizeof *out);
     switch (ev->type) {
@@ -80,51 +78,18 @@ bool input_translate(input_state_t *st, const SDL_Event *ev, app_input_t *out)
     case SDL_MOUSEMOTION:
         return mouse(st, ev, out);
     case SDL_TEXTINPUT:
-        out->kind = INPUT_TEXT;
+        out->kind = EVENT_TEXT;
         snprintf(out->text, sizeof out->text, "%s", ev->text.text);
         return true;
     case SDL_KEYDOWN:
         if (ev->key.keysym.sym == SDLK_BACKSPACE)
-            out->kind = INPUT_BACKSPACE;
+            out->kind = EVENT_BACKSPACE;
         else if (ev->key.keysym.sym == SDLK_RETURN || ev->key.keysym.sym == SDLK_KP_ENTER)
-            out->kind = INPUT_ENTER;
+            out->kind = EVENT_ENTER;
         else
             return false;
         return true;
     default:
         return false;
     }
-}
-
-static bool save_calibration(const char *dir, const float m[6])
-{
-    char path[1100], text[256];
-    snprintf(path, sizeof path, "%s/calibration.ini", dir);
-    snprintf(text, sizeof text,
-             "; Written by the technician's touch calibration.\n[display]\n"
-             "calibration = %.6f %.6f %.6f %.6f %.6f %.6f\n",
-             m[0], m[1], m[2], m[3], m[4], m[5]);
-    return file_write_atomic(path, text, 0644) == 0;
-}
-
-void input_apply_calibration(input_state_t *st, app_t *app, const char *data_dir)
-{
-    tech_t *t = &app->tech;
-    if (!t->calibration_ready)
-        return;
-    t->calibration_ready = false;
-    float want[3][2], m[6];
-    for (int i = 0; i < 3; i++)
-        touch_map_unrotate(&st->map, t->cal_target[i][0], t->cal_target[i][1], &want[i][0],
-                           &want[i][1]);
-    touch_map_t next = st->map;
-    bool ok = touch_calibration_solve(t->cal_raw, want, m) &&
-              touch_map_init(&next, st->map.rotation, m, st->map.w, st->map.h) &&
-              save_calibration(data_dir, m);
-    if (ok)
-        st->map = next;
-    snprintf(t->message, sizeof t->message, "%s",
-             app_tr(app, ok ? N_("tech.calibrated") : N_("tech.calibration_failed")));
-    t->message_error = !ok;
-    app->dirty = true;
 }

@@ -1,6 +1,6 @@
 /*
- * platform/input.h - SDL events to app input. Touches come as SDL_FINGER* events (on
- * KMSDRM with window 0 and no mouse emulation), so they are handled directly; the mouse
+ * platform/input.h - SDL events to the kiosk's events (event/event.h). Touches come as SDL_FINGER*
+ * events (on KMSDRM with window 0 and no mouse emulation), so they are handled directly; the mouse
  * works too for development. Only the first finger down is followed: a second finger
  * (a palm, a child's other hand) is ignored until the first lifts.
  */
@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "app/app.h"
+#include "event/event.h"
 #include "platform/touch.h"
 
 typedef union SDL_Event SDL_Event;
@@ -24,14 +24,7 @@ typedef struct {
 
 void input_init(input_state_t *st, const touch_map_t *map, int window_w, int window_h);
 
-/*
- * When the technician has touched the three calibration targets, solve the new matrix,
- * use it from now on and save it as DATA/calibration.ini (read after the configuration at
- * every start). Tells the app how it went. Called after input reaches the app.
- */
-void input_apply_calibration(input_state_t *st, app_t *app, const char *data_dir);
-
 /* Translate one SDL event; false when it means nothing to the app. */
-bool input_translate(input_state_t *st, const SDL_Event *ev, app_input_t *out);
+bool input_translate(input_state_t *st, const SDL_Event *ev, event_t *out);
 
 #endif

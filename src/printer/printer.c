@@ -3,23 +3,24 @@
 #include "printer/printer.h"
 
 #include <errno.h>
-#include <ini.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "io/error.h"
+#include "io/inifile.h"
+
 #define CHUNK 4096 /* a clone's input buffer is about 4 KB: never hand it more at once */
 
-static const char *const result_names[PRINT_RESULT_COUNT] = {
+static const char *const result_names[PRINTER_RESULT_COUNT] = {
     "printed",    "not-found",     "offline",  "paper-out",
     "cover-open", "printer-error", "io-error", "timeout",
 };
 
-const char *print_result_name(print_result_t r)
+const char *printer_result_name(printer_result_t r)
 {
-    return (unsigned)r < PRINT_RESULT_COUNT ? result_names[r] : "?";
+    return (unsigned)r < PRINTER_RESULT_COUNT ? result_names[r] : "?";
 }
 
 void printer_profile_default(printer_profile_t *p)
@@ -29,23 +30,6 @@ void printer_profile_default(printer_profile_t *p)
     p->width_dots = 384;
     p->dpi = 203;
     p->max_band_rows = 24;
-}
-
-typedef struct {
-    printer_profile_t *p;
-    FILE *fp;
-    int line;
-    char msg[256];
-    int err_line;
-} profile_reader_t;
-
-static char *profile_line(char *str, int num, void *stream)
-{
-    profile_reader_t *r = stream;
-    char *s = fgets(str, num, r->fp);
-    if (s)
-        r->line++;
-    return s;
 }
 
 static bool parse_bool(const char *v, bool *out)
@@ -68,16 +52,14 @@ static bool parse_range(const char *v, int lo, int hi, int *out)
     return true;
 }
 
-static int profile_value(void *user, const char *section, const char *key, const char *v)
+static int profile_value(void *ctx, const char *section, const char *key, const char *v, char *err,
+                         size_t errcap)
 {
-    profile_reader_t *r = user;
-    printer_profile_t *p = r->p;
+    printer_profile_t *p = ctx;
     bool ok;
-    if (r->err_line)
-        return 1;
     if (strcmp(section, "printer") != 0)
-        ok = (snprintf(r->msg, sizeof r->msg, "unknown section [%s]", section), false);
-    else if (strcmp(key, "name") == 0)
+        return error_set(err, errcap, "unknown section [%s]", section);
+    if (strcmp(key, "name") == 0)
         ok = strlen(v) < sizeof p->name && snprintf(p->name, sizeof p->name, "%s", v) >= 0;
     else if (strcmp(key, "width_dots") == 0)
         ok = parse_range(v, 64, 2048, &p->width_dots) && p->width_dots % 8 == 0;
@@ -90,36 +72,19 @@ static int profile_value(void *user, const char *section, const char *key, const
     else if (strcmp(key, "max_band_rows") == 0)
         ok = parse_range(v, 1, 2048, &p->max_band_rows);
     else
-        ok = (snprintf(r->msg, sizeof r->msg, "unknown key \"%s\"", key), false);
-    if (!ok) {
-        if (!r->msg[0])
-            snprintf(r->msg, sizeof r->msg, "%s: bad value \"%s\"", key, v);
-        r->err_line = r->line;
-        return 0;
-    }
-    return 1;
+        return error_set(err, errcap, "unknown key \"%s\"", key);
+    return ok ? 0 : error_set(err, errcap, "bad value \"%s\"", v);
 }
 
 int printer_profile_load(const char *path, printer_profile_t *p, char *err, size_t errcap)
 {
-    profile_reader_t r = {.p = p};
     printer_profile_default(p);
-    r.fp = fopen(path, "r");
-    if (!r.fp) {
-        snprintf(err, errcap, "%s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
-    int rc = ini_parse_stream(profile_line, &r, profile_value, &r);
-    fclose(r.fp);
-    if (r.err_line && (rc <= 0 || rc >= r.err_line)) {
-        snprintf(err, errcap, "%s:%d: %s", path, r.err_line, r.msg);
-        return -1;
-    }
-    if (rc != 0) {
-        snprintf(err, errcap, "%s:%d: syntax error", path, rc);
-        return -1;
-    }
-    return 0;
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        return error_set(err, errcap, "%s: cannot open: %s", path, strerror(errno));
+    int rc = inifile_read(fp, path, profile_value, p, err, errcap);
+    fclose(fp);
+    return rc;
 }
 
 static int spec_fail(char *err, size_t cap, const char *spec, const char *why)
@@ -190,11 +155,11 @@ int printer_spec_parse(const char *spec, printer_spec_t *s, char *err, size_t er
 }
 
 printer_t *printer_open(const printer_spec_t *spec, const printer_profile_t *profile,
-                        const char *job_name, print_result_t *why, char *detail, size_t cap)
+                        const char *job_name, printer_result_t *why, char *detail, size_t cap)
 {
     printer_t *p = calloc(1, sizeof *p);
     if (!p) {
-        *why = PRINT_IO;
+        *why = PRINTER_IO;
         snprintf(detail, cap, "out of memory");
         return NULL;
     }
@@ -212,7 +177,7 @@ printer_t *printer_open(const printer_spec_t *spec, const printer_profile_t *pro
         *why = printer_fd_open(p);
         break;
     }
-    if (*why != PRINT_OK) {
+    if (*why != PRINTER_OK) {
         snprintf(detail, cap, "%s", p->detail);
         free(p);
         return NULL;
@@ -272,7 +237,7 @@ int printer_query_status(printer_t *p, escpos_status_t *st, int timeout_ms)
     return 1;
 }
 
-print_result_t printer_write_all(printer_t *p, const uint8_t *data, size_t len, int timeout_ms)
+printer_result_t printer_write_all(printer_t *p, const uint8_t *data, size_t len, int timeout_ms)
 {
     long long deadline = now_ms() + timeout_ms;
     size_t off = 0;
@@ -281,7 +246,7 @@ print_result_t printer_write_all(printer_t *p, const uint8_t *data, size_t len, 
         if (left <= 0) {
             snprintf(p->detail, sizeof p->detail,
                      "sent %zu of %zu bytes, then it stopped taking data", off, len);
-            return PRINT_TIMEOUT;
+            return PRINTER_TIMEOUT;
         }
         size_t n = len - off < CHUNK ? len - off : CHUNK;
         long w = p->ops->write(p, data + off, n, left < 5000 ? (int)left : 5000);
@@ -289,60 +254,60 @@ print_result_t printer_write_all(printer_t *p, const uint8_t *data, size_t len, 
             if (!p->detail[0])
                 snprintf(p->detail, sizeof p->detail, "write failed after %zu of %zu bytes", off,
                          len);
-            return PRINT_IO;
+            return PRINTER_IO;
         }
         off += (size_t)w; /* a short write continues from what was taken */
     }
-    return PRINT_OK;
+    return PRINTER_OK;
 }
 
-static print_result_t status_result(const escpos_status_t *st)
+static printer_result_t status_result(const escpos_status_t *st)
 {
     if (st->paper_out)
-        return PRINT_PAPER_OUT;
+        return PRINTER_PAPER_OUT;
     if (st->cover_open)
-        return PRINT_COVER_OPEN;
+        return PRINTER_COVER_OPEN;
     if (st->error)
-        return PRINT_ERROR;
+        return PRINTER_ERROR;
     if (!st->online)
-        return PRINT_OFFLINE;
-    return PRINT_OK;
+        return PRINTER_OFFLINE;
+    return PRINTER_OK;
 }
 
 /* Ask before and after sending: a printer out of paper would swallow the job silently.
  * A printer that can read but does not answer is given the benefit of the doubt (several
  * clones ignore DLE EOT); if it is really gone, the write fails instead. */
-static print_result_t checked(printer_t *p, print_result_t *result)
+static printer_result_t checked(printer_t *p, printer_result_t *result)
 {
     escpos_status_t st;
     int q = printer_query_status(p, &st, 1500);
     if (q <= 0) {
         p->detail[0] = '\0';
-        return *result = PRINT_OK;
+        return *result = PRINTER_OK;
     }
     *result = status_result(&st);
-    if (*result != PRINT_OK)
+    if (*result != PRINTER_OK)
         snprintf(p->detail, sizeof p->detail, "the printer reports %s%s",
-                 print_result_name(*result), st.paper_near_end ? " (paper near end)" : "");
+                 printer_result_name(*result), st.paper_near_end ? " (paper near end)" : "");
     return *result;
 }
 
-print_result_t printer_print(const printer_spec_t *spec, const printer_profile_t *profile,
-                             const char *job_name, const uint8_t *data, size_t len, int timeout_ms,
-                             char *detail, size_t cap)
+printer_result_t printer_print(const printer_spec_t *spec, const printer_profile_t *profile,
+                               const char *job_name, const uint8_t *data, size_t len,
+                               int timeout_ms, char *detail, size_t cap)
 {
-    print_result_t r;
+    printer_result_t r;
     printer_t *p = printer_open(spec, profile, job_name, &r, detail, cap);
     if (!p)
         return r;
-    if (checked(p, &r) == PRINT_OK &&
-        (r = printer_write_all(p, data, len, timeout_ms)) == PRINT_OK) {
+    if (checked(p, &r) == PRINTER_OK &&
+        (r = printer_write_all(p, data, len, timeout_ms)) == PRINTER_OK) {
         if (p->ops->finish && p->ops->finish(p) < 0)
-            r = PRINT_IO;
+            r = PRINTER_IO;
         else
             checked(p, &r);
     }
-    snprintf(detail, cap, "%s", r == PRINT_OK ? "" : p->detail);
+    snprintf(detail, cap, "%s", r == PRINTER_OK ? "" : p->detail);
     printer_close(p);
     return r;
 }

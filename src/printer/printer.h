@@ -52,19 +52,19 @@ int printer_spec_parse(const char *spec, printer_spec_t *s, char *err, size_t er
 
 /* Why a job did not print. */
 typedef enum {
-    PRINT_OK,
-    PRINT_NOT_FOUND, /* no such printer: unplugged, off, wrong address */
-    PRINT_OFFLINE,
-    PRINT_PAPER_OUT,
-    PRINT_COVER_OPEN,
-    PRINT_ERROR,   /* the printer reports an error */
-    PRINT_IO,      /* the connection failed mid-job */
-    PRINT_TIMEOUT, /* it stopped taking data */
-    PRINT_RESULT_COUNT
-} print_result_t;
+    PRINTER_OK,
+    PRINTER_NOT_FOUND, /* no such printer: unplugged, off, wrong address */
+    PRINTER_OFFLINE,
+    PRINTER_PAPER_OUT,
+    PRINTER_COVER_OPEN,
+    PRINTER_ERROR,   /* the printer reports an error */
+    PRINTER_IO,      /* the connection failed mid-job */
+    PRINTER_TIMEOUT, /* it stopped taking data */
+    PRINTER_RESULT_COUNT
+} printer_result_t;
 
 /* A short English name ("paper-out") for logs and the journal. */
-const char *print_result_name(print_result_t r);
+const char *printer_result_name(printer_result_t r);
 
 typedef struct printer printer_t;
 
@@ -92,29 +92,29 @@ struct printer {
 
 /* Open the printer for one job; NULL with the reason in *why and detail. */
 printer_t *printer_open(const printer_spec_t *spec, const printer_profile_t *profile,
-                        const char *job_name, print_result_t *why, char *detail, size_t cap);
+                        const char *job_name, printer_result_t *why, char *detail, size_t cap);
 
 /* Ask DLE EOT 1, 2 and 4 where the printer can answer. 1 when it answered (st filled),
  * 0 when it cannot answer (unidirectional), -1 when it should have but did not. */
 int printer_query_status(printer_t *p, escpos_status_t *st, int timeout_ms);
 
 /* Send all of data, continuing from the bytes actually taken, within a deadline. */
-print_result_t printer_write_all(printer_t *p, const uint8_t *data, size_t len, int timeout_ms);
+printer_result_t printer_write_all(printer_t *p, const uint8_t *data, size_t len, int timeout_ms);
 
 void printer_close(printer_t *p);
 
 /* A whole job: open, check the status, send, check again, close; sending must finish
  * within timeout_ms (status questions wait at most 1.5 s each). */
-print_result_t printer_print(const printer_spec_t *spec, const printer_profile_t *profile,
-                             const char *job_name, const uint8_t *data, size_t len, int timeout_ms,
-                             char *detail, size_t cap);
+printer_result_t printer_print(const printer_spec_t *spec, const printer_profile_t *profile,
+                               const char *job_name, const uint8_t *data, size_t len,
+                               int timeout_ms, char *detail, size_t cap);
 
 /* How long a receipt may take to send before the job gives up. */
 #define PRINTER_JOB_TIMEOUT_MS 30000
 
 /* Transports (printer_open picks one). Each fills p->ops and p->impl; 0 or a result. */
-print_result_t printer_fd_open(printer_t *p);
-print_result_t printer_usb_open(printer_t *p);
-print_result_t printer_png_open(printer_t *p);
+printer_result_t printer_fd_open(printer_t *p);
+printer_result_t printer_usb_open(printer_t *p);
+printer_result_t printer_png_open(printer_t *p);
 
 #endif

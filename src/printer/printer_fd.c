@@ -107,7 +107,7 @@ static int connect_tcp(printer_t *p, int timeout_ms)
     return fd;
 }
 
-print_result_t printer_fd_open(printer_t *p)
+printer_result_t printer_fd_open(printer_t *p)
 {
     int fd;
     const printer_ops_t *ops = &duplex_ops;
@@ -125,14 +125,14 @@ print_result_t printer_fd_open(printer_t *p)
             snprintf(p->detail, sizeof p->detail, "%s: %s", p->spec.path, strerror(errno));
     }
     if (fd < 0)
-        return PRINT_NOT_FOUND;
+        return PRINTER_NOT_FOUND;
     fd_impl_t *f = malloc(sizeof *f);
     if (!f) {
         close(fd);
-        return PRINT_IO;
+        return PRINTER_IO;
     }
     f->fd = fd;
     p->impl = f;
     p->ops = ops;
-    return PRINT_OK;
+    return PRINTER_OK;
 }

@@ -66,20 +66,20 @@ static void png_close(printer_t *p)
 
 static const printer_ops_t png_ops = {png_write, NULL, png_finish, png_close};
 
-print_result_t printer_png_open(printer_t *p)
+printer_result_t printer_png_open(printer_t *p)
 {
     struct stat st;
     if (mkdir(p->spec.path, 0755) != 0 && errno != EEXIST) {
         snprintf(p->detail, sizeof p->detail, "%s: %s", p->spec.path, strerror(errno));
-        return PRINT_NOT_FOUND;
+        return PRINTER_NOT_FOUND;
     }
     if (stat(p->spec.path, &st) != 0 || !S_ISDIR(st.st_mode)) {
         snprintf(p->detail, sizeof p->detail, "%s: not a folder", p->spec.path);
-        return PRINT_NOT_FOUND;
+        return PRINTER_NOT_FOUND;
     }
     p->impl = calloc(1, sizeof(escpos_buf_t));
     if (!p->impl)
-        return PRINT_IO;
+        return PRINTER_IO;
     p->ops = &png_ops;
-    return PRINT_OK;
+    return PRINTER_OK;
 }

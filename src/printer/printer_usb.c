@@ -95,8 +95,13 @@ static long usb_write(printer_t *p, const uint8_t *data, size_t n, int timeout_m
 {
     usb_impl_t *u = p->impl;
     int done = 0;
-    int rc = libusb_bulk_transfer(u->h, u->info.ep_out, (unsigned char *)data, (int)n, &done,
-                                  (unsigned)timeout_ms);
+    /* libusb takes a non-const buffer for both directions; an OUT transfer only reads it. */
+    union {
+        const uint8_t *in;
+        unsigned char *out;
+    } buf = {.in = data};
+    int rc =
+        libusb_bulk_transfer(u->h, u->info.ep_out, buf.out, (int)n, &done, (unsigned)timeout_ms);
     if (rc == 0 || rc == LIBUSB_ERROR_TIMEOUT)
         return done; /* a timeout may still have moved some bytes: count them */
     snprintf(p->detail, sizeof p->detail, "USB write: %s", libusb_strerror(rc));
@@ -199,18 +204,18 @@ static libusb_device_handle *open_first(printer_t *p, usb_impl_t *u)
     return h;
 }
 
-print_result_t printer_usb_open(printer_t *p)
+printer_result_t printer_usb_open(printer_t *p)
 {
     usb_impl_t *u = calloc(1, sizeof *u);
     if (!u)
-        return PRINT_IO;
+        return PRINTER_IO;
     p->impl = u;
     p->ops = &usb_ops_out;
     if (libusb_init(&u->ctx) != 0) {
         snprintf(p->detail, sizeof p->detail, "libusb cannot start");
         u->ctx = NULL;
         usb_close(p);
-        return PRINT_NOT_FOUND;
+        return PRINTER_NOT_FOUND;
     }
     u->h = open_first(p, u);
     if (!u->h) {
@@ -218,7 +223,7 @@ print_result_t printer_usb_open(printer_t *p)
         snprintf(keep, sizeof keep, "%s", p->detail);
         usb_close(p);
         snprintf(p->detail, sizeof p->detail, "%s", keep);
-        return PRINT_NOT_FOUND;
+        return PRINTER_NOT_FOUND;
     }
     u->iface = u->info.iface;
     if (take(p, u) != 0) {
@@ -226,10 +231,10 @@ print_result_t printer_usb_open(printer_t *p)
         snprintf(keep, sizeof keep, "%s", p->detail);
         usb_close(p);
         snprintf(p->detail, sizeof p->detail, "%s", keep);
-        return PRINT_IO;
+        return PRINTER_IO;
     }
     p->ops = u->info.ep_in ? &usb_ops : &usb_ops_out;
-    return PRINT_OK;
+    return PRINTER_OK;
 }
 
 /* The IEEE 1284 device id: a class request; 2-byte big-endian length first, which some
@@ -262,7 +267,7 @@ static void string_desc(libusb_device_handle *h, uint8_t index, char *out, size_
         out[0] = '\0';
 }
 
-int usb_printer_list(uint16_t vid, uint16_t pid, usb_printer_fn fn, void *ctx, char *err,
+int printer_usb_list(uint16_t vid, uint16_t pid, usb_printer_fn fn, void *ctx, char *err,
                      size_t errcap)
 {
     libusb_context *lc;

@@ -18,8 +18,8 @@ static void *run(void *arg)
 {
     printjob_t *j = arg;
     char detail[800] = "";
-    print_result_t r = printer_print(&j->spec, &j->profile, j->name, j->data, j->len,
-                                     PRINTER_JOB_TIMEOUT_MS, detail, sizeof detail);
+    printer_result_t r = printer_print(&j->spec, &j->profile, j->name, j->data, j->len,
+                                       PRINTER_JOB_TIMEOUT_MS, detail, sizeof detail);
     pthread_mutex_lock(&j->lock);
     j->result = r;
     snprintf(j->detail, sizeof j->detail, "%s", detail);
@@ -69,7 +69,7 @@ bool printjob_start(printjob_t *j, const printer_spec_t *spec, const printer_pro
     return true;
 }
 
-job_state_t printjob_poll(printjob_t *j, print_result_t *result, char *detail, size_t cap,
+job_state_t printjob_poll(printjob_t *j, printer_result_t *result, char *detail, size_t cap,
                           int64_t *tag)
 {
     pthread_mutex_lock(&j->lock);

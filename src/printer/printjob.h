@@ -20,9 +20,9 @@ typedef struct {
     pthread_mutex_t lock;
     pthread_t thread;
     bool joinable;
-    job_state_t state;     /* under lock */
-    print_result_t result; /* under lock, once JOB_DONE */
-    char detail[800];      /* under lock */
+    job_state_t state;       /* under lock */
+    printer_result_t result; /* under lock, once JOB_DONE */
+    char detail[800];        /* under lock */
     /* Owned by the running thread. */
     printer_spec_t spec;
     printer_profile_t profile;
@@ -41,7 +41,7 @@ bool printjob_start(printjob_t *j, const printer_spec_t *spec, const printer_pro
                     const char *name, int64_t tag, const uint8_t *data, size_t len);
 
 /* The state; when JOB_DONE, the result, detail and tag too (the job becomes idle again). */
-job_state_t printjob_poll(printjob_t *j, print_result_t *result, char *detail, size_t cap,
+job_state_t printjob_poll(printjob_t *j, printer_result_t *result, char *detail, size_t cap,
                           int64_t *tag);
 
 /* Wait for a running job to end (the harness, and shutdown). */

@@ -21,7 +21,7 @@ typedef struct {
 typedef void (*usb_printer_fn)(const usb_printer_info_t *info, void *ctx);
 
 /* Call fn for each USB printer (or the given VID:PID when vid != 0): count, or -1. */
-int usb_printer_list(uint16_t vid, uint16_t pid, usb_printer_fn fn, void *ctx, char *err,
+int printer_usb_list(uint16_t vid, uint16_t pid, usb_printer_fn fn, void *ctx, char *err,
                      size_t errcap);
 
 #endif

@@ -2,12 +2,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "screens/screens.h"
+#include "app/app.h"
+#include "screens/chrome.h"
+#include "screens/common.h"
+#include "screens/pages.h"
 #include "text/fonts.h"
 #include "ui/widgets.h"
 
-void screen_categories_build(app_t *app, ui_t *ui)
+void screen_categories_build(view_t *v, const app_t *app, ui_t *ui)
 {
+    (void)v;
     ui_rect_t body = chrome_top_bar(app, ui, NULL);
     int pad = ui_mm(ui, PAD_MM);
     int y = body.y + pad;
@@ -33,19 +37,14 @@ void screen_categories_build(app_t *app, ui_t *ui)
     }
 }
 
-bool screen_categories_press(app_t *app, const char *id)
+static bool on_category(view_t *v, app_t *app, const char *id)
 {
-    if (strncmp(id, "cat:", 4) == 0) {
-        int i = catalog_find_category(app->catalog, id + 4);
-        if (i < 0)
-            return false;
-        app->s.category = i;
-        screens_go(app, SCREEN_SERVICES);
-        return true;
-    }
-    if (strcmp(id, "back") == 0) {
-        app_wipe(app);
-        return true;
-    }
-    return false;
+    (void)v;
+    return app_choose_category(app, catalog_find_category(app->catalog, id));
+}
+
+bool screen_categories_press(view_t *v, app_t *app, const char *id)
+{
+    static const screens_route_t routes[] = {{"cat:", on_category}};
+    return screens_route(routes, sizeof routes / sizeof routes[0], v, app, id);
 }

@@ -1,9 +1,12 @@
 /* screens/chrome.c - the top bar on every screen after welcome, and the dialogs. */
+#include "screens/chrome.h"
+
 #include <stdio.h>
 #include <string.h>
 
-#include "screens/screens.h"
+#include "screens/common.h"
 #include "text/locale.h"
+#include "app/app.h"
 #include "ui/widgets.h"
 
 #define ICON_BACK 0xe5c4
@@ -12,7 +15,7 @@
 
 #define BAR_MM    12.0f
 
-ui_rect_t chrome_top_bar(app_t *app, ui_t *ui, const char *title)
+ui_rect_t chrome_top_bar(const app_t *app, ui_t *ui, const char *title)
 {
     int bar = ui_mm(ui, BAR_MM), pad = ui_mm(ui, 1.5f);
     ui_rect(ui, (ui_rect_t){0, 0, ui->w, bar}, COLOR_PRIMARY, 0);
@@ -38,7 +41,7 @@ ui_rect_t chrome_top_bar(app_t *app, ui_t *ui, const char *title)
     return (ui_rect_t){0, bar, ui->w, ui->h - bar};
 }
 
-static void idle_dialog(app_t *app, ui_t *ui)
+static void idle_dialog(const app_t *app, ui_t *ui)
 {
     ui_rect_t in = widget_dialog(ui, "dialog:idle", 120, 70);
     uint64_t elapsed = app->now_ms - app->dialog_since_ms;
@@ -81,7 +84,7 @@ static void question_dialog(ui_t *ui, const char *id, const char *title, const c
                       BUTTON_PRIMARY);
 }
 
-void chrome_dialog(app_t *app, ui_t *ui)
+void chrome_dialog(const app_t *app, ui_t *ui)
 {
     switch (app->dialog) {
     case DIALOG_IDLE:
@@ -104,38 +107,37 @@ void chrome_dialog(app_t *app, ui_t *ui)
 
 bool chrome_dialog_press(app_t *app, const char *id)
 {
-    app->dirty = true;
     if (app->dialog == DIALOG_HOME && strcmp(id, "dialog:yes") == 0) {
-        app_wipe(app);
+        app_dialog_leave(app);
         return true;
     }
     if (strcmp(id, "dialog:no") == 0 || strcmp(id, "dialog:ok") == 0 ||
         strcmp(id, "dialog:continue") == 0) {
-        app->dialog = DIALOG_NONE;
+        app_dialog_close(app);
         return true;
     }
     return false;
 }
 
-int chrome_scroll_begin(app_t *app, ui_t *ui, ui_rect_t area, ui_rect_t *saved_clip)
+int chrome_scroll_begin(view_t *v, ui_t *ui, ui_rect_t area, ui_rect_t *saved_clip)
 {
-    app->scroll_area = area;
+    v->scroll_area = area;
     ui_push_clip(ui, area, saved_clip);
-    return area.y - app->s.scroll;
+    return area.y - v->scroll;
 }
 
-void chrome_scroll_end(app_t *app, ui_t *ui, ui_rect_t area, int content_h, ui_rect_t saved_clip)
+void chrome_scroll_end(view_t *v, ui_t *ui, ui_rect_t area, int content_h, ui_rect_t saved_clip)
 {
     ui_pop_clip(ui, saved_clip);
-    app->scroll_max = content_h > area.h ? content_h - area.h : 0;
-    if (app->s.scroll > app->scroll_max)
-        app->s.scroll = app->scroll_max; /* content shrank (language switch) */
-    if (app->scroll_max == 0)
+    v->scroll_max = content_h > area.h ? content_h - area.h : 0;
+    if (v->scroll > v->scroll_max)
+        v->scroll = v->scroll_max; /* content shrank (language switch) */
+    if (v->scroll_max == 0)
         return;
     /* A scroll bar tells a first-time user there is more below. */
     int bw = ui_mm(ui, 1.2f);
     int th = area.h * area.h / content_h;
-    int ty = area.y + (area.h - th) * app->s.scroll / app->scroll_max;
+    int ty = area.y + (area.h - th) * v->scroll / v->scroll_max;
     ui_rect(ui, (ui_rect_t){area.x + area.w - bw, area.y, bw, area.h}, COLOR_LINE, bw / 2);
     ui_rect(ui, (ui_rect_t){area.x + area.w - bw, ty, bw, th}, COLOR_PRIMARY, bw / 2);
 }

@@ -2,8 +2,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app/print.h"
-#include "screens/screens.h"
+#include "app/app.h"
+#include "screens/chrome.h"
+#include "screens/common.h"
+#include "screens/pages.h"
 #include "text/locale.h"
 #include "ui/widgets.h"
 
@@ -12,12 +14,12 @@
 #define ICON_WARN  0xe002 /* warning */
 
 /* Why a receipt did not print, as a citizen can act on it. */
-static const char *failure_msgid(print_result_t r)
+static const char *failure_msgid(printer_result_t r)
 {
     switch (r) {
-    case PRINT_PAPER_OUT:
+    case PRINTER_PAPER_OUT:
         return N_("print.paper_out");
-    case PRINT_COVER_OPEN:
+    case PRINTER_COVER_OPEN:
         return N_("print.cover_open");
     default:
         return N_("print.not_responding");
@@ -25,7 +27,7 @@ static const char *failure_msgid(print_result_t r)
 }
 
 /* The receipt's state under the token; returns the height used. */
-static int receipt_block(app_t *app, ui_t *ui, int x, int y, int w, int bottom)
+static int receipt_block(const app_t *app, ui_t *ui, int x, int y, int w, int bottom)
 {
     int isz = ui_mm(ui, 6.0f), pad = ui_mm(ui, 2.0f);
     if (app->s.receipt == RECEIPT_PRINTING || app->s.receipt == RECEIPT_PRINTED) {
@@ -71,7 +73,7 @@ static void token_text(const app_t *app, char *out, size_t cap)
 }
 
 /* Title, service, the token and when; returns the y below them. */
-static int token_block(app_t *app, ui_t *ui, int x, int y, int w)
+static int token_block(const app_t *app, ui_t *ui, int x, int y, int w)
 {
     const catalog_service_t *svc = &app->catalog->services[app->s.service];
     int isz = ui_mm(ui, 7.0f), pad = ui_mm(ui, PAD_MM);
@@ -98,7 +100,7 @@ static int token_block(app_t *app, ui_t *ui, int x, int y, int w)
 }
 
 /* The QR code with the tracking id under it, centred in a column of width w. */
-static void qr_block(app_t *app, ui_t *ui, int x, int y, int w, int size)
+static void qr_block(const app_t *app, ui_t *ui, int x, int y, int w, int size)
 {
     ui_rect_t r = {x + (w - size) / 2, y, size, size};
     ui_qr(ui, r, app->s.qr_payload);
@@ -108,7 +110,7 @@ static void qr_block(app_t *app, ui_t *ui, int x, int y, int w, int size)
 }
 
 /* What to do next, in as many lines as fit between y and bottom. */
-static void steps(app_t *app, ui_t *ui, int x, int y, int w, int bottom)
+static void steps(const app_t *app, ui_t *ui, int x, int y, int w, int bottom)
 {
     text_box_t box = widget_box(ui, SIZE_BODY, false, w, 1);
     const text_layout_t *one = ui_layout(ui, "Ag", &box);
@@ -120,7 +122,7 @@ static void steps(app_t *app, ui_t *ui, int x, int y, int w, int bottom)
 
 /* "Finish", and "print again" above it when the receipt failed, stacked up from the bottom
  * of column c; returns the top of the stack. */
-static int finish_buttons(app_t *app, ui_t *ui, ui_rect_t c)
+static int finish_buttons(const app_t *app, ui_t *ui, ui_rect_t c)
 {
     int bh = ui_mm(ui, 13.0f), gap = ui_mm(ui, 2.0f);
     int y = c.y + c.h - bh;
@@ -134,8 +136,9 @@ static int finish_buttons(app_t *app, ui_t *ui, ui_rect_t c)
     return y;
 }
 
-void screen_done_build(app_t *app, ui_t *ui)
+void screen_done_build(view_t *v, const app_t *app, ui_t *ui)
 {
+    (void)v;
     ui_rect_t body = chrome_top_bar(app, ui, NULL);
     int pad = ui_mm(ui, PAD_MM), bh = ui_mm(ui, 13.0f), small = ui_mm(ui, 6.0f);
     int top = body.y + pad / 2;
@@ -180,24 +183,24 @@ void screen_done_build(app_t *app, ui_t *ui)
     steps(app, ui, pad, y, w, btn.y - pad / 2);
 }
 
-bool screen_done_press(app_t *app, const char *id)
+static bool on_retry(view_t *v, app_t *app, const char *arg)
 {
-    if (strcmp(id, "print:retry") == 0) {
-        if (app->s.receipt == RECEIPT_FAILED)
-            print_start(app);
-        return true;
-    }
-    if (strcmp(id, "finish") == 0) {
-        app_wipe(app);
-        return true;
-    }
-    if (strcmp(id, "back") == 0) {
-        /* Another request from the same citizen: same language, nothing of this one kept. */
-        lang_t lang = app->lang;
-        app_wipe(app);
-        app->lang = lang;
-        screens_go(app, SCREEN_CATEGORIES);
-        return true;
-    }
-    return false;
+    (void)v;
+    (void)arg;
+    app_print_retry(app);
+    return true;
+}
+
+static bool on_finish(view_t *v, app_t *app, const char *arg)
+{
+    (void)v;
+    (void)arg;
+    app_finish(app);
+    return true;
+}
+
+bool screen_done_press(view_t *v, app_t *app, const char *id)
+{
+    static const screens_route_t routes[] = {{"print:retry", on_retry}, {"finish", on_finish}};
+    return screens_route(routes, sizeof routes / sizeof routes[0], v, app, id);
 }

@@ -3,68 +3,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "screens/screens.h"
+#include "app/app.h"
+#include "screens/chrome.h"
+#include "screens/common.h"
+#include "screens/pages.h"
 #include "text/locale.h"
 #include "text/shape.h"
 #include "text/unicode.h"
+#include "ui/keyboard.h"
 #include "ui/widgets.h"
 
 #define ICON_NEXT 0xe5c8
-
-/* Longest input per type, in code points: room for spaces people put between groups. */
-static size_t field_max_cps(const catalog_field_t *f)
-{
-    switch (f->type) {
-    case FIELD_TEXT:
-        return (size_t)f->max_len + 8; /* extra spaces are squeezed later */
-    case FIELD_NID:
-    case FIELD_BRN:
-        return 22;
-    case FIELD_MOBILE:
-        return 16;
-    case FIELD_DATE:
-        return 10;
-    case FIELD_NUMBER:
-        return 12;
-    default:
-        return CATALOG_ID_MAX;
-    }
-}
-
-static const catalog_service_t *service(const app_t *app)
-{
-    return &app->catalog->services[app->s.service];
-}
 
 static kb_layout_t layout_for(const app_t *app, const catalog_field_t *f)
 {
     switch (f->type) {
     case FIELD_TEXT:
-        return app->s.text_kb;
+        return app->s.text_script == LANG_BN ? KB_BANGLA : KB_LATIN;
     case FIELD_DATE:
         return KB_DATE;
     default:
         return KB_DIGITS;
     }
-}
-
-void screen_form_enter(app_t *app, int field)
-{
-    session_t *s = &app->s;
-    const catalog_service_t *svc = service(app);
-    if (s->form_service != s->service) {
-        /* Another service than the one typed for: its answers do not belong here. */
-        for (int i = 0; i < CATALOG_MAX_FIELDS; i++) {
-            text_edit_init(&s->input[i], i < svc->field_count ? field_max_cps(&svc->fields[i]) : 0);
-            memset(s->value[i], 0, sizeof s->value[i]);
-        }
-        s->form_service = s->service;
-        s->text_kb = app->lang == LANG_BN ? KB_BANGLA : KB_LATIN;
-    }
-    s->field = field;
-    s->error = VALID_OK;
-    s->kb_page = 0;
-    screens_go(app, SCREEN_FORM);
 }
 
 static void error_text(const app_t *app, const catalog_field_t *f, char *out, size_t cap)
@@ -79,7 +39,7 @@ static void error_text(const app_t *app, const catalog_field_t *f, char *out, si
 }
 
 /* The field box: typed text scrolled so the caret is always visible, and the caret. */
-static void field_box(app_t *app, ui_t *ui, const catalog_field_t *f, ui_rect_t r)
+static void field_box(view_t *v, const app_t *app, ui_t *ui, const catalog_field_t *f, ui_rect_t r)
 {
     const text_edit_t *e = &app->s.input[app->s.field];
     char id[UI_ID_MAX];
@@ -100,8 +60,8 @@ static void field_box(app_t *app, ui_t *ui, const catalog_field_t *f, ui_rect_t 
     int caret_x = text_measure(ui->fonts, st, e->buf, e->caret);
     int room = in.w - ui_mm(ui, 2.0f);
     int offset = caret_x > room ? caret_x - room : 0;
-    app->field_text_x = in.x - offset;
-    app->field_text_px = st.size_px;
+    v->field_text_x = in.x - offset;
+    v->field_text_px = st.size_px;
     ui_rect_t saved;
     ui_push_clip(ui, in, &saved);
     if (e->len > 0)
@@ -113,7 +73,7 @@ static void field_box(app_t *app, ui_t *ui, const catalog_field_t *f, ui_rect_t 
     ui_pop_clip(ui, saved);
 }
 
-static void options(app_t *app, ui_t *ui, const catalog_field_t *f, ui_rect_t area)
+static void options(const app_t *app, ui_t *ui, const catalog_field_t *f, ui_rect_t area)
 {
     int cols = area.w > ui_mm(ui, 120.0f) ? 2 : 1;
     int gap = ui_mm(ui, 2.5f);
@@ -133,9 +93,9 @@ static void options(app_t *app, ui_t *ui, const catalog_field_t *f, ui_rect_t ar
 }
 
 /* Label, step counter and the hint or the error under it; returns the height. */
-static int heading(app_t *app, ui_t *ui, const catalog_field_t *f, int x, int y, int w)
+static int heading(const app_t *app, ui_t *ui, const catalog_field_t *f, int x, int y, int w)
 {
-    const catalog_service_t *svc = service(app);
+    const catalog_service_t *svc = app_service(app);
     char n[16], m[16], ln[32], lm[32], step[96], err[256];
     snprintf(n, sizeof n, "%d", app->s.field + 1);
     snprintf(m, sizeof m, "%d", svc->field_count);
@@ -164,9 +124,9 @@ static int heading(app_t *app, ui_t *ui, const catalog_field_t *f, int x, int y,
            ui_mm(ui, 1.0f);
 }
 
-void screen_form_build(app_t *app, ui_t *ui)
+void screen_form_build(view_t *v, const app_t *app, ui_t *ui)
 {
-    const catalog_service_t *svc = service(app);
+    const catalog_service_t *svc = app_service(app);
     const catalog_field_t *f = &svc->fields[app->s.field];
     ui_rect_t body = chrome_top_bar(app, ui, svc->name.s[app->lang]);
     int pad = ui_mm(ui, PAD_MM), w = ui->w - 2 * pad;
@@ -186,7 +146,7 @@ void screen_form_build(app_t *app, ui_t *ui)
         options(app, ui, f, area);
         return;
     }
-    field_box(app, ui, f, (ui_rect_t){pad, y, w - nw - gap, fh});
+    field_box(v, app, ui, f, (ui_rect_t){pad, y, w - nw - gap, fh});
     widget_button(ui, "next", (ui_rect_t){pad + w - nw, y, nw, fh}, next_label, 0, BUTTON_PRIMARY);
     y += fh + gap;
     kb_layout_t kb = layout_for(app, f);
@@ -196,116 +156,67 @@ void screen_form_build(app_t *app, ui_t *ui)
                    app->lang);
 }
 
-/* Validate the focused field; on success move on (to the review after the last one). */
-static void next(app_t *app)
-{
-    session_t *s = &app->s;
-    const catalog_service_t *svc = service(app);
-    locale_tm_t today;
-    locale_dhaka_time(app_unix_now(app), &today);
-    s->error = validate_field(&svc->fields[s->field], s->input[s->field].buf, &today,
-                              s->value[s->field], sizeof s->value[0]);
-    if (s->error != VALID_OK)
-        return;
-    if (s->field + 1 < svc->field_count && !s->from_review) {
-        s->field++;
-        s->kb_page = 0;
-        return;
-    }
-    s->from_review = false;
-    screens_go(app, SCREEN_REVIEW);
-}
-
-static bool press_key(app_t *app, const char *name)
-{
-    session_t *s = &app->s;
-    text_edit_t *e = &s->input[s->field];
-    if (strcmp(name, "backspace") == 0)
-        text_edit_backspace(e);
-    else if (strcmp(name, "left") == 0)
-        text_edit_left(e);
-    else if (strcmp(name, "right") == 0)
-        text_edit_right(e);
-    else if (strcmp(name, "shift") == 0)
-        s->kb_page = s->kb_page ? 0 : 1;
-    else if (strcmp(name, "done") == 0)
-        next(app);
-    else if (strcmp(name, "space") == 0)
-        text_edit_insert(e, " ");
-    else {
-        text_edit_insert(e, name);
-        s->kb_page = 0; /* shift applies to one key, as on a phone */
-    }
-    if (strcmp(name, "done") != 0 && strcmp(name, "shift") != 0)
-        s->error = VALID_OK; /* the citizen is fixing it: stop shouting */
-    return true;
-}
-
 /* A tap in the field puts the caret at the cluster boundary nearest the finger, as phones
  * do: the way to fix one letter in the middle of a name without erasing the rest. */
-static void place_caret(app_t *app)
+static bool on_field(view_t *v, app_t *app, const char *arg)
 {
-    text_edit_t *e = &app->s.input[app->s.field];
-    text_style_t st = {.size_px = app->field_text_px};
-    int want = app->press_x - app->field_text_x;
+    (void)arg;
+    const ui_t *ui = v->ui;
+    if (app_form_field(app)->type == FIELD_CHOICE || !ui->fonts || v->field_text_px <= 0)
+        return true; /* the focused field is the only one */
+    const text_edit_t *e = &app->s.input[app->s.field];
+    text_style_t st = {.size_px = v->field_text_px};
+    int want = v->press_x - v->field_text_x;
     size_t best = 0;
     int best_d = abs(want);
     for (size_t b = 0; b < e->len;) {
         b = unicode_cluster_next(e->buf, e->len, b);
-        int d = abs(text_measure(app->fonts, st, e->buf, b) - want);
+        int d = abs(text_measure(ui->fonts, st, e->buf, b) - want);
         if (d < best_d) {
             best = b;
             best_d = d;
         }
     }
-    text_edit_set_caret(e, best);
-}
-
-bool screen_form_press(app_t *app, const char *id)
-{
-    session_t *s = &app->s;
-    bool choice = service(app)->fields[s->field].type == FIELD_CHOICE;
-    if (strncmp(id, "key:", 4) == 0 && id[4])
-        return !choice && press_key(app, id + 4);
-    if (strcmp(id, "kbd:bn") == 0 || strcmp(id, "kbd:en") == 0) {
-        s->text_kb = id[5] == 'b' ? KB_BANGLA : KB_LATIN;
-        s->kb_page = 0;
-        return true;
-    }
-    if (strncmp(id, "opt:", 4) == 0 && choice) {
-        text_edit_set(&s->input[s->field], id + 4);
-        s->error = VALID_OK;
-        return true;
-    }
-    if (strcmp(id, "next") == 0) {
-        next(app);
-        return true;
-    }
-    if (strcmp(id, "back") == 0) {
-        if (s->from_review) {
-            s->from_review = false;
-            screens_go(app, SCREEN_REVIEW);
-        } else if (s->field > 0) {
-            s->field--;
-            s->error = VALID_OK;
-            s->kb_page = 0;
-        } else {
-            screens_go(app, SCREEN_SERVICE);
-        }
-        return true;
-    }
-    if (strncmp(id, "field:", 6) != 0)
-        return false;
-    if (!choice && app->fonts && app->field_text_px > 0) /* the focused field is the only one */
-        place_caret(app);
+    app_form_set_caret(app, best);
     return true;
 }
 
-void screen_form_type(app_t *app, const char *text)
+static bool on_key(view_t *v, app_t *app, const char *key)
 {
-    const catalog_field_t *f = &service(app)->fields[app->s.field];
-    if (f->type != FIELD_CHOICE && text_edit_insert(&app->s.input[app->s.field], text)) {
-        app->s.error = VALID_OK;
-        app->dirty = true;
-    }
+    (void)v;
+    return key[0] && app_form_key(app, key);
+}
+
+/* kbd:bn and kbd:en switch a text field between scripts, in either direction. */
+static bool on_keyboard(view_t *v, app_t *app, const char *code)
+{
+    (void)v;
+    int script = lang_from_code(code);
+    if (script < 0)
+        return false;
+    app_form_script(app, (lang_t)script);
+    return true;
+}
+
+static bool on_option(view_t *v, app_t *app, const char *value)
+{
+    (void)v;
+    return app_form_choose(app, value);
+}
+
+static bool on_next(view_t *v, app_t *app, const char *arg)
+{
+    (void)v;
+    (void)arg;
+    app_form_next(app);
+    return true;
+}
+
+bool screen_form_press(view_t *v, app_t *app, const char *id)
+{
+    static const screens_route_t routes[] = {
+        {"key:", on_key},  {"kbd:", on_keyboard}, {"opt:", on_option},
+        {"next", on_next}, {"field:", on_field},
+    };
+    return screens_route(routes, sizeof routes / sizeof routes[0], v, app, id);
 }

@@ -2,16 +2,17 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "screens/screens.h"
-#include "app/print.h"
-#include "store/journal.h"
+#include "app/app.h"
+#include "screens/chrome.h"
+#include "screens/common.h"
+#include "screens/pages.h"
 #include "ui/widgets.h"
 
 #define ICON_EDIT    0xe3c9
 #define ICON_CONFIRM 0xe86c
 
 /* One answer: label and value side by side on a wide screen, stacked on a narrow one. */
-static int row(app_t *app, ui_t *ui, const catalog_field_t *f, const char *value, ui_rect_t r)
+static int row(const app_t *app, ui_t *ui, const catalog_field_t *f, const char *value, ui_rect_t r)
 {
     char id[UI_ID_MAX], shown[TEXT_EDIT_CAP * 2];
     snprintf(id, sizeof id, "edit:%s", f->id);
@@ -49,9 +50,9 @@ static int row(app_t *app, ui_t *ui, const catalog_field_t *f, const char *value
     return h;
 }
 
-void screen_review_build(app_t *app, ui_t *ui)
+void screen_review_build(view_t *v, const app_t *app, ui_t *ui)
 {
-    const catalog_service_t *svc = &app->catalog->services[app->s.service];
+    const catalog_service_t *svc = app_service(app);
     ui_rect_t body = chrome_top_bar(app, ui, NULL);
     int pad = ui_mm(ui, PAD_MM), bh = ui_mm(ui, 13.0f), gap = ui_mm(ui, 2.0f);
     int bw = ui_mm(ui, 70.0f) < ui->w - 2 * pad ? ui_mm(ui, 70.0f) : ui->w - 2 * pad;
@@ -67,70 +68,36 @@ void screen_review_build(app_t *app, ui_t *ui)
                       COLOR_MUTED, TEXT_ALIGN_LEFT, 2);
     ui_rect_t area = {pad, y + gap, ui->w - 2 * pad, btn.y - gap - y - gap};
     ui_rect_t saved;
-    int cy = chrome_scroll_begin(app, ui, area, &saved), top = cy;
+    int cy = chrome_scroll_begin(v, ui, area, &saved), top = cy;
     for (int i = 0; i < svc->field_count; i++)
         cy += row(app, ui, &svc->fields[i], app->s.value[i],
                   (ui_rect_t){area.x, cy, area.w - ui_mm(ui, 3.0f), 0}) +
               gap;
-    chrome_scroll_end(app, ui, area, cy - top - gap, saved);
+    chrome_scroll_end(v, ui, area, cy - top - gap, saved);
 }
 
-/* Commit to the journal first: the token is shown only for a request that is kept. */
-static void confirm(app_t *app)
+static bool on_confirm(view_t *v, app_t *app, const char *arg)
 {
-    session_t *s = &app->s;
-    const catalog_service_t *svc = &app->catalog->services[s->service];
-    journal_request_t req = {
-        .centre_id = app->cfg->centre_id,
-        .terminal_id = app->cfg->terminal_id,
-        .service_id = svc->id,
-        .prefix = app->catalog->categories[svc->category].prefix,
-        .lang = app->lang,
-        .now = app_unix_now(app),
-        .field_count = svc->field_count,
-    };
-    for (int i = 0; i < svc->field_count; i++) {
-        req.field_ids[i] = svc->fields[i].id;
-        req.values[i] = s->value[i];
-    }
-    journal_receipt_t rec;
-    char err[256];
-    if (!app->journal || journal_commit(app->journal, &req, &rec, err, sizeof err) < 0) {
-        /* Kept on screen with everything typed; the citizen can try again or ask staff. */
-        fprintf(stderr, "kiosk: %s\n", app->journal ? err : "journal: not open");
-        snprintf(app->error_msgid, sizeof app->error_msgid, N_("error.journal"));
-        app->dialog = DIALOG_ERROR;
-        return;
-    }
-    snprintf(s->token, sizeof s->token, "%s", rec.token);
-    snprintf(s->tracking, sizeof s->tracking, "%s", rec.tracking);
-    app_qr_payload(app, s);
-    s->confirmed_at = req.now;
-    s->request_id = rec.id;
-    /* Ids only, never what the citizen typed: logs leave the kiosk for support. */
-    fprintf(stderr, "kiosk: confirmed request %s token %s\n", rec.tracking, rec.token);
-    screens_go(app, SCREEN_DONE);
-    print_start(app); /* kept in the journal first: a failed print loses nothing */
+    (void)v;
+    (void)arg;
+    app_confirm(app);
+    return true;
 }
 
-bool screen_review_press(app_t *app, const char *id)
+static bool on_edit(view_t *v, app_t *app, const char *field_id)
 {
-    const catalog_service_t *svc = &app->catalog->services[app->s.service];
-    if (strcmp(id, "confirm") == 0) {
-        confirm(app);
-        return true;
-    }
-    if (strcmp(id, "back") == 0) {
-        screen_form_enter(app, svc->field_count - 1);
-        return true;
-    }
-    if (strncmp(id, "edit:", 5) == 0) {
-        for (int i = 0; i < svc->field_count; i++)
-            if (strcmp(svc->fields[i].id, id + 5) == 0) {
-                screen_form_enter(app, i);
-                app->s.from_review = true;
-                return true;
-            }
-    }
+    (void)v;
+    const catalog_service_t *svc = app_service(app);
+    for (int i = 0; i < svc->field_count; i++)
+        if (strcmp(svc->fields[i].id, field_id) == 0) {
+            app_review_edit(app, i);
+            return true;
+        }
     return false;
+}
+
+bool screen_review_press(view_t *v, app_t *app, const char *id)
+{
+    static const screens_route_t routes[] = {{"confirm", on_confirm}, {"edit:", on_edit}};
+    return screens_route(routes, sizeof routes / sizeof routes[0], v, app, id);
 }

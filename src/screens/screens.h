@@ -1,69 +1,37 @@
 /*
- * screens/screens.h - one file per screen; each builds its widgets from app state and acts
- * on the ids pressed on it. Shared chrome (top bar with back, home and language) and the
- * dialogs live in chrome.c.
+ * screens/screens.h - the view: events in, the app's actions out, and the display list built
+ * from the app's state whenever it changed.
+ *
+ *   event -> screens_input -> app_* action (the model changes)
+ *   app (const) -> screens_build -> display list (ui_t) -> renderer
+ *
+ * What only the view needs to remember (a finger's press, scrolling, where the caret's text
+ * is drawn) is in view_t, never in the app.
  */
 #ifndef SCREENS_SCREENS_H
 #define SCREENS_SCREENS_H
 
 #include <stdbool.h>
 
-#include "app/app.h"
+#include "app/state.h"
+#include "event/event.h"
+#include "screens/view.h"
+#include "ui/ui.h"
 
-/* Build the current screen and any dialog into app->ui. */
-void screens_build(app_t *app);
+/* A long hold that is a step of the technician's gesture, never a press. */
+#define SCREENS_HOLD_MS   3000
+#define SCREENS_CORNER_MM 15.0f
 
-/* Act on an id pressed on the current screen; false when the screen does not know it. */
-bool screens_press(app_t *app, const char *id);
+/* A view drawing into ui (borrowed). */
+void screens_init(view_t *v, ui_t *ui);
 
-/* Text from a physical keyboard into the focused field (development convenience). */
-void screens_type_text(app_t *app, const char *text);
+/* One event from the platform or the harness, at the app's current time. */
+void screens_input(view_t *v, app_t *app, const event_t *ev);
 
-/* Switch screens (resets the pressed state and marks the app dirty). */
-void screens_go(app_t *app, screen_t to);
+/* Act on a widget id as a tap on it would (the harness and tests press by id). */
+void screens_press(view_t *v, app_t *app, const char *id);
 
-/* Per-screen entry points, used by screens.c's table. */
-void screen_welcome_build(app_t *app, ui_t *ui);
-bool screen_welcome_press(app_t *app, const char *id);
-void screen_categories_build(app_t *app, ui_t *ui);
-bool screen_categories_press(app_t *app, const char *id);
-void screen_services_build(app_t *app, ui_t *ui);
-bool screen_services_press(app_t *app, const char *id);
-void screen_service_build(app_t *app, ui_t *ui);
-bool screen_service_press(app_t *app, const char *id);
-void screen_form_build(app_t *app, ui_t *ui);
-bool screen_form_press(app_t *app, const char *id);
-void screen_form_type(app_t *app, const char *text);
-void screen_form_enter(app_t *app, int field);
-void screen_review_build(app_t *app, ui_t *ui);
-bool screen_review_press(app_t *app, const char *id);
-void screen_done_build(app_t *app, ui_t *ui);
-bool screen_done_press(app_t *app, const char *id);
-void screen_tech_pin_build(app_t *app, ui_t *ui);
-bool screen_tech_pin_press(app_t *app, const char *id);
-void screen_tech_build(app_t *app, ui_t *ui);
-bool screen_tech_press(app_t *app, const char *id);
-
-/* Chrome shared by every screen after welcome: the top bar; returns the body area. */
-ui_rect_t chrome_top_bar(app_t *app, ui_t *ui, const char *title);
-
-/* A vertically scrollable area: content is laid out from the returned y (already scrolled);
- * end it with the content's total height so the scroll range and scroll bar are known. */
-int chrome_scroll_begin(app_t *app, ui_t *ui, ui_rect_t area, ui_rect_t *saved_clip);
-void chrome_scroll_end(app_t *app, ui_t *ui, ui_rect_t area, int content_h, ui_rect_t saved_clip);
-
-/* The dialogs (idle, leave?, error), drawn over the screen. */
-void chrome_dialog(app_t *app, ui_t *ui);
-bool chrome_dialog_press(app_t *app, const char *id);
-
-/* A value as the citizen should read it back (localized digits, dates, option labels). */
-void screens_display_value(const app_t *app, const catalog_field_t *f, const char *value, char *out,
-                           size_t cap);
-
-/* A fee as shown: "৳ ৫০", or "free" in the session's language. */
-void screens_format_fee(const app_t *app, long long fee, char *out, size_t cap);
-
-/* Standard spacing in design millimetres. */
-#define PAD_MM 3.0f
+/* Rebuild the display list if the app or the view changed; true if it did. */
+bool screens_build(view_t *v, const app_t *app);
 
 #endif

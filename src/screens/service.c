@@ -2,7 +2,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "screens/screens.h"
+#include "app/app.h"
+#include "screens/chrome.h"
+#include "screens/common.h"
+#include "screens/pages.h"
 #include "text/locale.h"
 #include "ui/widgets.h"
 
@@ -40,7 +43,7 @@ static int info_block(ui_t *ui, int x, int y, int w, unsigned icon, const char *
     return (h > isz ? h : isz) + ui_mm(ui, 3.0f);
 }
 
-static int documents(app_t *app, ui_t *ui, const catalog_service_t *s, int x, int y, int w)
+static int documents(const app_t *app, ui_t *ui, const catalog_service_t *s, int x, int y, int w)
 {
     int isz = ui_mm(ui, 6.0f), gap = ui_mm(ui, 2.0f), y0 = y;
     ui_icon(ui, (ui_rect_t){x, y, isz, isz}, ICON_DOCS, COLOR_PRIMARY);
@@ -59,7 +62,7 @@ static int documents(app_t *app, ui_t *ui, const catalog_service_t *s, int x, in
     return y - y0;
 }
 
-void screen_service_build(app_t *app, ui_t *ui)
+void screen_service_build(view_t *v, const app_t *app, ui_t *ui)
 {
     const catalog_service_t *s = &app->catalog->services[app->s.service];
     ui_rect_t body = chrome_top_bar(app, ui, NULL);
@@ -71,7 +74,7 @@ void screen_service_build(app_t *app, ui_t *ui)
     widget_button(ui, "next", btn, app_tr(app, "service.start"), ICON_START, BUTTON_PRIMARY);
     ui_rect_t area = {pad, body.y + pad, ui->w - 2 * pad, btn.y - pad - body.y - pad};
     ui_rect_t saved;
-    int y = chrome_scroll_begin(app, ui, area, &saved), top = y;
+    int y = chrome_scroll_begin(v, ui, area, &saved), top = y;
     int w = area.w - ui_mm(ui, 3.0f);
     y += widget_label(ui, (ui_rect_t){area.x, y, w, 0}, s->name.s[app->lang], SIZE_TITLE, true,
                       COLOR_TEXT, TEXT_ALIGN_LEFT, 2);
@@ -91,18 +94,19 @@ void screen_service_build(app_t *app, ui_t *ui)
     int dy = two ? y : ly;
     dy += documents(app, ui, s, two ? area.x + cw + pad : area.x, dy, cw);
     int end = ly > dy ? ly : dy;
-    chrome_scroll_end(app, ui, area, end - top, saved);
+    chrome_scroll_end(v, ui, area, end - top, saved);
 }
 
-bool screen_service_press(app_t *app, const char *id)
+static bool on_start(view_t *v, app_t *app, const char *arg)
 {
-    if (strcmp(id, "next") == 0) {
-        screen_form_enter(app, 0);
-        return true;
-    }
-    if (strcmp(id, "back") == 0) {
-        screens_go(app, SCREEN_SERVICES);
-        return true;
-    }
-    return false;
+    (void)v;
+    (void)arg;
+    app_start_form(app);
+    return true;
+}
+
+bool screen_service_press(view_t *v, app_t *app, const char *id)
+{
+    static const screens_route_t routes[] = {{"next", on_start}};
+    return screens_route(routes, sizeof routes / sizeof routes[0], v, app, id);
 }

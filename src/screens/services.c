@@ -2,20 +2,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "screens/screens.h"
+#include "app/app.h"
+#include "screens/chrome.h"
+#include "screens/common.h"
+#include "screens/pages.h"
 #include "text/locale.h"
 #include "ui/widgets.h"
 
 #define ICON_CHEVRON 0xe5cc
 
-/* "৳ ৫০" or "বিনামূল্যে". */
-void screens_format_fee(const app_t *app, long long fee, char *out, size_t cap)
-{
-    if (fee == 0 || locale_format_taka(app->lang, fee, out, cap) < 0)
-        snprintf(out, cap, "%s", app_tr(app, "fee.free"));
-}
-
-static int service_row(app_t *app, ui_t *ui, const catalog_service_t *s, ui_rect_t r)
+static int service_row(const app_t *app, ui_t *ui, const catalog_service_t *s, ui_rect_t r)
 {
     char id[UI_ID_MAX], fee[64];
     snprintf(id, sizeof id, "svc:%s", s->id);
@@ -43,7 +39,7 @@ static int service_row(app_t *app, ui_t *ui, const catalog_service_t *s, ui_rect
     return h;
 }
 
-void screen_services_build(app_t *app, ui_t *ui)
+void screen_services_build(view_t *v, const app_t *app, ui_t *ui)
 {
     const catalog_category_t *cat = &app->catalog->categories[app->s.category];
     ui_rect_t body = chrome_top_bar(app, ui, NULL);
@@ -54,7 +50,7 @@ void screen_services_build(app_t *app, ui_t *ui)
     y += pad / 2;
     ui_rect_t area = {pad, y, ui->w - 2 * pad, ui->h - y - pad};
     ui_rect_t saved;
-    int cy = chrome_scroll_begin(app, ui, area, &saved);
+    int cy = chrome_scroll_begin(v, ui, area, &saved);
     int top = cy;
     ui_rect_t row = {area.x, 0, area.w - ui_mm(ui, 3.0f), 0};
     for (int i = 0; i < app->catalog->service_count; i++) {
@@ -64,22 +60,17 @@ void screen_services_build(app_t *app, ui_t *ui)
         row.y = cy;
         cy += service_row(app, ui, s, row) + gap;
     }
-    chrome_scroll_end(app, ui, area, cy - top - gap, saved);
+    chrome_scroll_end(v, ui, area, cy - top - gap, saved);
 }
 
-bool screen_services_press(app_t *app, const char *id)
+static bool on_service(view_t *v, app_t *app, const char *id)
 {
-    if (strncmp(id, "svc:", 4) == 0) {
-        int i = catalog_find_service(app->catalog, id + 4);
-        if (i < 0 || app->catalog->services[i].category != app->s.category)
-            return false;
-        app->s.service = i;
-        screens_go(app, SCREEN_SERVICE);
-        return true;
-    }
-    if (strcmp(id, "back") == 0) {
-        screens_go(app, SCREEN_CATEGORIES);
-        return true;
-    }
-    return false;
+    (void)v;
+    return app_choose_service(app, catalog_find_service(app->catalog, id));
+}
+
+bool screen_services_press(view_t *v, app_t *app, const char *id)
+{
+    static const screens_route_t routes[] = {{"svc:", on_service}};
+    return screens_route(routes, sizeof routes / sizeof routes[0], v, app, id);
 }

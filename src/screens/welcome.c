@@ -1,11 +1,12 @@
 /* screens/welcome.c - the centre's name in both languages and the choice of language. */
-#include "screens/screens.h"
+#include "screens/pages.h"
 #include "ui/widgets.h"
 
 #define ICON_LOGO 0xf0e2 /* "support_agent": someone here to help */
 
-void screen_welcome_build(app_t *app, ui_t *ui)
+void screen_welcome_build(view_t *v, const app_t *app, ui_t *ui)
 {
+    (void)v;
     int pad = ui_mm(ui, 6.0f);
     ui_rect(ui, (ui_rect_t){0, 0, ui->w, ui_mm(ui, 3.0f)}, COLOR_PRIMARY, 0);
     int w = ui->w - 2 * pad;
@@ -49,8 +50,9 @@ void screen_welcome_build(app_t *app, ui_t *ui)
     widget_button(ui, "lang:en", en, "English", 0, BUTTON_PRIMARY);
 }
 
-bool screen_welcome_press(app_t *app, const char *id)
+bool screen_welcome_press(view_t *v, app_t *app, const char *id)
 {
+    (void)v;
     (void)app;
     (void)id;
     return false; /* lang:bn and lang:en are handled by the app for every screen */

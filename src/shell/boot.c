@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io/file.h"
 #include "store/journal.h"
 #include "text/fonts.h"
 #include "text/locale.h"
@@ -49,6 +50,57 @@ void boot_find_root(const char *given, char *root, size_t cap)
     snprintf(root, cap, "%s", KIOSK_DATADIR);
 }
 
+static int override(config_t *c, const char *sec, const char *key, const char *val,
+                    const char *flag)
+{
+    char err[256];
+    if (!val || config_set(c, sec, key, val, err, sizeof err) == 0)
+        return 0;
+    fprintf(stderr, "kiosk: %s: %s\n", flag, err);
+    return -1;
+}
+
+/* The technician's calibration (DATA/calibration.ini) overrides the configuration's. */
+static int load_calibration(kiosk_t *k, const options_t *o)
+{
+    char path[FILE_PATH_MAX], err[FILE_PATH_MAX + 256];
+    const char *dir = o->data ? o->data : k->cfg.data_dir;
+    if (file_path(path, sizeof path, dir, "calibration.ini") < 0 || access(path, R_OK) != 0)
+        return 0;
+    if (config_load(&k->cfg, path, err, sizeof err) < 0) {
+        fprintf(stderr, "kiosk: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+int boot_load_config(kiosk_t *k, const options_t *o)
+{
+    char err[512];
+    config_defaults(&k->cfg);
+    for (int i = 0; i < o->config_count; i++)
+        if (config_load(&k->cfg, o->configs[i], err, sizeof err) < 0) {
+            fprintf(stderr, "kiosk: %s\n", err);
+            return -1;
+        }
+    if (load_calibration(k, o) < 0)
+        return -1;
+    if (override(&k->cfg, "kiosk", "data", o->data, "--data") < 0 ||
+        override(&k->cfg, "kiosk", "language", o->lang, "--lang") < 0 ||
+        override(&k->cfg, "printer", "spec", o->printer, "--printer") < 0 ||
+        override(&k->cfg, "printer", "paper", o->paper, "--paper") < 0 ||
+        override(&k->cfg, "display", "rotation", o->rotation, "--rotation") < 0 ||
+        override(&k->cfg, "display", "dpi", o->dpi, "--dpi") < 0 ||
+        override(&k->cfg, "kiosk", "idle_timeout", o->idle_timeout, "--idle-timeout") < 0)
+        return -1;
+    const char *cat = o->catalog ? o->catalog : k->cfg.catalog;
+    if (o->catalog || cat[0] == '/')
+        snprintf(k->catalog_path, sizeof k->catalog_path, "%s", cat);
+    else
+        snprintf(k->catalog_path, sizeof k->catalog_path, "%s/assets/%s", k->root, cat);
+    return 0;
+}
+
 static bool icon_known(const char *name, void *ctx)
 {
     return fonts_icon_codepoint(ctx, name) != 0;
@@ -56,8 +108,8 @@ static bool icon_known(const char *name, void *ctx)
 
 int boot_load_assets(kiosk_t *k, const char *catalog_path)
 {
-    char err[768], dir[1100];
-    snprintf(dir, sizeof dir, "%s/fonts", k->root);
+    char err[FILE_PATH_MAX + 256], dir[FILE_PATH_MAX];
+    file_path(dir, sizeof dir, k->root, "fonts");
     if (!(k->fonts = fonts_open(dir, err, sizeof err))) {
         fprintf(stderr, "kiosk: %s\n", err);
         return -1;
@@ -66,7 +118,7 @@ int boot_load_assets(kiosk_t *k, const char *catalog_path)
         fprintf(stderr, "kiosk: %s\n", err);
         return -1;
     }
-    snprintf(dir, sizeof dir, "%s/assets/i18n", k->root);
+    file_path(dir, sizeof dir, k->root, "assets/i18n");
     if (!(k->i18n = i18n_load(dir, err, sizeof err))) {
         fprintf(stderr, "kiosk: %s\n", err);
         return -1;
@@ -137,7 +189,8 @@ int boot_start_app(kiosk_t *k, int64_t epoch, void (*notify)(void *ctx), void *c
         return -1;
     }
     ui_init(k->ui, k->display.w, k->display.h, k->cfg.dpi, k->fonts, k->cache);
-    app_init(&k->app, &k->cfg, k->catalog, k->i18n, k->fonts, k->journal, k->ui, epoch);
+    app_init(&k->app, &k->cfg, k->catalog, k->i18n, k->fonts, k->journal, epoch);
+    screens_init(&k->view, k->ui);
     printjob_init(&k->job, notify, ctx);
     k->job_ready = true;
     k->app.job = &k->job;

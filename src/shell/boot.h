@@ -1,7 +1,8 @@
 /*
- * shell/boot.h - putting the kiosk together: finding its files, loading fonts, catalog and
- * translations (each validated, with errors naming file and place), opening the journal
- * and creating the app on an open display. Shared by the program and the benchmark tool.
+ * shell/boot.h - putting the kiosk together: finding its files, reading its configuration,
+ * loading fonts, catalog and translations (each validated, with errors naming file and
+ * place), opening the journal, and wiring the app and its view on an open display. Shared by
+ * the program and the benchmark tool.
  */
 #ifndef SHELL_BOOT_H
 #define SHELL_BOOT_H
@@ -10,10 +11,12 @@
 
 #include "app/app.h"
 #include "config/config.h"
-#include "printer/printjob.h"
-#include "store/signing.h"
 #include "platform/display.h"
-#include "platform/wait.h"
+#include "platform/waiter.h"
+#include "printer/printjob.h"
+#include "screens/screens.h"
+#include "shell/options.h"
+#include "store/signing.h"
 
 typedef struct textcache textcache_t;
 
@@ -28,6 +31,7 @@ typedef struct kiosk {
     textcache_t *cache;
     ui_t *ui;
     app_t app;
+    view_t view;
     display_t display;
     bool has_printer;
     printer_spec_t printer;
@@ -44,6 +48,11 @@ typedef struct kiosk {
  * (build/kiosk -> ./assets), or the installed copy. */
 void boot_find_root(const char *given, char *root, size_t cap);
 
+/* The configuration: defaults, the --config files in order, the technician's calibration
+ * (DATA/calibration.ini), then the command line's values; also where the catalog is. 0, or
+ * -1 after printing why. */
+int boot_load_config(kiosk_t *k, const options_t *o);
+
 /* Fonts, the catalog at catalog_path and the translations. 0, or -1 after printing why. */
 int boot_load_assets(kiosk_t *k, const char *catalog_path);
 
@@ -51,7 +60,7 @@ int boot_load_assets(kiosk_t *k, const char *catalog_path);
  * 0, or -1 after printing why. */
 int boot_load_printer(kiosk_t *k);
 
-/* Journal, text cache, display list and app on the open display; notify (may be NULL) is
+/* Journal, text cache, display list, app and view on the open display; notify (may be NULL) is
  * called from the printing thread when a receipt is done. 0, or -1 after printing why. */
 int boot_start_app(kiosk_t *k, int64_t epoch, void (*notify)(void *ctx), void *ctx);
 

@@ -22,25 +22,25 @@ static int below(uint64_t *s, int n)
     return n > 0 ? (int)(next(s) % (uint64_t)n) : 0;
 }
 
-static void send(replay_t *r, input_kind_t kind, int x, int y, const char *text)
+static void send(replay_t *r, event_kind_t kind, int x, int y, const char *text)
 {
-    app_input_t in = {.kind = kind, .x = x, .y = y};
+    event_t in = {.kind = kind, .x = x, .y = y};
     if (text)
         snprintf(in.text, sizeof in.text, "%s", text);
-    app_input(r->app, &in);
-    app_build(r->app);
+    screens_input(r->view, r->app, &in);
+    screens_build(r->view, r->app);
 }
 
 static void tap_at(replay_t *r, int x, int y)
 {
-    send(r, INPUT_TOUCH_DOWN, x, y, NULL);
-    send(r, INPUT_TOUCH_UP, x, y, NULL);
+    send(r, EVENT_TOUCH_DOWN, x, y, NULL);
+    send(r, EVENT_TOUCH_UP, x, y, NULL);
 }
 
 /* Press something that is on screen: what a person mostly does. */
 static void press_random(replay_t *r, uint64_t *s)
 {
-    const ui_t *ui = r->app->ui;
+    const ui_t *ui = r->view->ui;
     int from = ui->modal_from >= 0 ? ui->modal_from : 0, n = 0;
     const ui_hit_t *pick = NULL;
     for (int i = from; i < ui->hit_count; i++)
@@ -54,10 +54,10 @@ static void drag(replay_t *r, uint64_t *s)
 {
     int w = r->display->w, h = r->display->h;
     int x = below(s, w), y = below(s, h), steps = 1 + below(s, 6);
-    send(r, INPUT_TOUCH_DOWN, x, y, NULL);
+    send(r, EVENT_TOUCH_DOWN, x, y, NULL);
     for (int i = 0; i < steps; i++)
-        send(r, INPUT_TOUCH_MOVE, below(s, w), below(s, h), NULL);
-    send(r, INPUT_TOUCH_UP, below(s, w), below(s, h), NULL);
+        send(r, EVENT_TOUCH_MOVE, below(s, w), below(s, h), NULL);
+    send(r, EVENT_TOUCH_UP, below(s, w), below(s, h), NULL);
 }
 
 /* Text as a physical keyboard might send it: Bangla, Latin, digits, marks alone. */
@@ -65,7 +65,7 @@ static void text(replay_t *r, uint64_t *s)
 {
     static const char *const bits[] = {"ক", "ি", "্",       "ষ", "র",       "ং", "A", "z", "7", "৭",
                                        "/", " ", "\u200c", "ো", "য\u09bc", ".", "-", "😀", "é", "১"};
-    send(r, INPUT_TEXT, 0, 0, bits[below(s, (int)(sizeof bits / sizeof bits[0]))]);
+    send(r, EVENT_TEXT, 0, 0, bits[below(s, (int)(sizeof bits / sizeof bits[0]))]);
 }
 
 /* Let time pass: sometimes a moment, sometimes past the idle timeout. */
@@ -76,7 +76,7 @@ static void jump(replay_t *r, uint64_t *s)
     for (uint64_t d = app_next_deadline(app); d <= target; d = app_next_deadline(app))
         app_advance(app, d > app->now_ms ? d : app->now_ms + 1);
     app_advance(app, target);
-    app_build(app);
+    screens_build(r->view, app);
 }
 
 static long rss_kb(void)
@@ -96,7 +96,7 @@ static long rss_kb(void)
 static void answer(replay_t *r, uint64_t *s)
 {
     app_t *app = r->app;
-    const catalog_field_t *f = &app->catalog->services[app->s.service].fields[app->s.field];
+    const catalog_field_t *f = app_form_field(app);
     static const char *const valid[FIELD_TYPE_COUNT] = {[FIELD_TEXT] = "রহিম উদ্দিন",
                                                         [FIELD_NID] = "1234567890",
                                                         [FIELD_BRN] = "19901234567890123",
@@ -111,13 +111,12 @@ static void answer(replay_t *r, uint64_t *s)
         v = f->options[below(s, f->option_count)].value;
     }
     if (f->type == FIELD_CHOICE || f->type == FIELD_TEXT) {
-        text_edit_set(&app->s.input[app->s.field], v); /* choices and names: as if pressed */
-        app->dirty = true;
+        app_form_set_text(app, v); /* choices and names: as if pressed */
     } else {
-        text_edit_set(&app->s.input[app->s.field], "");
-        send(r, INPUT_TEXT, 0, 0, v);
+        app_form_set_text(app, "");
+        send(r, EVENT_TEXT, 0, 0, v);
     }
-    send(r, INPUT_ENTER, 0, 0, NULL);
+    send(r, EVENT_ENTER, 0, 0, NULL);
 }
 
 static void one(replay_t *r, uint64_t *s, monkey_stats_t *st)
@@ -139,10 +138,10 @@ static void one(replay_t *r, uint64_t *s, monkey_stats_t *st)
         text(r, s);
         st->texts++;
     } else if (k < 90) {
-        send(r, k & 1 ? INPUT_BACKSPACE : INPUT_ENTER, 0, 0, NULL);
+        send(r, k & 1 ? EVENT_BACKSPACE : EVENT_ENTER, 0, 0, NULL);
     } else if (k < 95) {
-        app_press(r->app, below(s, 2) ? "lang:bn" : "lang:en");
-        app_build(r->app);
+        screens_press(r->view, r->app, below(s, 2) ? "lang:bn" : "lang:en");
+        screens_build(r->view, r->app);
     } else {
         jump(r, s);
         st->jumps++;
@@ -154,7 +153,7 @@ void monkey_run(replay_t *r, long n, uint64_t seed, monkey_stats_t *st)
     uint64_t s = seed ? seed : 0x9E3779B97F4A7C15ULL;
     screen_t last = r->app->screen;
     memset(st, 0, sizeof *st);
-    app_build(r->app);
+    screens_build(r->view, r->app);
     for (long i = 0; i < n; i++) {
         one(r, &s, st);
         if (r->app->job) { /* a receipt printing: let it end, as a person waits */

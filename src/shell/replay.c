@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/error.h"
+#include "io/file.h"
+#include "shell/calibrate.h"
 #include "text/unicode.h"
 #include "text/utf8.h"
 #include "ui/render.h"
@@ -25,12 +28,12 @@ typedef struct {
     size_t errcap;
 } ctx_t;
 
-static int fail(ctx_t *c, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static int fail(ctx_t *c, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    error_vset(msg, sizeof msg, fmt, ap);
     va_end(ap);
     snprintf(c->err, c->errcap, "%s:%d: %s", c->name, c->line, msg);
     return -1;
@@ -38,8 +41,8 @@ static int fail(ctx_t *c, const char *fmt, ...)
 
 void replay_render(replay_t *r)
 {
-    app_build(r->app);
-    ui_render(r->app->ui, display_begin(r->display), COLOR_BG);
+    screens_build(r->view, r->app);
+    ui_render(r->view->ui, display_begin(r->display), COLOR_BG);
     display_present(r->display);
 }
 
@@ -55,11 +58,11 @@ static void finger(replay_t *r, Uint32 type, int x, int y)
     ev.tfinger.windowID = 0;
     ev.tfinger.pressure = type == SDL_FINGERUP ? 0.0f : 1.0f;
     touch_map_invert(&r->input.map, x, y, &ev.tfinger.x, &ev.tfinger.y);
-    app_input_t in;
+    event_t in;
     if (input_translate(&r->input, &ev, &in))
-        app_input(r->app, &in);
-    input_apply_calibration(&r->input, r->app, r->app->data_dir ? r->app->data_dir : ".");
-    app_build(r->app);
+        screens_input(r->view, r->app, &in);
+    calibrate_apply(&r->input, r->app, r->app->data_dir ? r->app->data_dir : ".");
+    screens_build(r->view, r->app);
 }
 
 static void tap(replay_t *r, int x, int y)
@@ -82,15 +85,16 @@ static int cmd_tap(ctx_t *c, const char *args)
 }
 
 /* Let simulated time pass while nothing else happens (timers run on the way). */
-static void pass_time(app_t *app, uint64_t ms)
+static void pass_time(replay_t *r, uint64_t ms)
 {
+    app_t *app = r->app;
     uint64_t target = app->now_ms + ms;
     for (uint64_t next = app_next_deadline(app); next <= target; next = app_next_deadline(app)) {
         app_advance(app, next > app->now_ms ? next : app->now_ms + 1);
-        app_build(app);
+        screens_build(r->view, app);
     }
     app_advance(app, target);
-    app_build(app);
+    screens_build(r->view, app);
 }
 
 static int cmd_hold(ctx_t *c, const char *args)
@@ -104,7 +108,7 @@ static int cmd_hold(ctx_t *c, const char *args)
         return fail(c, "hold: %d,%d is outside the %dx%d screen", x, y, c->r->display->w,
                     c->r->display->h);
     finger(c->r, SDL_FINGERDOWN, x, y);
-    pass_time(c->r->app, (uint64_t)ms);
+    pass_time(c->r, (uint64_t)ms);
     finger(c->r, SDL_FINGERUP, x, y);
     return 0;
 }
@@ -138,8 +142,8 @@ static const ui_hit_t *pressable(const ui_t *ui, const char *id)
 
 static bool press_id(replay_t *r, const char *id)
 {
-    app_build(r->app);
-    const ui_hit_t *h = pressable(r->app->ui, id);
+    screens_build(r->view, r->app);
+    const ui_hit_t *h = pressable(r->view->ui, id);
     if (!h)
         return false;
     tap(r, h->r.x + h->r.w / 2, h->r.y + h->r.h / 2);
@@ -207,7 +211,7 @@ static const ui_hit_t *find_key(replay_t *r, const char *s, size_t *used)
             ok = press_id(r, tries[t][k]);
         if (!ok)
             continue;
-        const ui_hit_t *h = key_for(r->app->ui, s, used);
+        const ui_hit_t *h = key_for(r->view->ui, s, used);
         if (h)
             return h;
     }
@@ -249,7 +253,7 @@ static int cmd_wait(ctx_t *c, const char *args)
     if (errno || end == args || *end || ms < 0 || ms > 7LL * 24 * 3600 * 1000)
         return fail(c, "wait: expected milliseconds (0 to one week)");
     /* Step through every timer on the way, as real time would. */
-    pass_time(c->r->app, (uint64_t)ms);
+    pass_time(c->r, (uint64_t)ms);
     return 0;
 }
 
@@ -273,8 +277,8 @@ static int cmd_expect(ctx_t *c, const char *id, bool want)
 {
     if (!id[0])
         return fail(c, "%s: expected an id", want ? "expect" : "absent");
-    app_build(c->r->app);
-    bool seen = ui_find(c->r->app->ui, id) != NULL;
+    screens_build(c->r->view, c->r->app);
+    bool seen = ui_find(c->r->view->ui, id) != NULL;
     if (seen != want)
         return fail(c, "%s %s: it is %svisible on %s%s", want ? "expect" : "absent", id,
                     seen ? "" : "not ", app_screen_id(c->r->app->screen),
@@ -291,7 +295,7 @@ static void settle(replay_t *r)
         return;
     printjob_wait(r->app->job);
     app_advance(r->app, r->app->now_ms);
-    app_build(r->app);
+    screens_build(r->view, r->app);
 }
 
 static int run_line(ctx_t *c, char *line)
@@ -333,7 +337,7 @@ int replay_text(replay_t *r, const char *name, const char *text, size_t len, cha
                 size_t errcap)
 {
     ctx_t c = {.r = r, .name = name, .err = err, .errcap = errcap};
-    app_build(r->app);
+    screens_build(r->view, r->app);
     const char *p = text, *end = text + len;
     while (p < end) {
         c.line++;
@@ -360,21 +364,9 @@ int replay_text(replay_t *r, const char *name, const char *text, size_t len, cha
 
 int replay_file(replay_t *r, const char *path, char *err, size_t errcap)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        snprintf(err, errcap, "%s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
-    char *buf = malloc(SCRIPT_MAX + 1);
-    size_t n = buf ? fread(buf, 1, SCRIPT_MAX + 1, fp) : 0;
-    fclose(fp);
-    int rc = -1;
-    if (!buf)
-        snprintf(err, errcap, "%s: out of memory", path);
-    else if (n > SCRIPT_MAX)
-        snprintf(err, errcap, "%s: larger than %d bytes", path, SCRIPT_MAX);
-    else
-        rc = replay_text(r, path, buf, n, err, errcap);
+    size_t n;
+    char *buf = file_read(path, SCRIPT_MAX, &n, err, errcap);
+    int rc = buf ? replay_text(r, path, buf, n, err, errcap) : -1;
     free(buf);
     return rc;
 }

@@ -22,9 +22,11 @@
 #include "app/app.h"
 #include "platform/display.h"
 #include "platform/input.h"
+#include "screens/screens.h"
 
 typedef struct {
     app_t *app;
+    view_t *view;
     display_t *display;
     input_state_t input;
     const char *shots_dir;

@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "store/file.h"
+#include "io/file.h"
 #include "store/journal_private.h"
 #include "store/state.h"
 #include "text/locale.h"

@@ -1,7 +1,7 @@
 /* store/pin.c - Argon2id PIN hashes and a persistent lockout. */
 #define _POSIX_C_SOURCE 200809L
 #include "store/pin.h"
-#include "store/file.h"
+#include "io/file.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "store/file.h"
+#include "io/file.h"
 
 #define STATE_MAGIC "# Sheba Kiosk journal state"
 /* The largest file this kiosk writes is about 22 KB (STATE_MAX_SEQ lines of ~22 bytes). */
@@ -173,9 +173,12 @@ state_load_t state_load(const char *dir, state_t *s, char *err, size_t errcap)
             snprintf(err, errcap, "%s: %s", path, strerror(errno));
         } else {
             text[n] = '\0';
-            rc = strlen(text) != (size_t)n
-                     ? (snprintf(err, errcap, "%s: holds a NUL byte", path), STATE_MALFORMED)
-                     : parse(path, text, s, err, errcap);
+            if (strlen(text) != (size_t)n) {
+                snprintf(err, errcap, "%s: holds a NUL byte", path);
+                rc = STATE_MALFORMED;
+            } else {
+                rc = parse(path, text, s, err, errcap);
+            }
         }
     }
     free(text);

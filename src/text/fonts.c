@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/file.h"
+
 /* Sizes in use at once: a screen uses about ten; shrinking text adds a few. */
 #define FONTS_MAX_OPEN 24
 #define ICON_NAME_MAX  48
@@ -49,12 +51,18 @@ static int icon_cmp(const void *a, const void *b)
     return strcmp(((const icon_t *)a)->name, ((const icon_t *)b)->name);
 }
 
+/* bsearch's comparison: the key is the name itself. */
+static int icon_name_cmp(const void *key, const void *icon)
+{
+    return strcmp(key, ((const icon_t *)icon)->name);
+}
+
 /* fonts/MaterialIcons.codepoints: "name hex" per line. */
 static bool load_icons(fonts_t *f, const char *dir, char *err, size_t errcap)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/MaterialIcons.codepoints", dir);
-    FILE *fp = fopen(path, "r");
+    char path[FILE_PATH_MAX];
+    FILE *fp = file_path(path, sizeof path, dir, "MaterialIcons.codepoints") == 0 ? fopen(path, "r")
+                                                                                  : NULL;
     if (!fp) {
         snprintf(err, errcap, "%s: cannot open", path);
         return false;
@@ -100,9 +108,10 @@ fonts_t *fonts_open(const char *dir, char *err, size_t errcap)
         return NULL;
     }
     for (int i = 0; i < FACE_COUNT; i++) {
-        char path[1024];
-        snprintf(path, sizeof path, "%s/%s", dir, face_files[i]);
-        f->data[i] = SDL_LoadFile(path, &f->size[i]);
+        char path[FILE_PATH_MAX];
+        f->data[i] = file_path(path, sizeof path, dir, face_files[i]) == 0
+                         ? SDL_LoadFile(path, &f->size[i])
+                         : NULL;
         if (!f->data[i]) {
             snprintf(err, errcap, "%s: cannot read font: %s", path, SDL_GetError());
             fonts_close(f);
@@ -173,10 +182,8 @@ TTF_Font *fonts_get(fonts_t *f, font_face_t face, int size_px)
 
 unsigned fonts_icon_codepoint(const fonts_t *f, const char *name)
 {
-    icon_t key;
     if (!name || strlen(name) >= ICON_NAME_MAX)
         return 0;
-    strcpy(key.name, name);
-    const icon_t *hit = bsearch(&key, f->icons, f->icon_count, sizeof key, icon_cmp);
+    const icon_t *hit = bsearch(name, f->icons, f->icon_count, sizeof *f->icons, icon_name_cmp);
     return hit ? hit->cp : 0;
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/file.h"
 #include "text/utf8.h"
 
 #define PO_FILE_MAX (1024 * 1024)
@@ -278,23 +279,17 @@ static int entry_cmp(const void *a, const void *b)
     return strcmp(((const entry_t *)a)->id, ((const entry_t *)b)->id);
 }
 
+/* bsearch's comparison: the key is the msgid itself. */
+static int msgid_cmp(const void *key, const void *entry)
+{
+    return strcmp(key, ((const entry_t *)entry)->id);
+}
+
 static int load_file(i18n_t *t, lang_t lang, const char *path, char *err, size_t errcap)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        snprintf(err, errcap, "%s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
-    char *buf = malloc(PO_FILE_MAX + 1);
-    size_t n = buf ? fread(buf, 1, PO_FILE_MAX + 1, fp) : 0;
-    fclose(fp);
-    int rc = -1;
-    if (!buf)
-        snprintf(err, errcap, "%s: out of memory", path);
-    else if (n > PO_FILE_MAX)
-        snprintf(err, errcap, "%s: larger than %d bytes", path, PO_FILE_MAX);
-    else
-        rc = i18n_parse(t, lang, path, buf, n, err, errcap);
+    size_t n;
+    char *buf = file_read(path, PO_FILE_MAX, &n, err, errcap);
+    int rc = buf ? i18n_parse(t, lang, path, buf, n, err, errcap) : -1;
     free(buf);
     return rc;
 }
@@ -302,14 +297,19 @@ static int load_file(i18n_t *t, lang_t lang, const char *path, char *err, size_t
 i18n_t *i18n_load(const char *dir, char *err, size_t errcap)
 {
     i18n_t *t = i18n_new();
-    char paths[LANG_COUNT][1024];
+    char paths[LANG_COUNT][FILE_PATH_MAX], name[16];
     const char *names[LANG_COUNT];
     if (!t) {
         snprintf(err, errcap, "out of memory");
         return NULL;
     }
     for (int l = 0; l < LANG_COUNT; l++) {
-        snprintf(paths[l], sizeof paths[l], "%s/%s.po", dir, lang_code((lang_t)l));
+        snprintf(name, sizeof name, "%s.po", lang_code((lang_t)l));
+        if (file_path(paths[l], sizeof paths[l], dir, name) < 0) {
+            snprintf(err, errcap, "%s: the folder's name is too long", dir);
+            i18n_free(t);
+            return NULL;
+        }
         names[l] = paths[l];
         if (load_file(t, (lang_t)l, paths[l], err, errcap) < 0) {
             i18n_free(t);
@@ -327,9 +327,9 @@ i18n_t *i18n_load(const char *dir, char *err, size_t errcap)
 
 const char *i18n_get(const i18n_t *t, lang_t lang, const char *msgid)
 {
-    entry_t key = {.id = (char *)msgid};
-    const entry_t *e = t && t->sorted ? bsearch(&key, t->e, (size_t)t->count, sizeof key, entry_cmp)
-                                      : (t ? find(t, msgid) : NULL);
+    const entry_t *e = t && t->sorted
+                           ? bsearch(msgid, t->e, (size_t)t->count, sizeof *t->e, msgid_cmp)
+                           : (t ? find(t, msgid) : NULL);
     return e && e->str[lang] ? e->str[lang] : msgid;
 }
 

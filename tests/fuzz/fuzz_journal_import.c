@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "store/export.h"
+#include "store/journal_export.h"
 #include "store/journal.h"
 
 static char dir[64];

@@ -26,6 +26,7 @@
 #include "shell/boot.h"
 #include "shell/replay.h"
 #include "platform/touch.h"
+#include "ui/textcache.h"
 
 #define SCRIPT_CAP  4096
 #define MAX_WAIT_MS (10LL * 60 * 1000) /* idle.replay waits 145 s; this allows a few cycles */
@@ -98,20 +99,23 @@ static void setup(void)
         fatal("app (see above)");
     fresh = k.app;
     r.app = &k.app;
+    r.view = &k.view;
     r.display = &k.display;
     r.shots_dir = NULL;
     atexit(cleanup);
 }
 
 /* The app as it was right after start: welcome screen, clock at zero. A receipt still
- * printing from the last input is finished first, so it cannot land in this one; app_wipe
- * clears what the app keeps outside itself (display list, cached texts). */
+ * printing from the last input is finished first, so it cannot land in this one; the view
+ * starts again too, with an empty display list and no cached texts. */
 static void reset(void)
 {
     printjob_wait(&k.job);
     app_advance(&k.app, k.app.now_ms);
-    app_wipe(&k.app);
     k.app = fresh;
+    ui_wipe(k.ui);
+    textcache_clear(k.cache);
+    screens_init(&k.view, k.ui);
     touch_map_t map;
     touch_map_init(&map, k.cfg.rotation, k.cfg.calibration, SCREEN_W, SCREEN_H);
     input_init(&r.input, &map, SCREEN_W, SCREEN_H);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "screens/screens.h"
 #include "store/journal.h"
 #include "text/fonts.h"
 #include "text/shape.h"
@@ -26,12 +27,25 @@ typedef struct {
     textcache_t *cache;
     ui_t *ui;
     app_t app;
+    view_t view;
     char dir[64];
 } fx_t;
 
 static bool icon_ok(const char *name, void *ctx)
 {
     return fonts_icon_codepoint(ctx, name) != 0;
+}
+
+/* Rebuild the display list if anything changed; true when it did. */
+static bool build(fx_t *f)
+{
+    return screens_build(&f->view, &f->app);
+}
+
+static void input(fx_t *f, event_kind_t kind, int x, int y)
+{
+    event_t in = {.kind = kind, .x = x, .y = y};
+    screens_input(&f->view, &f->app, &in);
 }
 
 static fx_t *fx_new(int w, int h)
@@ -52,8 +66,9 @@ static fx_t *fx_new(int w, int h)
     f->cache = textcache_new(f->fonts);
     f->ui = calloc(1, sizeof *f->ui);
     ui_init(f->ui, w, h, f->cfg.dpi, f->fonts, f->cache);
-    app_init(&f->app, &f->cfg, f->cat, f->i18n, f->fonts, f->journal, f->ui, 1796000000);
-    app_build(&f->app);
+    app_init(&f->app, &f->cfg, f->cat, f->i18n, f->fonts, f->journal, 1796000000);
+    screens_init(&f->view, f->ui);
+    build(f);
     return f;
 }
 
@@ -74,7 +89,7 @@ static void fx_free(fx_t *f)
 /* The pressable widget with that id on the current screen, failing when there is none. */
 static const ui_hit_t *pressable(fx_t *f, const char *id)
 {
-    app_build(&f->app);
+    build(f);
     const ui_hit_t *h = ui_find(f->ui, id);
     if (!h || !h->active)
         fail_msg("no pressable \"%s\" on %s", id, app_screen_id(f->app.screen));
@@ -84,11 +99,9 @@ static const ui_hit_t *pressable(fx_t *f, const char *id)
 /* A finger down and up at x, y. */
 static void tap(fx_t *f, int x, int y)
 {
-    app_input_t in = {.kind = INPUT_TOUCH_DOWN, .x = x, .y = y};
-    app_input(&f->app, &in);
-    in.kind = INPUT_TOUCH_UP;
-    app_input(&f->app, &in);
-    app_build(&f->app);
+    input(f, EVENT_TOUCH_DOWN, x, y);
+    input(f, EVENT_TOUCH_UP, x, y);
+    build(f);
 }
 
 /* Press a visible widget by id, as a tap on its centre would. */
@@ -116,7 +129,7 @@ static void advance(fx_t *f, uint64_t ms)
     for (uint64_t d = app_next_deadline(&f->app); d <= target; d = app_next_deadline(&f->app))
         app_advance(&f->app, d);
     app_advance(&f->app, target);
-    app_build(&f->app);
+    build(f);
 }
 
 static bool all_zero(const void *p, size_t n)
@@ -160,8 +173,7 @@ static void test_touch_during_idle_question_keeps_data(void **state)
     press(f, "key:ক");
     advance(f, 61000);
     assert_int_equal(f->app.dialog, DIALOG_IDLE);
-    app_input_t in = {.kind = INPUT_TOUCH_DOWN, .x = 10, .y = 400};
-    app_input(&f->app, &in);
+    input(f, EVENT_TOUCH_DOWN, 10, 400);
     assert_int_equal(f->app.dialog, DIALOG_NONE);
     assert_string_equal(f->app.s.input[0].buf, "ক");
     /* The clock starts again from that touch. */
@@ -196,8 +208,8 @@ static void tap_field(fx_t *f, int x)
 /* Where the boundary after the first `bytes` of the field's text is on screen. */
 static int field_x(fx_t *f, size_t bytes)
 {
-    text_style_t st = {.size_px = f->app.field_text_px};
-    return f->app.field_text_x + text_measure(f->fonts, st, f->app.s.input[0].buf, bytes);
+    text_style_t st = {.size_px = f->view.field_text_px};
+    return f->view.field_text_x + text_measure(f->fonts, st, f->app.s.input[0].buf, bytes);
 }
 
 static void test_tap_in_field_places_caret_on_a_cluster(void **state)
@@ -228,8 +240,9 @@ static void test_tap_inside_a_conjunct_never_splits_it(void **state)
     (void)state;
     fx_t *f = fx_new(800, 480);
     to_form(f, "civil_registration", "birth_reg_new");
-    assert_true(text_edit_set(&f->app.s.input[0], "ক্ষমা"));
-    app_build(&f->app);
+    app_form_set_text(&f->app, "ক্ষমা");
+    assert_string_equal(f->app.s.input[0].buf, "ক্ষমা");
+    build(f);
     const size_t ksa = strlen("ক্ষ");
     int left = field_x(f, 0), right = field_x(f, ksa);
     for (int x = left; x <= right; x++) {
@@ -266,10 +279,10 @@ static void test_unchanged_frame_does_not_rebuild_or_shape(void **state)
     (void)state;
     fx_t *f = fx_new(800, 480);
     press(f, "lang:bn");
-    assert_false(app_build(&f->app)); /* nothing changed since the last build */
+    assert_false(build(f)); /* nothing changed since the last build */
     textcache_stats_t before = textcache_stats(f->cache);
-    f->app.dirty = true; /* same state, rebuilt: every text comes from the cache */
-    assert_true(app_build(&f->app));
+    f->view.dirty = true; /* same state, rebuilt: every text comes from the cache */
+    assert_true(build(f));
     textcache_stats_t after = textcache_stats(f->cache);
     assert_int_equal(after.layouts, before.layouts);
     assert_true(after.hits > before.hits);
@@ -349,20 +362,18 @@ static void walk_all_screens(int w, int h)
         const catalog_service_t *s = &f->cat->services[c];
         char id[64];
         f->app.s.category = s->category;
-        f->app.screen = SCREEN_SERVICES;
-        f->app.dirty = true;
-        app_build(&f->app);
+        app_go(&f->app, SCREEN_SERVICES);
+        build(f);
         check_targets(f, "services");
         f->app.s.service = c;
-        f->app.screen = SCREEN_SERVICE;
-        f->app.dirty = true;
-        app_build(&f->app);
+        app_go(&f->app, SCREEN_SERVICE);
+        build(f);
         check_targets(f, s->id);
         press(f, "next");
         for (int i = 0; i < s->field_count; i++) {
             f->app.s.field = i;
-            f->app.dirty = true;
-            app_build(&f->app);
+            f->view.dirty = true;
+            build(f);
             snprintf(id, sizeof id, "%s.%s", s->id, s->fields[i].id);
             check_targets(f, id);
         }
@@ -402,21 +413,43 @@ static void test_drag_scrolls_and_is_not_a_tap(void **state)
     fx_t *f = fx_new(800, 480);
     press(f, "lang:bn");
     press(f, "cat:up_certificates");
-    assert_true(f->app.scroll_max > 0);
+    assert_true(f->view.scroll_max > 0);
     const ui_hit_t *h = ui_find(f->ui, "svc:citizenship_cert");
     assert_non_null(h);
     int x = h->r.x + 20, y = h->r.y + h->r.h / 2;
-    app_input_t in = {.kind = INPUT_TOUCH_DOWN, .x = x, .y = y + 100};
-    app_input(&f->app, &in);
-    in.kind = INPUT_TOUCH_MOVE;
-    in.y = y;
-    app_input(&f->app, &in);
-    in.kind = INPUT_TOUCH_UP;
-    app_input(&f->app, &in);
-    app_build(&f->app);
+    input(f, EVENT_TOUCH_DOWN, x, y + 100);
+    input(f, EVENT_TOUCH_MOVE, x, y);
+    input(f, EVENT_TOUCH_UP, x, y);
+    build(f);
     assert_int_equal(f->app.screen, SCREEN_SERVICES); /* no service was opened */
-    assert_int_equal(f->app.s.scroll, f->app.scroll_max < 100 ? f->app.scroll_max : 100);
+    assert_int_equal(f->view.scroll, f->view.scroll_max < 100 ? f->view.scroll_max : 100);
     fx_free(f);
+}
+
+/* The keyboard's script switch works both ways, from either session language, at every size:
+ * a Bangla speaker who touched ABC can always get Bangla back. */
+static void test_keyboard_switch_both_ways(void **state)
+{
+    (void)state;
+    static const int sizes[][2] = {{800, 480}, {1280, 800}, {480, 800}, {1920, 1080}};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+        for (int lang = 0; lang < LANG_COUNT; lang++) {
+            fx_t *f = fx_new(sizes[i][0], sizes[i][1]);
+            press(f, lang == LANG_BN ? "lang:bn" : "lang:en");
+            press(f, "cat:civil_registration");
+            press(f, "svc:birth_reg_new");
+            press(f, "next");
+            bool bangla = lang == LANG_BN; /* a text field starts in the session's script */
+            for (int round = 0; round < 4; round++) {
+                assert_non_null(ui_find(f->ui, bangla ? "key:ক" : "key:a"));
+                assert_null(ui_find(f->ui, bangla ? "key:a" : "key:ক"));
+                press(f, bangla ? "kbd:en" : "kbd:bn");
+                bangla = !bangla;
+            }
+            press(f, bangla ? "key:ক" : "key:a");
+            assert_string_equal(f->app.s.input[0].buf, bangla ? "ক" : "a");
+            fx_free(f);
+        }
 }
 
 int main(void)
@@ -436,6 +469,7 @@ int main(void)
         cmocka_unit_test(test_touch_targets_480x800),
         cmocka_unit_test(test_touch_targets_1920x1080),
         cmocka_unit_test(test_drag_scrolls_and_is_not_a_tap),
+        cmocka_unit_test(test_keyboard_switch_both_ways),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,7 +5,7 @@
  * validates every field. Each test works in its own mkdtemp folder. */
 #define _DEFAULT_SOURCE /* mkdtemp, ftruncate */
 
-#include "store/export.h"
+#include "store/journal_export.h"
 #include "store/journal.h"
 
 #include <stdarg.h>

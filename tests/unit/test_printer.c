@@ -116,18 +116,19 @@ static void test_bad_profiles_name_file_and_line(void **state)
 {
     (void)state;
     static const struct {
-        const char *file, *want;
+        const char *file, *where, *why;
     } bad[] = {
-        {"tests/data/printers/width_not_multiple_of_8.ini", "width_not_multiple_of_8.ini:3:"},
-        {"tests/data/printers/bad_bool.ini", "bad_bool.ini:3: cutter"},
-        {"tests/data/printers/unknown_section.ini", "unknown_section.ini:4: unknown section"},
-        {"tests/data/printers/unknown_key.ini", "unknown_key.ini:2: unknown key"}};
+        {"tests/data/printers/width_not_multiple_of_8.ini",
+         "width_not_multiple_of_8.ini:3: ", "[printer] width_dots: bad value"},
+        {"tests/data/printers/bad_bool.ini", "bad_bool.ini:3: ", "[printer] cutter: bad value"},
+        {"tests/data/printers/unknown_section.ini", "unknown_section.ini:4: ", "unknown section"},
+        {"tests/data/printers/unknown_key.ini", "unknown_key.ini:2: ", "unknown key"}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         printer_profile_t p;
         char err[512];
         assert_int_equal(printer_profile_load(bad[i].file, &p, err, sizeof err), -1);
-        if (!strstr(err, bad[i].want))
-            fail_msg("%s: got \"%s\"", bad[i].want, err);
+        if (!strstr(err, bad[i].where) || !strstr(err, bad[i].why))
+            fail_msg("%s %s: got \"%s\"", bad[i].where, bad[i].why, err);
     }
 }
 
@@ -174,7 +175,7 @@ static void test_file_printer_appends_exact_bytes(void **state)
     job(&b, 100);
     for (int i = 0; i < 2; i++)
         assert_int_equal(printer_print(&s, &p, "j", b.data, b.len, 5000, detail, sizeof detail),
-                         PRINT_OK);
+                         PRINTER_OK);
     size_t n;
     uint8_t *got = slurp(path, &n);
     assert_int_equal(n, 2 * b.len);
@@ -199,7 +200,7 @@ static void test_lp_printer_on_a_real_file(void **state)
     escpos_buf_t b;
     job(&b, 30);
     assert_int_equal(printer_print(&s, &p, "j", b.data, b.len, 5000, detail, sizeof detail),
-                     PRINT_OK);
+                     PRINTER_OK);
     size_t n;
     uint8_t *got = slurp(path, &n);
     /* The status questions went to the device too, before and after the job. */
@@ -209,7 +210,7 @@ static void test_lp_printer_on_a_real_file(void **state)
     snprintf(spec, sizeof spec, "lp:%s/nonexistent", tmp);
     printer_spec_parse(spec, &s, detail, sizeof detail);
     assert_int_equal(printer_print(&s, &p, "j", b.data, b.len, 5000, detail, sizeof detail),
-                     PRINT_NOT_FOUND);
+                     PRINTER_NOT_FOUND);
     assert_non_null(strstr(detail, "nonexistent"));
     escpos_buf_free(&b);
 }
@@ -297,7 +298,7 @@ static void fake_free(fake_t *f)
     f->got = NULL;
 }
 
-static print_result_t print_tcp(int port, const escpos_buf_t *b, int timeout_ms, char *detail)
+static printer_result_t print_tcp(int port, const escpos_buf_t *b, int timeout_ms, char *detail)
 {
     char spec[64];
     printer_spec_t s;
@@ -317,7 +318,7 @@ static void test_tcp_printer_gets_the_job_after_status(void **state)
     job(&b, 200);
     assert_null(memmem(b.data, b.len, "\x10\x04", 2)); /* the fake printer parses naively */
     char detail[800];
-    assert_int_equal(print_tcp(f.port, &b, 5000, detail), PRINT_OK);
+    assert_int_equal(print_tcp(f.port, &b, 5000, detail), PRINTER_OK);
     fake_stop(&f);
     /* Status questions first (EOT 1, 2, 4), then the job, then the questions again. */
     static const uint8_t q[] = {0x10, 4, 1, 0x10, 4, 2, 0x10, 4, 4};
@@ -336,7 +337,7 @@ static void test_tcp_printer_out_of_paper_gets_nothing(void **state)
     escpos_buf_t b;
     job(&b, 50);
     char detail[800];
-    assert_int_equal(print_tcp(f.port, &b, 5000, detail), PRINT_PAPER_OUT);
+    assert_int_equal(print_tcp(f.port, &b, 5000, detail), PRINTER_PAPER_OUT);
     fake_stop(&f);
     assert_int_equal(f.len, 9); /* only the status questions */
     assert_non_null(strstr(detail, "paper-out"));
@@ -352,7 +353,7 @@ static void test_tcp_printer_cover_open(void **state)
     escpos_buf_t b;
     job(&b, 10);
     char detail[800];
-    assert_int_equal(print_tcp(f.port, &b, 5000, detail), PRINT_COVER_OPEN);
+    assert_int_equal(print_tcp(f.port, &b, 5000, detail), PRINTER_COVER_OPEN);
     fake_stop(&f);
     fake_free(&f);
     escpos_buf_free(&b);
@@ -371,7 +372,7 @@ static void test_tcp_refused_is_not_found_quickly(void **state)
     job(&b, 10);
     char detail[800];
     long long t = now_ms();
-    assert_int_equal(print_tcp(ntohs(a.sin_port), &b, 5000, detail), PRINT_NOT_FOUND);
+    assert_int_equal(print_tcp(ntohs(a.sin_port), &b, 5000, detail), PRINTER_NOT_FOUND);
     assert_true(now_ms() - t < 3500);
     assert_non_null(strstr(detail, "127.0.0.1"));
     escpos_buf_free(&b);
@@ -387,10 +388,10 @@ static void test_tcp_printer_that_stops_reading_times_out(void **state)
     escpos_bytes(&b, big, sizeof big);
     char detail[800];
     long long t = now_ms();
-    print_result_t r = print_tcp(f.port, &b, 1500, detail);
+    printer_result_t r = print_tcp(f.port, &b, 1500, detail);
     long long took = now_ms() - t;
     /* It never answers status (given the benefit of the doubt), then stops taking data. */
-    assert_int_equal(r, PRINT_TIMEOUT);
+    assert_int_equal(r, PRINTER_TIMEOUT);
     assert_true(took < 1500 + 2 * 1500 + 1000);
     fake_stop(&f);
     fake_free(&f);
@@ -518,7 +519,8 @@ static void test_png_printer_writes_a_decodable_receipt(void **state)
     escpos_buf_t b;
     job(&b, 40);
     assert_int_equal(
-        printer_print(&s, &p, "../UDC 1/x", b.data, b.len, 5000, detail, sizeof detail), PRINT_OK);
+        printer_print(&s, &p, "../UDC 1/x", b.data, b.len, 5000, detail, sizeof detail),
+        PRINTER_OK);
     snprintf(path, sizeof path, "%s/receipts/___UDC_1_x.png", tmp); /* no path escapes */
     image_t img;
     assert_int_equal(image_read(path, &img, detail, sizeof detail), 0);
@@ -528,7 +530,8 @@ static void test_png_printer_writes_a_decodable_receipt(void **state)
     escpos_buf_t junk = {0};
     escpos_bytes(&junk, "\x1b\x7f", 2);
     assert_int_equal(
-        printer_print(&s, &p, "junk", junk.data, junk.len, 5000, detail, sizeof detail), PRINT_IO);
+        printer_print(&s, &p, "junk", junk.data, junk.len, 5000, detail, sizeof detail),
+        PRINTER_IO);
     assert_non_null(strstr(detail, "do not decode"));
     escpos_buf_free(&junk);
     escpos_buf_free(&b);

@@ -382,7 +382,7 @@ static int control_request(emu_t *e, const uint8_t *setup, uint8_t *out, int cap
     int n = -1;
     if (type == 0x80 && request == 6 && value >> 8 == 3) { /* GET_DESCRIPTOR (string) */
         static const char *const strings[] = {NULL, "Sheba Test", "POS58 Printer USB", "SHEBA0001"};
-        uint8_t i = value & 0xFF;
+        uint8_t i = (uint8_t)(value & 0xFF);
         if (i == 0)
             n = (reply[0] = 4, reply[1] = 3, reply[2] = 0x09, reply[3] = 0x04, 4); /* en-US */
         else if (i < sizeof strings / sizeof strings[0])
@@ -845,8 +845,8 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static print_result_t print_job_within(fixture_t *fx, const char *spec_text, int timeout_ms,
-                                       char *detail, size_t cap)
+static printer_result_t print_job_within(fixture_t *fx, const char *spec_text, int timeout_ms,
+                                         char *detail, size_t cap)
 {
     printer_spec_t spec;
     printer_profile_t profile;
@@ -859,7 +859,7 @@ static print_result_t print_job_within(fixture_t *fx, const char *spec_text, int
                          detail, cap);
 }
 
-static print_result_t print_job(fixture_t *fx, const char *spec_text, char *detail, size_t cap)
+static printer_result_t print_job(fixture_t *fx, const char *spec_text, char *detail, size_t cap)
 {
     return print_job_within(fx, spec_text, PRINTER_JOB_TIMEOUT_MS, detail, cap);
 }
@@ -901,7 +901,7 @@ static void test_class_discovery_finds_printer_and_uses_out_0x03(void **state)
     plug_neighbours(fx);
     plug(fx, "pos58-clone.umockdev", 2, 0x03, 0x81);
     make_job(&fx->sent, 120);
-    assert_int_equal(print_job(fx, "usb", detail, sizeof detail), PRINT_OK);
+    assert_int_equal(print_job(fx, "usb", detail, sizeof detail), PRINTER_OK);
     assert_string_equal(detail, "");
     observe(fx);
     assert_checked_job(fx); /* every byte went through OUT 0x03: the only OUT it accepts */
@@ -926,7 +926,7 @@ static void test_out_endpoint_0x01_variant(void **state)
     char detail[800];
     plug(fx, "pos58-ep01.umockdev", 2, 0x01, 0x81);
     make_job(&fx->sent, 60);
-    assert_int_equal(print_job(fx, "usb", detail, sizeof detail), PRINT_OK);
+    assert_int_equal(print_job(fx, "usb", detail, sizeof detail), PRINTER_OK);
     observe(fx);
     assert_checked_job(fx);
     assert_left_clean(fx);
@@ -939,7 +939,7 @@ static void test_vid_pid_spec(void **state)
     plug_neighbours(fx);
     plug(fx, "pos58-clone.umockdev", 2, 0x03, 0x81);
     make_job(&fx->sent, 60);
-    assert_int_equal(print_job(fx, "usb:0416:5011", detail, sizeof detail), PRINT_OK);
+    assert_int_equal(print_job(fx, "usb:0416:5011", detail, sizeof detail), PRINTER_OK);
     observe(fx);
     assert_checked_job(fx);
     assert_left_clean(fx);
@@ -953,7 +953,7 @@ static void test_unknown_vid_pid_is_not_found(void **state)
     plug(fx, "pos58-clone.umockdev", 2, 0x03, 0x81);
     make_job(&fx->sent, 24);
     double t0 = now_s();
-    assert_int_equal(print_job(fx, "usb:1234:5678", detail, sizeof detail), PRINT_NOT_FOUND);
+    assert_int_equal(print_job(fx, "usb:1234:5678", detail, sizeof detail), PRINTER_NOT_FOUND);
     assert_true(now_s() - t0 < 5.0);
     assert_non_null(strstr(detail, "no USB device 1234:5678 found"));
     observe(fx);
@@ -972,7 +972,7 @@ static void test_whole_job_arrives_byte_exact(void **state)
     assert_true(fx->sent.len > 16384);
     /* the raster really does contain DLE EOT 1, which the printer must not answer */
     assert_non_null(memmem(fx->sent.data, fx->sent.len, "\x10\x04\x01", 3));
-    assert_int_equal(print_job(fx, "usb", detail, sizeof detail), PRINT_OK);
+    assert_int_equal(print_job(fx, "usb", detail, sizeof detail), PRINTER_OK);
     observe(fx);
     assert_checked_job(fx);
     static const int asked[] = {1, 2, 4, 1, 2, 4};
@@ -990,7 +990,7 @@ static void test_short_writes_still_deliver_everything_in_order(void **state)
     fx->printer.max_per_urb = 17;
     g_mutex_unlock(&fx->printer.lock);
     make_job(&fx->sent, 200);
-    assert_int_equal(print_job(fx, "usb", detail, sizeof detail), PRINT_OK);
+    assert_int_equal(print_job(fx, "usb", detail, sizeof detail), PRINTER_OK);
     observe(fx);
     assert_checked_job(fx);
     assert_int_equal(fx->seen.max_out_urb, 17);
@@ -1012,7 +1012,7 @@ static void test_write_timeout_continues_from_bytes_taken(void **state)
     fx->printer.pause_ms = 6000;                        /* longer than one write may wait */
     g_mutex_unlock(&fx->printer.lock);
     double t0 = now_s();
-    assert_int_equal(print_job(fx, "usb", detail, sizeof detail), PRINT_OK);
+    assert_int_equal(print_job(fx, "usb", detail, sizeof detail), PRINTER_OK);
     double took = now_s() - t0;
     print_message("# paused printer: job printed in %.1f s\n", took);
     assert_true(took >= 5.0 && took < 20.0);
@@ -1034,7 +1034,7 @@ static void test_paper_out_before_the_job_sends_nothing(void **state)
     fx->printer.eot[4] = 0x7E; /* paper near end and end */
     g_mutex_unlock(&fx->printer.lock);
     make_job(&fx->sent, 60);
-    assert_int_equal(print_job(fx, "usb", detail, sizeof detail), PRINT_PAPER_OUT);
+    assert_int_equal(print_job(fx, "usb", detail, sizeof detail), PRINTER_PAPER_OUT);
     assert_non_null(strstr(detail, "paper-out"));
     observe(fx);
     assert_int_equal(fx->raw->len, sizeof queries); /* the three queries, no raster */
@@ -1053,7 +1053,7 @@ static void test_cover_open(void **state)
     fx->printer.eot[2] = 0x16; /* ... because of the cover */
     g_mutex_unlock(&fx->printer.lock);
     make_job(&fx->sent, 60);
-    assert_int_equal(print_job(fx, "usb", detail, sizeof detail), PRINT_COVER_OPEN);
+    assert_int_equal(print_job(fx, "usb", detail, sizeof detail), PRINTER_COVER_OPEN);
     assert_non_null(strstr(detail, "cover-open"));
     observe(fx);
     assert_int_equal(fx->raw->len, sizeof queries);
@@ -1070,7 +1070,7 @@ static void test_unidirectional_prints_without_asking_status(void **state)
     fx->printer.eot[2] = 0x32; /* it would say paper out, but nobody may ask */
     g_mutex_unlock(&fx->printer.lock);
     make_job(&fx->sent, 120);
-    assert_int_equal(print_job(fx, "usb", detail, sizeof detail), PRINT_OK);
+    assert_int_equal(print_job(fx, "usb", detail, sizeof detail), PRINTER_OK);
     observe(fx);
     assert_int_equal(fx->raw->len, fx->sent.len); /* exactly the job, no DLE EOT */
     assert_memory_equal(fx->raw->data, fx->sent.data, fx->sent.len);
@@ -1092,10 +1092,11 @@ static void test_stalled_endpoint_ends_in_bounded_time(void **state)
     g_mutex_unlock(&fx->printer.lock);
     double t0 = now_s();
     /* A 4 s deadline instead of the kiosk's 30 s: the mechanism is the same, the test quicker. */
-    print_result_t r = print_job_within(fx, "usb", 4000, detail, sizeof detail);
+    printer_result_t r = print_job_within(fx, "usb", 4000, detail, sizeof detail);
     double took = now_s() - t0;
-    print_message("# stalled endpoint: %s after %.1f s (%s)\n", print_result_name(r), took, detail);
-    assert_true(r == PRINT_TIMEOUT || r == PRINT_IO);
+    print_message("# stalled endpoint: %s after %.1f s (%s)\n", printer_result_name(r), took,
+                  detail);
+    assert_true(r == PRINTER_TIMEOUT || r == PRINTER_IO);
     assert_true(took < 4.0 + 2 * 1.5 + 1.0); /* the deadline, the status questions, slack */
     assert_true(detail[0] != '\0');
     observe(fx);
@@ -1115,11 +1116,11 @@ static void test_unplug_mid_job_then_replug(void **state)
     fx->printer.unplug_at = (long)sizeof queries + 5000; /* in the second 4 KB write */
     g_mutex_unlock(&fx->printer.lock);
     double t0 = now_s();
-    print_result_t r = print_job(fx, "usb", detail, sizeof detail);
+    printer_result_t r = print_job(fx, "usb", detail, sizeof detail);
     double took = now_s() - t0;
-    print_message("# unplugged mid-job: %s after %.2f s (%s)\n", print_result_name(r), took,
+    print_message("# unplugged mid-job: %s after %.2f s (%s)\n", printer_result_name(r), took,
                   detail);
-    assert_true(r == PRINT_IO || r == PRINT_NOT_FOUND);
+    assert_true(r == PRINTER_IO || r == PRINTER_NOT_FOUND);
     assert_true(took < 40.0);
     assert_true(detail[0] != '\0');
     observe(fx);
@@ -1130,19 +1131,19 @@ static void test_unplug_mid_job_then_replug(void **state)
 
     /* While it is away: not found, quickly. */
     t0 = now_s();
-    assert_int_equal(print_job(fx, "usb", detail, sizeof detail), PRINT_NOT_FOUND);
+    assert_int_equal(print_job(fx, "usb", detail, sizeof detail), PRINTER_NOT_FOUND);
     assert_true(now_s() - t0 < 5.0);
 
     /* Plugged back in (a new address, as the kernel gives): the next job prints. */
     replug(fx, 3);
-    assert_int_equal(print_job(fx, "usb", detail, sizeof detail), PRINT_OK);
+    assert_int_equal(print_job(fx, "usb", detail, sizeof detail), PRINTER_OK);
     observe(fx);
     assert_checked_job(fx);
     assert_false(fx->seen.gone);
     assert_left_clean(fx);
 }
 
-/* ---- usb_printer_list (printer-probe) ---- */
+/* ---- printer_usb_list (printer-probe) ---- */
 
 typedef struct {
     int n;
@@ -1164,7 +1165,7 @@ static void test_list_reports_the_printer(void **state)
     char err[256] = "";
     plug_neighbours(fx);
     plug(fx, "pos58-clone.umockdev", 2, 0x03, 0x81);
-    assert_int_equal(usb_printer_list(0, 0, collect, &l, err, sizeof err), 1);
+    assert_int_equal(printer_usb_list(0, 0, collect, &l, err, sizeof err), 1);
     assert_int_equal(l.n, 1);
     const usb_printer_info_t *p = &l.info[0];
     assert_int_equal(p->vid, 0x0416);
@@ -1190,10 +1191,10 @@ static void test_list_reports_the_printer(void **state)
     assert_int_equal(fx->seen.unknown, 0);
 
     l.n = 0;
-    assert_int_equal(usb_printer_list(0x0416, 0x5011, collect, &l, err, sizeof err), 1);
+    assert_int_equal(printer_usb_list(0x0416, 0x5011, collect, &l, err, sizeof err), 1);
     assert_int_equal(l.info[0].ep_out, 0x03);
     l.n = 0;
-    assert_int_equal(usb_printer_list(0x1234, 0x5678, collect, &l, err, sizeof err), 0);
+    assert_int_equal(printer_usb_list(0x1234, 0x5678, collect, &l, err, sizeof err), 0);
     assert_int_equal(l.n, 0);
 }
 
@@ -1206,7 +1207,7 @@ static void test_list_reads_a_little_endian_device_id(void **state)
     g_mutex_lock(&fx->printer.lock);
     fx->printer.device_id_le = true;
     g_mutex_unlock(&fx->printer.lock);
-    assert_int_equal(usb_printer_list(0, 0, collect, &l, err, sizeof err), 1);
+    assert_int_equal(printer_usb_list(0, 0, collect, &l, err, sizeof err), 1);
     assert_string_equal(l.info[0].device_id, DEVICE_ID);
 }
 
@@ -1219,7 +1220,7 @@ static void test_device_id_request_follows_the_class_spec(void **state)
     listing_t l = {0};
     char err[256] = "";
     plug(fx, "pos58-clone.umockdev", 2, 0x03, 0x81);
-    assert_int_equal(usb_printer_list(0, 0, collect, &l, err, sizeof err), 1);
+    assert_int_equal(printer_usb_list(0, 0, collect, &l, err, sizeof err), 1);
     observe(fx);
     assert_int_equal(fx->seen.devid_requests, 1);
     assert_int_equal(fx->seen.devid_windex, 0x0000);
@@ -1235,7 +1236,7 @@ static void test_discovery_prefers_protocol_2_over_1284_4(void **state)
     listing_t l = {0};
     char err[256] = "";
     plug(fx, "pos58-altsettings.umockdev", 2, 0x01, 0x82);
-    assert_int_equal(usb_printer_list(0, 0, collect, &l, err, sizeof err), 1);
+    assert_int_equal(printer_usb_list(0, 0, collect, &l, err, sizeof err), 1);
     assert_int_equal(l.info[0].protocol, 2);
     assert_int_equal(l.info[0].altsetting, 1);
     assert_int_equal(l.info[0].ep_out, 0x01);

@@ -1,5 +1,5 @@
-/* store/export.c - JSON Lines export and import, and retention. */
-#include "store/export.h"
+/* store/journal_export.c - JSON Lines export and import, and retention. */
+#include "store/journal_export.h"
 
 #include <cjson/cJSON.h>
 #include <stdarg.h>
@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/error.h"
 #include "store/journal_private.h"
 #include "text/locale.h"
 #include "text/utf8.h"
@@ -139,12 +140,13 @@ typedef struct {
     size_t errcap;
 } where_t;
 
-static int bad(where_t *w, const char *field, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int bad(where_t *w, const char *field, const char *fmt,
+                                                     ...)
 {
     char msg[256];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    error_vset(msg, sizeof msg, fmt, ap);
     va_end(ap);
     snprintf(w->err, w->errcap, "%s:%d: %s: %s", w->name, w->line, field, msg);
     return -1;

@@ -1,15 +1,15 @@
 /*
- * store/export.h - the journal as JSON Lines, one request per line, for centre staff and for
- * sync; the same format read back (restoring onto a new journal after a disk failure); and
- * retention, which erases what citizens typed after some days but keeps the counts.
+ * store/journal_export.h - the journal as JSON Lines, one request per line, for centre
+ * staff and for sync; the same format read back (restoring onto a new journal after a disk
+ * failure); and retention, which erases what citizens typed after some days but keeps the counts.
  *
  *   {"tracking":"UDC-0001-T01-20261129-0007","token":"A-007","service":"birth_reg_new",
  *    "lang":"bn","created":"2026-11-29T10:30:00+06:00","printed":"2026-11-29T10:30:02+06:00",
  *    "print_status":"printed","print_error":null,"erased":false,
  *    "fields":{"name":"রহিম","mobile":"01712345678"}}
  */
-#ifndef STORE_EXPORT_H
-#define STORE_EXPORT_H
+#ifndef STORE_JOURNAL_EXPORT_H
+#define STORE_JOURNAL_EXPORT_H
 
 #include <stdbool.h>
 #include <stddef.h>

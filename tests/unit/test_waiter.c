@@ -1,4 +1,4 @@
-/* tests/unit/test_wait.c - the KMSDRM waiter, on FIFOs standing in for evdev nodes. */
+/* tests/unit/test_waiter.c - the KMSDRM waiter, on FIFOs standing in for evdev nodes. */
 #define _GNU_SOURCE /* mkdtemp */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "platform/wait.h"
+#include "platform/waiter.h"
 
 typedef struct {
     char dir[64];

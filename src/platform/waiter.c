@@ -1,6 +1,6 @@
-/* platform/wait.c - poll() on the input devices, a wake eventfd and device hot-plug. */
+/* platform/waiter.c - poll() on the input devices, a wake eventfd and device hot-plug. */
 #define _GNU_SOURCE /* O_CLOEXEC, eventfd, inotify */
-#include "platform/wait.h"
+#include "platform/waiter.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,5 +1,5 @@
 /*
- * platform/wait.h - sleep until input, a wake-up or a deadline, where SDL cannot.
+ * platform/waiter.h - sleep until input, a wake-up or a deadline, where SDL cannot.
  *
  * On KMSDRM, SDL 2.26 has no way to block: SDL_WaitEventTimeout pumps events and sleeps
  * 1 ms in a loop, a thousand wake-ups a second on an idle kiosk (measured in qemu: 16.7 s
@@ -9,8 +9,8 @@
  * inotify over the device folder so a touch screen plugged in later is waited on too.
  * After it returns, SDL_PollEvent reads the events as usual.
  */
-#ifndef PLATFORM_WAIT_H
-#define PLATFORM_WAIT_H
+#ifndef PLATFORM_WAITER_H
+#define PLATFORM_WAITER_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,12 +1,16 @@
-/* screens/tech.c - the technician's PIN pad and pages. */
+/* screens/technician.c - the technician's PIN pad and pages. */
+#include <assert.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "app/tech.h"
-#include "screens/screens.h"
-#include "store/journal.h"
+#include "app/app.h"
+#include "screens/chrome.h"
+#include "screens/common.h"
+#include "screens/pages.h"
 #include "text/locale.h"
 #include "text/utf8.h"
+#include "ui/keyboard.h"
 #include "ui/widgets.h"
 
 #define ICON_PRINTER 0xe8ad
@@ -20,7 +24,7 @@
 #define ICON_POWER   0xe8ac /* power_settings_new */
 #define ICON_EXIT    0xe879 /* exit_to_app */
 
-static void message(app_t *app, ui_t *ui, ui_rect_t r)
+static void message(const app_t *app, ui_t *ui, ui_rect_t r)
 {
     if (!app->tech.message[0])
         return;
@@ -30,8 +34,9 @@ static void message(app_t *app, ui_t *ui, ui_rect_t r)
             (ui_rect_t){r.x, r.y, r.w, h});
 }
 
-void screen_tech_pin_build(app_t *app, ui_t *ui)
+void screen_tech_pin_build(view_t *v, const app_t *app, ui_t *ui)
 {
+    (void)v;
     ui_rect_t body = chrome_top_bar(app, ui, app_tr(app, "tech.title"));
     int pad = ui_mm(ui, PAD_MM), w = ui->w - 2 * pad, y = body.y + pad;
     y += widget_label(ui, (ui_rect_t){pad, y, w, 0}, app_tr(app, "tech.enter_pin"), SIZE_LABEL,
@@ -52,13 +57,28 @@ void screen_tech_pin_build(app_t *app, ui_t *ui)
     keyboard_build(ui, (ui_rect_t){0, ui->h - pad / 2 - kh, ui->w, kh}, KB_DIGITS, 0, app->lang);
 }
 
-bool screen_tech_pin_press(app_t *app, const char *id)
+static bool on_pin_key(view_t *v, app_t *app, const char *key)
 {
-    return tech_press(app, id);
+    (void)v;
+    return app_tech_pin_key(app, key);
 }
 
-static void menu(app_t *app, ui_t *ui, ui_rect_t area)
+static bool on_pin_next(view_t *v, app_t *app, const char *arg)
 {
+    (void)v;
+    (void)arg;
+    return app_tech_pin_key(app, "done");
+}
+
+bool screen_tech_pin_press(view_t *v, app_t *app, const char *id)
+{
+    static const screens_route_t routes[] = {{"key:", on_pin_key}, {"next", on_pin_next}};
+    return screens_route(routes, sizeof routes / sizeof routes[0], v, app, id);
+}
+
+static void menu(view_t *v, const app_t *app, ui_t *ui, ui_rect_t area)
+{
+    (void)v;
     static const struct {
         const char *id, *msgid;
         unsigned icon;
@@ -104,8 +124,9 @@ static const char *number(const app_t *app, int n, char *out, size_t cap)
     return out;
 }
 
-static void printer_page(app_t *app, ui_t *ui, ui_rect_t a)
+static void printer_page(view_t *v, const app_t *app, ui_t *ui, ui_rect_t a)
 {
+    (void)v;
     char l1[640], l2[300], l3[300], dots[32], dpi[32], rows[32];
     const printer_profile_t *p = app->paper;
     snprintf(l1, sizeof l1, "%s: %s", app_tr(app, "tech.printer"),
@@ -133,9 +154,9 @@ static const char *service_name(const app_t *app, const char *id)
     return i >= 0 ? app->catalog->services[i].name.s[app->lang] : id;
 }
 
-static void reprint_page(app_t *app, ui_t *ui, ui_rect_t a)
+static void reprint_page(view_t *v, const app_t *app, ui_t *ui, ui_rect_t a)
 {
-    tech_t *t = &app->tech;
+    const tech_t *t = &app->tech;
     int top = a.y;
     if (t->message[0]) {
         message(app, ui, a);
@@ -147,7 +168,7 @@ static void reprint_page(app_t *app, ui_t *ui, ui_rect_t a)
         return;
     }
     ui_rect_t area = {a.x, top, a.w, a.y + a.h - top}, saved;
-    int y = chrome_scroll_begin(app, ui, area, &saved), y0 = y, rh = ui_mm(ui, 12.0f);
+    int y = chrome_scroll_begin(v, ui, area, &saved), y0 = y, rh = ui_mm(ui, 12.0f);
     for (int i = 0; i < t->row_count; i++) {
         char id[UI_ID_MAX], label[400], tok[32];
         snprintf(id, sizeof id, "reprint:%lld", (long long)t->rows[i].id);
@@ -158,15 +179,14 @@ static void reprint_page(app_t *app, ui_t *ui, ui_rect_t a)
                       ICON_PRINTER, BUTTON_SECONDARY);
         y += rh + ui_mm(ui, 1.5f);
     }
-    chrome_scroll_end(app, ui, area, y - y0, saved);
+    chrome_scroll_end(v, ui, area, y - y0, saved);
 }
 
-static void counts_page(app_t *app, ui_t *ui, ui_rect_t a)
+static void counts_page(view_t *v, const app_t *app, ui_t *ui, ui_rect_t a)
 {
-    journal_count_t rows[CATALOG_MAX_SERVICES];
-    int n = app->journal
-                ? journal_day_counts(app->journal, app_unix_now(app), rows, CATALOG_MAX_SERVICES)
-                : 0;
+    (void)v;
+    const journal_count_t *rows = app->tech.counts;
+    int n = app->tech.count_count;
     int total = 0, printed = 0, y = a.y;
     for (int i = 0; i < n; i++) {
         char c[32], p[32], lc[48], lp[48], line[400];
@@ -193,8 +213,9 @@ static void counts_page(app_t *app, ui_t *ui, ui_rect_t a)
     ui_mark(ui, "tech:total", (ui_rect_t){a.x, y, a.w, h});
 }
 
-static void export_page(app_t *app, ui_t *ui, ui_rect_t a)
+static void export_page(view_t *v, const app_t *app, ui_t *ui, ui_rect_t a)
 {
+    (void)v;
     int y = a.y + widget_label(ui, a, app_tr(app, "tech.export_help"), SIZE_BODY, false, COLOR_TEXT,
                                TEXT_ALIGN_LEFT, 4);
     int bh = ui_mm(ui, 12.0f), bw = a.w < ui_mm(ui, 70.0f) ? a.w : ui_mm(ui, 70.0f);
@@ -204,8 +225,9 @@ static void export_page(app_t *app, ui_t *ui, ui_rect_t a)
     message(app, ui, (ui_rect_t){a.x, y + bh + ui_mm(ui, 2.0f), a.w, 0});
 }
 
-static void config_page(app_t *app, ui_t *ui, ui_rect_t a)
+static void config_page(view_t *v, const app_t *app, ui_t *ui, ui_rect_t a)
 {
+    (void)v;
     const config_t *c = app->cfg;
     char l[8][1100];
     snprintf(l[0], sizeof l[0], "centre: %s · %s", c->centre_id, c->centre_name[LANG_BN]);
@@ -213,8 +235,8 @@ static void config_page(app_t *app, ui_t *ui, ui_rect_t a)
              lang_code(c->language));
     snprintf(l[2], sizeof l[2], "idle: %d s, countdown %d s · retention: %d days",
              c->idle_timeout_s, c->idle_countdown_s, c->retention_days);
-    snprintf(l[3], sizeof l[3], "display: %dx%d, rotation %d, %d dpi", app->ui->w, app->ui->h,
-             c->rotation, c->dpi);
+    snprintf(l[3], sizeof l[3], "display: %dx%d, rotation %d, %d dpi", ui->w, ui->h, c->rotation,
+             c->dpi);
     snprintf(l[4], sizeof l[4], "calibration: %.3f %.3f %.3f %.3f %.3f %.3f", c->calibration[0],
              c->calibration[1], c->calibration[2], c->calibration[3], c->calibration[4],
              c->calibration[5]);
@@ -229,9 +251,10 @@ static void config_page(app_t *app, ui_t *ui, ui_rect_t a)
     ui_mark(ui, "tech:config", (ui_rect_t){a.x, a.y, a.w, end - a.y});
 }
 
-static void touch_page(app_t *app, ui_t *ui, ui_rect_t a)
+static void touch_page(view_t *v, const app_t *app, ui_t *ui, ui_rect_t a)
 {
-    tech_t *t = &app->tech;
+    (void)v;
+    const tech_t *t = &app->tech;
     int bh = ui_mm(ui, 11.0f);
     widget_button(ui, "touch:clear",
                   (ui_rect_t){a.x + a.w - ui_mm(ui, 40.0f), a.y, ui_mm(ui, 40.0f), bh},
@@ -247,9 +270,10 @@ static void touch_page(app_t *app, ui_t *ui, ui_rect_t a)
                 COLOR_PRIMARY, d / 2);
 }
 
-static void calibrate_page(app_t *app, ui_t *ui, ui_rect_t a)
+static void calibrate_page(view_t *v, const app_t *app, ui_t *ui, ui_rect_t a)
 {
-    tech_t *t = &app->tech;
+    (void)v;
+    const tech_t *t = &app->tech;
     if (t->cal_step >= 3 && !t->calibration_ready) {
         message(app, ui, a);
         return;
@@ -263,28 +287,95 @@ static void calibrate_page(app_t *app, ui_t *ui, ui_rect_t a)
     if (t->cal_step >= 3)
         return;
     int x, y, s = ui_mm(ui, 10.0f), th = ui_mm(ui, 0.6f);
-    tech_calibration_target(app, t->cal_step, &x, &y);
+    screen_tech_calibration_target(ui, t->cal_step, &x, &y);
     ui_rect(ui, (ui_rect_t){x - s, y - th / 2, 2 * s, th > 0 ? th : 1}, COLOR_ERROR, 0);
     ui_rect(ui, (ui_rect_t){x - th / 2, y - s, th > 0 ? th : 1, 2 * s}, COLOR_ERROR, 0);
     ui_mark(ui, "calibrate:target", (ui_rect_t){x - s, y - s, 2 * s, 2 * s});
 }
 
-void screen_tech_build(app_t *app, ui_t *ui)
+void screen_tech_build(view_t *v, const app_t *app, ui_t *ui)
 {
     static const char *const titles[TECH_PAGE_COUNT] = {
         N_("tech.title"),  N_("tech.printer"), N_("tech.reprint"), N_("tech.counts"),
         N_("tech.export"), N_("tech.config"),  N_("tech.touch"),   N_("tech.calibrate")};
-    tech_t *t = &app->tech;
+    const tech_t *t = &app->tech;
     ui_rect_t body = chrome_top_bar(app, ui, app_tr(app, titles[t->page]));
     int pad = ui_mm(ui, PAD_MM);
     ui_rect_t a = {pad, body.y + pad, ui->w - 2 * pad, body.h - 2 * pad};
-    static void (*const pages[TECH_PAGE_COUNT])(app_t *, ui_t *, ui_rect_t) = {
+    static void (*const pages[TECH_PAGE_COUNT])(view_t *, const app_t *, ui_t *, ui_rect_t) = {
         menu,        printer_page, reprint_page, counts_page,
         export_page, config_page,  touch_page,   calibrate_page};
-    pages[t->page](app, ui, a);
+    assert((unsigned)t->page < TECH_PAGE_COUNT);
+    pages[t->page](v, app, ui, a);
 }
 
-bool screen_tech_press(app_t *app, const char *id)
+void screen_tech_calibration_target(const ui_t *ui, int i, int *x, int *y)
 {
-    return tech_press(app, id);
+    /* Three points far apart and not on a line: near two corners and the opposite edge. */
+    static const float pos[3][2] = {{0.15f, 0.2f}, {0.85f, 0.35f}, {0.4f, 0.85f}};
+    assert(i >= 0 && i < 3);
+    *x = (int)(pos[i][0] * (float)ui->w);
+    *y = (int)(pos[i][1] * (float)ui->h);
+}
+
+static bool on_page(view_t *v, app_t *app, const char *name)
+{
+    /* The menu's items, by the page they open. */
+    static const struct {
+        const char *name;
+        tech_page_t page;
+    } pages[] = {{"printer", TECH_PRINTER},    {"reprint", TECH_REPRINT}, {"counts", TECH_COUNTS},
+                 {"export", TECH_EXPORT},      {"config", TECH_CONFIG},   {"touch", TECH_TOUCH},
+                 {"calibrate", TECH_CALIBRATE}};
+    (void)v;
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++)
+        if (strcmp(name, pages[i].name) == 0) {
+            app_tech_open(app, pages[i].page);
+            return true;
+        }
+    return false;
+}
+
+static bool on_action(view_t *v, app_t *app, const char *name)
+{
+    (void)v;
+    if (strcmp(name, "status") == 0 || strcmp(name, "testpage") == 0)
+        app_tech_print(app, strcmp(name, "testpage") == 0);
+    else if (strcmp(name, "export-now") == 0)
+        app_tech_export(app);
+    else if (strcmp(name, "restart") == 0)
+        app_tech_restart(app);
+    else if (strcmp(name, "shutdown") == 0)
+        app_tech_shutdown(app);
+    else if (strcmp(name, "exit") == 0)
+        app_tech_leave(app);
+    else
+        return on_page(v, app, name);
+    return true;
+}
+
+static bool on_reprint(view_t *v, app_t *app, const char *number)
+{
+    char *end;
+    (void)v;
+    long long rid = strtoll(number, &end, 10);
+    if (*end || rid <= 0)
+        return false;
+    app_tech_reprint(app, rid);
+    return true;
+}
+
+static bool on_clear(view_t *v, app_t *app, const char *arg)
+{
+    (void)v;
+    (void)arg;
+    app_tech_clear_touch(app);
+    return true;
+}
+
+bool screen_tech_press(view_t *v, app_t *app, const char *id)
+{
+    static const screens_route_t routes[] = {
+        {"tech:", on_action}, {"reprint:", on_reprint}, {"touch:clear", on_clear}};
+    return screens_route(routes, sizeof routes / sizeof routes[0], v, app, id);
 }

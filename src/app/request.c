@@ -1,0 +1,64 @@
+/* app/request.c - the main transaction: commit first, then show the token, then print. */
+#include "app/request.h"
+
+#include <stdio.h>
+
+#include "app/print.h"
+
+void app_confirm(app_t *app)
+{
+    session_t *s = &app->s;
+    const catalog_service_t *svc = app_service(app);
+    journal_request_t req = {
+        .centre_id = app->cfg->centre_id,
+        .terminal_id = app->cfg->terminal_id,
+        .service_id = svc->id,
+        .prefix = app->catalog->categories[svc->category].prefix,
+        .lang = app->lang,
+        .now = app_unix_now(app),
+        .field_count = svc->field_count,
+    };
+    for (int i = 0; i < svc->field_count; i++) {
+        req.field_ids[i] = svc->fields[i].id;
+        req.values[i] = s->value[i];
+    }
+    journal_receipt_t rec;
+    char err[256];
+    app_changed(app);
+    if (!app->journal || journal_commit(app->journal, &req, &rec, err, sizeof err) < 0) {
+        /* Kept on screen with everything typed; the citizen can try again or ask staff. */
+        fprintf(stderr, "kiosk: %s\n", app->journal ? err : "journal: not open");
+        snprintf(app->error_msgid, sizeof app->error_msgid, N_("error.journal"));
+        app->dialog = DIALOG_ERROR;
+        return;
+    }
+    snprintf(s->token, sizeof s->token, "%s", rec.token);
+    snprintf(s->tracking, sizeof s->tracking, "%s", rec.tracking);
+    app_qr_payload(app, s);
+    s->confirmed_at = req.now;
+    s->request_id = rec.id;
+    /* Ids only, never what the citizen typed: logs leave the kiosk for support. */
+    fprintf(stderr, "kiosk: confirmed request %s token %s\n", rec.tracking, rec.token);
+    app_go(app, SCREEN_DONE);
+    app_print_start(app); /* kept in the journal first: a failed print loses nothing */
+}
+
+void app_print_retry(app_t *app)
+{
+    if (app->screen == SCREEN_DONE && app->s.receipt == RECEIPT_FAILED)
+        app_print_start(app);
+    app_changed(app);
+}
+
+void app_finish(app_t *app)
+{
+    app_wipe(app);
+}
+
+void app_another(app_t *app)
+{
+    lang_t lang = app->lang;
+    app_wipe(app);
+    app->lang = lang;
+    app_go(app, SCREEN_CATEGORIES);
+}

@@ -1,0 +1,27 @@
+/*
+ * screens/chrome.h - what surrounds every screen after welcome: the top bar (back, home, the
+ * other language), scrollable areas, and the dialogs drawn over a screen (idle, leave?,
+ * error).
+ */
+#ifndef SCREENS_CHROME_H
+#define SCREENS_CHROME_H
+
+#include <stdbool.h>
+
+#include "app/state.h"
+#include "screens/view.h"
+#include "ui/ui.h"
+
+/* The top bar; returns the body area under it. */
+ui_rect_t chrome_top_bar(const app_t *app, ui_t *ui, const char *title);
+
+/* A vertically scrollable area: content is laid out from the returned y (already scrolled);
+ * end it with the content's total height so the scroll range and scroll bar are known. */
+int chrome_scroll_begin(view_t *v, ui_t *ui, ui_rect_t area, ui_rect_t *saved_clip);
+void chrome_scroll_end(view_t *v, ui_t *ui, ui_rect_t area, int content_h, ui_rect_t saved_clip);
+
+/* The open dialog, drawn over the screen; and its buttons. */
+void chrome_dialog(const app_t *app, ui_t *ui);
+bool chrome_dialog_press(app_t *app, const char *id);
+
+#endif

@@ -1,0 +1,34 @@
+/*
+ * screens/common.h - what the screens share: spacing, how values and fees read back to the
+ * citizen, and routing a pressed id to its handler by a table.
+ */
+#ifndef SCREENS_COMMON_H
+#define SCREENS_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "app/state.h"
+#include "screens/view.h"
+
+/* Standard spacing in design millimetres. */
+#define PAD_MM 3.0f
+
+/* One entry of a press table: an exact id ("next"), or a prefix ending in ':' ("svc:") whose
+ * handler gets the rest of the id ("birth_reg"). */
+typedef struct {
+    const char *id;
+    bool (*handler)(view_t *v, app_t *app, const char *arg);
+} screens_route_t;
+
+/* Call the handler of the first entry that matches id. False when none does or it refused. */
+bool screens_route(const screens_route_t *routes, size_t n, view_t *v, app_t *app, const char *id);
+
+/* A value as the citizen should read it back (localized digits, dates, option labels). */
+void screens_display_value(const app_t *app, const catalog_field_t *f, const char *value, char *out,
+                           size_t cap);
+
+/* A fee as shown: "৳ ৫০", or "free" in the session's language. */
+void screens_format_fee(const app_t *app, long long fee, char *out, size_t cap);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * screens/view.h - the state of the view: what the screens need to remember between frames
+ * that is not the app's (which target a finger is on, how far a list is scrolled, where the
+ * focused field's text is drawn). Views read the app through a const pointer and keep their
+ * own geometry here, so building a screen never changes the app.
+ */
+#ifndef SCREENS_VIEW_H
+#define SCREENS_VIEW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "app/state.h"
+#include "ui/ui.h"
+
+typedef struct view {
+    ui_t *ui; /* the display list (borrowed) */
+
+    /* A finger on the screen. */
+    bool pressing, dragging;
+    int press_x, press_y, press_scroll;
+    char press_id[UI_ID_MAX];
+    uint64_t press_started; /* app clock */
+
+    /* The current visit's scrolling: the scroll area sets its range as it is built. */
+    int scroll, scroll_max;
+    ui_rect_t scroll_area;
+
+    /* Where the focused field's text starts on screen (scrolled) and its size, so a tap in
+     * the field can put the caret where the finger was. Set by the form as it is built. */
+    int field_text_x, field_text_px;
+
+    /* What the last build showed, and what of the app this view has caught up with. */
+    bool built, dirty;
+    unsigned built_changes;
+    unsigned seen_visits, seen_wipes;
+    dialog_t seen_dialog;
+} view_t;
+
+#endif

@@ -1,0 +1,156 @@
+/* shell/run.c - the kiosk on a display: the main loop. */
+#include <SDL.h>
+#include <signal.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "app/app.h"
+#include "platform/input.h"
+#include "platform/notify.h"
+#include "shell/calibrate.h"
+#include "shell/modes.h"
+#include "shell/sleep.h"
+#include "ui/render.h"
+#include "ui/widgets.h"
+
+static void on_resize(kiosk_t *k, input_state_t *in)
+{
+    char err[256];
+    if (display_resize(&k->display, err, sizeof err) < 0)
+        return;
+    ui_init(k->ui, k->display.w, k->display.h, k->cfg.dpi, k->fonts, k->cache);
+    touch_map_t map;
+    touch_map_init(&map, k->cfg.rotation, k->cfg.calibration, k->display.w, k->display.h);
+    input_init(in, &map, k->display.panel_w, k->display.panel_h);
+    k->view.dirty = true;
+}
+
+/* What the service manager shows for the kiosk (systemctl status): the printer's state. */
+static void report_status(const kiosk_t *k, notify_t *svc)
+{
+    char status[640];
+    if (!k->has_printer)
+        snprintf(status, sizeof status, "ready; no printer configured");
+    else if (!k->app.printed_any)
+        snprintf(status, sizeof status, "ready; printer %s (not used yet)", k->cfg.printer);
+    else
+        snprintf(status, sizeof status, "ready; last receipt: %s",
+                 printer_result_name(k->app.last_print));
+    notify_status(svc, status);
+}
+
+/* In kiosk mode only SIGTERM (the service manager) ends the program: closing the window
+ * (Alt+F4 where a window manager exists) is ignored; Ctrl+C and friends were ignored at
+ * start. In --windowed mode everything quits as usual. */
+static bool should_quit(const SDL_Event *ev, bool windowed, bool *close_seen)
+{
+    if (ev->type == SDL_WINDOWEVENT && ev->window.event == SDL_WINDOWEVENT_CLOSE) {
+        *close_seen = true;
+        return windowed;
+    }
+    if (ev->type != SDL_QUIT)
+        return false;
+    bool from_window = *close_seen;
+    *close_seen = false;
+    return windowed || !from_window;
+}
+
+/* Draw when something changed; tell the service manager once the first frame is up. */
+static void draw(kiosk_t *k, notify_t *svc, bool *first)
+{
+    if (!screens_build(&k->view, &k->app))
+        return;
+    ui_render(k->ui, display_begin(&k->display), COLOR_BG);
+    display_present(&k->display);
+    if (*first)
+        notify_ready(svc); /* only once something is on the screen */
+    *first = false;
+}
+
+/* Hand every pending event to the view (and so to the app). 1 to quit. */
+static int events(kiosk_t *k, input_state_t *in, SDL_Event *ev, int got, bool windowed,
+                  bool *close_seen)
+{
+    for (; got; got = SDL_PollEvent(ev)) {
+        event_t e;
+        if (should_quit(ev, windowed, close_seen))
+            return 1;
+        if (ev->type == SDL_WINDOWEVENT && ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
+            on_resize(k, in);
+        else if (ev->type == SDL_WINDOWEVENT && ev->window.event == SDL_WINDOWEVENT_EXPOSED)
+            k->view.dirty = true;
+        else if (input_translate(in, ev, &e))
+            screens_input(&k->view, &k->app, &e);
+    }
+    calibrate_apply(in, &k->app, k->cfg.data_dir);
+    return 0;
+}
+
+/* Sleep until an event or the next timer: an idle kiosk uses no CPU. */
+static int main_loop(kiosk_t *k, input_state_t *in, long exit_after_ms, bool windowed)
+{
+    Uint64 t0 = SDL_GetTicks64();
+    notify_t svc;
+    bool first = true, close_seen = false;
+    notify_init(&svc);
+    for (;;) {
+        draw(k, &svc, &first);
+        report_status(k, &svc);
+        uint64_t now = SDL_GetTicks64() - t0;
+        notify_tick(&svc, now);
+        uint64_t due = app_next_deadline(&k->app);
+        if (notify_deadline(&svc) < due)
+            due = notify_deadline(&svc);
+        if (exit_after_ms >= 0 && (uint64_t)exit_after_ms < due)
+            due = (uint64_t)exit_after_ms;
+        SDL_Event ev;
+        int got = sleep_next_event(k, &ev, due, now);
+        app_advance(&k->app, SDL_GetTicks64() - t0);
+        if (exit_after_ms >= 0 && k->app.now_ms >= (uint64_t)exit_after_ms)
+            return 0;
+        if (events(k, in, &ev, got, windowed, &close_seen))
+            return 0;
+        if (k->app.quit)
+            return k->app.quit_status;
+    }
+}
+
+/* Lockdown: no cursor, no screen saver, and no key or signal but SIGTERM ends it. */
+static void lock_down(bool windowed)
+{
+    if (windowed) {
+        SDL_StartTextInput(); /* a physical keyboard types into fields while developing */
+        return;
+    }
+    SDL_ShowCursor(SDL_DISABLE);
+    SDL_DisableScreenSaver();
+    signal(SIGINT, SIG_IGN);
+    signal(SIGQUIT, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+    signal(SIGTSTP, SIG_IGN);
+}
+
+int run_kiosk(kiosk_t *k, const options_t *o)
+{
+    char err[1200];
+    if (k->cfg.drm_device[0] && display_choose_card(k->cfg.drm_device, err, sizeof err) < 0)
+        fprintf(stderr, "kiosk: [display] drm_device: %s; using SDL's choice\n", err);
+    int w = o->size_w ? o->size_w : 1280, h = o->size_h ? o->size_h : 800;
+    if (display_open_window(&k->display, o->windowed, w, h, k->cfg.rotation, err, sizeof err) < 0) {
+        fprintf(stderr, "kiosk: %s\n", err);
+        return 1;
+    }
+    display_log(&k->display);
+    sleep_open(k);
+    if (boot_start_app(k, (int64_t)time(NULL), sleep_wake, k) < 0)
+        return 1; /* it said why */
+    touch_map_t map;
+    touch_map_init(&map, k->cfg.rotation, k->cfg.calibration, k->display.w, k->display.h);
+    input_state_t in;
+    input_init(&in, &map, k->display.panel_w, k->display.panel_h);
+    lock_down(o->windowed);
+    int rc = main_loop(k, &in, o->exit_after_ms, o->windowed);
+    if (k->own_wait)
+        waiter_close(&k->waiter);
+    return rc;
+}
