@@ -31,8 +31,8 @@ int journal_import(journal_t *j, const char *name, const char *text, size_t len,
 /* What an import checks beyond the format, from outside the store. */
 typedef struct {
     /* Is id a service of the catalog in use? NULL: any well-formed id is taken. */
-    bool (*service_known)(const char *id, void *ctx);
-    void *ctx;
+    bool (*service_known)(const char *id, const void *ctx);
+    const void *ctx;
 } journal_import_check_t;
 
 /* journal_import with check (may be NULL). Every field of every line is validated (types,

@@ -747,7 +747,7 @@ static void test_import_rejects_bad_fields(void **state)
     assert_int_equal(count_rows(fx, "SELECT count(*) FROM requests"), 0);
 }
 
-static bool only_birth_reg(const char *id, void *ctx)
+static bool only_birth_reg(const char *id, const void *ctx)
 {
     (void)ctx;
     return strcmp(id, "birth_reg_new") == 0;
