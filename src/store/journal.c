@@ -204,6 +204,15 @@ static journal_status_t status_of(int rc)
     return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB ? JOURNAL_DAMAGED : JOURNAL_RETRY;
 }
 
+/* A query of this kiosk's own tables failing after the integrity check passed: a plain
+ * SQL error ("no such column: tracking_id") means the schema text itself was changed by
+ * damage, since a schema newer than this kiosk's was refused before; the rest as status_of. */
+static journal_status_t query_status(journal_t *j)
+{
+    int rc = sqlite3_extended_errcode(j->db);
+    return (rc & 0xff) == SQLITE_ERROR ? JOURNAL_DAMAGED : status_of(rc);
+}
+
 /* The technician's way out, after the reason. */
 static void refusal(const char *dir, const char *why, char *err, size_t errcap)
 {
@@ -366,7 +375,7 @@ static journal_status_t check_figures(journal_t *j, const state_t *s, char *why,
                                NULL, NULL);
     if (tables < 0 || read_id(j) < 0) {
         snprintf(why, cap, "reading the journal: %s", sqlite3_errmsg(j->db));
-        return status_of(sqlite3_extended_errcode(j->db));
+        return query_status(j);
     }
     if (tables < 2) {
         snprintf(why, cap,
@@ -410,7 +419,7 @@ static journal_status_t check_figures(journal_t *j, const state_t *s, char *why,
     }
     if (top < 0) {
         snprintf(why, cap, "reading the journal: %s", sqlite3_errmsg(j->db));
-        return status_of(sqlite3_extended_errcode(j->db));
+        return query_status(j);
     }
     return JOURNAL_OK;
 }
@@ -566,7 +575,7 @@ static journal_status_t check_rows(journal_t *j, char *why, size_t cap)
         int64_t bad = query_int(j, sql, NULL, NULL);
         if (bad < 0) {
             snprintf(why, cap, "checking rows: %s", sqlite3_errmsg(j->db));
-            return status_of(sqlite3_extended_errcode(j->db));
+            return query_status(j);
         }
         if (bad > 0) {
             snprintf(why, cap, "%lld rows of %s do not match their checksums", (long long)bad,
@@ -612,6 +621,12 @@ static journal_status_t open_checked(journal_t *j, known_t *k, bool start_new, c
     } else if (present) {
         if ((s = open_db(j, path, false, err, errcap)) != JOURNAL_OK)
             return s; /* cannot even open it: not a finding about its content */
+        int v = user_version(j);
+        if (v > SCHEMA_VERSION) { /* a newer kiosk's: refused before anything reads it */
+            snprintf(err, errcap, "%s: schema version %d is newer than this kiosk (%d)", path, v,
+                     SCHEMA_VERSION);
+            return JOURNAL_FAILED;
+        }
         s = check_existing(j, k, why, sizeof why);
         if (s == JOURNAL_MISSING && start_new)
             s = JOURNAL_OK; /* sound, but behind journal.state: the technician keeps it */

@@ -466,6 +466,30 @@ static void test_changed_value_is_damage(void **state)
     }
 }
 
+/* A byte changed in the schema's text renames a column: the integrity check is content, and
+ * the kiosk's own queries then fail with "no such column". That is damage too, not a reason
+ * to try again forever. */
+static void test_changed_schema_is_damage(void **state)
+{
+    fixture_t *fx = *state;
+    journal_t *j = open_ok(fx);
+    commit_at(j, 'A', T_29_MORNING);
+    journal_close(j);
+    char p[200];
+    path_in(fx, "journal.sqlite", p, sizeof p);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "PRAGMA writable_schema=ON; UPDATE sqlite_master SET sql = "
+                                  "replace(sql, 'tracking_id', 'trackinG_iX') WHERE name = "
+                                  "'requests'",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(open_status(fx), JOURNAL_DAMAGED);
+    assert_int_equal(count_aside(fx), 1);
+}
+
 static void write_file(const char *path, const char *text)
 {
     FILE *fp = fopen(path, "w");
@@ -903,6 +927,7 @@ int main(void)
         JT(test_cannot_open_now_leaves_journal),
         JT(test_status_of_each_case),
         JT(test_changed_value_is_damage),
+        JT(test_changed_schema_is_damage),
         JT(test_malformed_state_file),
         JT(test_state_keeps_newest_days),
         JT(test_erased_text_gone_after_kill),
