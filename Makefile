@@ -180,13 +180,18 @@ $(BUILD)/tests/no-harfbuzz.so: tests/shim/no-harfbuzz.c
 	@mkdir -p $(dir $@)
 	$(CC) -shared -fPIC $(WARN) -o $@ $<
 
+# Power loss, I/O errors and a full disk under the journal (tests/fault-test.py preloads it).
+$(BUILD)/tests/faultvfs.so: tests/shim/faultvfs.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -shared -fPIC $(WARN) -o $@ $< $(shell $(PKG_CONFIG) --cflags --libs sqlite3)
+
 run: all
 	$(BUILD)/kiosk --windowed --config assets/kiosk.ini --data var
 
 # Every test, twice: the release build (goldens are made with it) and under ASan+UBSan.
 test: test-deps all $(call TESTS,$(BUILD)) $(SAN)/kiosk $(SAN)/queue-server $(call TESTS,$(SAN)) \
       $(call FUZZERS,$(BUILD)) $(call FUZZERS,$(SAN)) $(BUILD)/tests/no-harfbuzz.so \
-      $(BUILD)/tests/register-sim $(SAN)/register arm64
+      $(BUILD)/tests/register-sim $(SAN)/register $(BUILD)/tests/faultvfs.so arm64
 	@tests/run.sh $(BUILD) $(SAN) build-arm64
 
 # The arm64 kiosk, tools and unit tests (cross-compiled; run under qemu by the tests).
@@ -198,9 +203,11 @@ arm64:
 golden: all
 	@UPDATE_GOLDEN=1 tests/run-e2e.sh $(BUILD) $(BUILD)
 
-# Ten million random events on the release build (hours on a Pi, minutes here).
-soak: all
+# Ten million random events on the release build (hours on a Pi, minutes here), and 25 times
+# the power cuts and damaged files of make test, with every I/O error at every operation.
+soak: all $(BUILD)/tests/faultvfs.so
 	@tests/check-monkey.sh $(BUILD) $(BUILD) 10000000
+	@python3 tests/fault-test.py $(BUILD)/kiosk $(BUILD)/tests/faultvfs.so --soak
 
 # Coverage-guided fuzzing with clang's libFuzzer: FUZZ_SECONDS per target (see tools/fuzz).
 FUZZ_SECONDS ?= 60

@@ -165,7 +165,7 @@ if [ "${UPDATE_GOLDEN:-0}" != 1 ]; then
             --replay tests/e2e/flow_bn.replay --shots "$tmp/det-$run" >/dev/null 2>&1
     done
     if [ -n "$(ls "$tmp/det-1"/*.png 2>/dev/null)" ] && diff -r "$tmp/det-1" "$tmp/det-2" \
-        --exclude='journal.sqlite*' >/dev/null; then
+        --exclude='journal.sqlite*' --exclude=journal.state >/dev/null; then
         echo "PASS determinism: two runs give identical PNGs"
     else
         echo "FAIL determinism: two runs of flow_bn.replay differ"

@@ -38,12 +38,36 @@ typedef struct {
     char tracking[96]; /* "UDC-0001-T01-20261129-0007": unique across terminals */
 } journal_receipt_t;
 
+/* How opening the journal went. Only SQLite's own finding of corruption (SQLITE_CORRUPT,
+ * SQLITE_NOTADB, or an integrity check that reports a problem) makes a journal "damaged";
+ * a full disk, an I/O error or a file that cannot be opened now leave it untouched. */
+typedef enum {
+    JOURNAL_OK,      /* open: tokens can be issued */
+    JOURNAL_DAMAGED, /* moved aside (journal.sqlite.damaged-TIME) with the marker
+                      * journal.DAMAGED: refused until kiosk --new-journal */
+    JOURNAL_MISSING, /* missing, emptied, shrunk (behind what journal.state says this terminal
+                      * issued) or another journal in its place: what is there is moved aside
+                      * with the marker, refused until kiosk --new-journal */
+    JOURNAL_RETRY,   /* cannot start now (disk full, I/O error, cannot open, busy): nothing
+                      * was changed; try again in a few seconds */
+    JOURNAL_FAILED,  /* cannot be used as configured (not a folder, a newer schema...) */
+} journal_status_t;
+
 /*
- * Open (creating when absent) DIR/journal.sqlite; DIR is created with mode 0700. A damaged
- * or unreadable database is moved aside (journal.sqlite.damaged-TIME) with a marker, and
- * the kiosk refuses to start a new journal over it until journal_accept_new is called
- * (kiosk --new-journal): tokens must not start again from 1 by accident.
+ * The kiosk's start-up: open (creating when absent) DIR/journal.sqlite; DIR is created with
+ * mode 0700. Refused as JOURNAL_RETRY when the data partition has less room than a request
+ * needs. A journal that existed is never silently replaced: DIR/journal.state keeps the last
+ * numbers this terminal issued, and a journal behind them is refused (JOURNAL_MISSING).
+ * JOURNAL_OK: *out is the journal, and err may hold a note for the log (or ""). Otherwise
+ * *out is NULL and err says why, for the log, STATUS= and the technician.
  */
+journal_status_t journal_open_status(const char *dir, journal_t **out, char *err, size_t errcap);
+
+/* "ok", "damaged", "missing", "retry", "failed". */
+const char *journal_status_name(journal_status_t s);
+
+/* The same for commands (export, import) and tests, without the free-space check: the
+ * journal, or NULL with err. A note of an OK open goes to stderr. */
 journal_t *journal_open(const char *dir, char *err, size_t errcap);
 
 /* A second connection that only reads DIR/journal.sqlite, for a worker thread (the export to
@@ -51,7 +75,11 @@ journal_t *journal_open(const char *dir, char *err, size_t errcap);
  * main thread keeps its own). NULL with err when there is no readable journal. */
 journal_t *journal_open_reader(const char *dir, char *err, size_t errcap);
 
-/* A technician saw the damage message and saved the old file: allow a new journal. */
+/* kiosk --new-journal: a technician saw the refusal and saved the old file. A sound journal
+ * in place is kept (also one behind journal.state: an older copy put back); a damaged one is
+ * moved aside and a new journal started. Either way its token and tracking sequences then go
+ * on past the last ones journal.state knows. 0, or -1 with err (a state file that cannot be
+ * read is not guessed at). */
 int journal_accept_new(const char *dir, char *err, size_t errcap);
 void journal_close(journal_t *j);
 

@@ -41,6 +41,22 @@ long journal_export_filtered(journal_t *j, int64_t since, journal_field_filter_t
 int journal_import(journal_t *j, const char *name, const char *text, size_t len, long *added,
                    long *skipped, char *err, size_t errcap);
 
+/* What an import checks beyond the format, from outside the store. */
+typedef struct {
+    /* Is id a service of the catalog in use? NULL: any well-formed id is taken. */
+    bool (*service_known)(const char *id, const void *ctx);
+    const void *ctx;
+} journal_import_check_t;
+
+/* journal_import with check (may be NULL). Every field of every line is validated (types,
+ * sizes, UTF-8 without control characters, real dates, a tracking id dated the day it was
+ * created, no unknown or repeated key, no token another request holds); the first error
+ * names file, line and field, and nothing of the file is added. Rows marked erased are added
+ * without their fields. */
+int journal_import_checked(journal_t *j, const char *name, const char *text, size_t len,
+                           const journal_import_check_t *check, long *added, long *skipped,
+                           char *err, size_t errcap);
+
 /* Erase the fields of requests created before now - days (the requests and their tokens
  * stay). Number of requests erased, or -1 with err. */
 long journal_erase_older(journal_t *j, int64_t now, int days, char *err, size_t errcap);
