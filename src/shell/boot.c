@@ -207,11 +207,25 @@ int boot_load_printer(kiosk_t *k)
     return 0;
 }
 
+journal_status_t boot_open_journal(kiosk_t *k)
+{
+    char err[sizeof k->journal_reason];
+    k->journal_status = journal_open_status(k->cfg.data_dir, &k->journal, err, sizeof err);
+    if (k->journal_status != JOURNAL_OK) {
+        snprintf(k->journal_reason, sizeof k->journal_reason, "%s", err);
+        fprintf(stderr, "kiosk: journal %s: %s\n", journal_status_name(k->journal_status), err);
+    } else if (err[0]) {
+        fprintf(stderr, "kiosk: %s\n", err); /* a note, e.g. what --new-journal kept */
+    }
+    return k->journal_status;
+}
+
 int boot_start_app(kiosk_t *k, int64_t epoch, void (*notify)(void *ctx), void *ctx)
 {
     char err[1200];
-    if (!(k->journal = journal_open(k->cfg.data_dir, err, sizeof err)) ||
-        signing_load(k->cfg.data_dir, k->key_file, &k->key, err, sizeof err) < 0) {
+    if (!k->journal && boot_open_journal(k) != JOURNAL_OK)
+        return -1; /* it said why */
+    if (signing_load(k->cfg.data_dir, k->key_file, &k->key, err, sizeof err) < 0) {
         fprintf(stderr, "kiosk: %s\n", err);
         return -1;
     }

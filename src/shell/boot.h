@@ -17,6 +17,7 @@
 #include "store/export_job.h"
 #include "screens/screens.h"
 #include "shell/options.h"
+#include "store/journal.h"
 #include "store/signing.h"
 #include "sync/sync.h"
 
@@ -35,6 +36,8 @@ typedef struct kiosk {
     app_t app;
     view_t view;
     sync_engine_t *sync;                 /* NULL: no [sync] broker (the embedded default) */
+    journal_status_t journal_status;     /* how the journal opened (boot_open_journal) */
+    char journal_reason[1200];           /* why it did not */
     int catalog_version, config_version; /* of the pushes in use (0: the card's own) */
     display_t display;
     bool has_printer;
@@ -65,8 +68,14 @@ int boot_load_assets(kiosk_t *k, const char *catalog_path);
  * 0, or -1 after printing why. */
 int boot_load_printer(kiosk_t *k);
 
-/* Journal, text cache, display list, app and view on the open display; notify (may be NULL) is
- * called from the printing thread when a receipt is done. 0, or -1 after printing why. */
+/* Open the journal: JOURNAL_OK, or why not (k->journal_reason, also on stderr). A kiosk on a
+ * display waits and tries again when it cannot start now; the other statuses wait for a
+ * technician (--new-journal). */
+journal_status_t boot_open_journal(kiosk_t *k);
+
+/* Journal (unless boot_open_journal opened it), text cache, display list, app and view on
+ * the open display; notify (may be NULL) is called from the printing thread when a receipt is
+ * done. 0, or -1 after printing why. */
 int boot_start_app(kiosk_t *k, int64_t epoch, void (*notify)(void *ctx), void *ctx);
 
 /* Between citizens (and at start): put a newer catalog or configuration pushed by the

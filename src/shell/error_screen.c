@@ -16,22 +16,18 @@
 #include "ui/textcache.h"
 #include "ui/widgets.h"
 
-static void build(ui_t *ui, const char *detail)
+void error_screen_build(ui_t *ui, const char *bn, const char *en, const char *detail)
 {
     int pad = ui_mm(ui, 8.0f), w = ui->w - 2 * pad, isz = ui_mm(ui, 16.0f), y = pad;
     ui_begin(ui);
     ui_rect(ui, (ui_rect_t){0, 0, ui->w, ui->h}, COLOR_ERROR_BG, 0);
     ui_icon(ui, (ui_rect_t){(ui->w - isz) / 2, y, isz, isz}, 0xe002, COLOR_ERROR);
     y += isz + pad / 2;
-    y += widget_label(ui, (ui_rect_t){pad, y, w, 0},
-                      "এই টার্মিনালটি এখন চালু হচ্ছে না। অনুগ্রহ করে সেন্টারের কর্মী বা "
-                      "টেকনিশিয়ানকে জানান।",
-                      SIZE_TITLE, true, COLOR_ERROR, TEXT_ALIGN_CENTER, 3);
+    y += widget_label(ui, (ui_rect_t){pad, y, w, 0}, bn, SIZE_TITLE, true, COLOR_ERROR,
+                      TEXT_ALIGN_CENTER, 3);
     y += pad / 2;
-    y += widget_label(ui, (ui_rect_t){pad, y, w, 0},
-                      "This terminal cannot start right now. Please tell the centre staff or a "
-                      "technician.",
-                      SIZE_LABEL, false, COLOR_ERROR, TEXT_ALIGN_CENTER, 3);
+    y += widget_label(ui, (ui_rect_t){pad, y, w, 0}, en, SIZE_LABEL, false, COLOR_ERROR,
+                      TEXT_ALIGN_CENTER, 3);
     widget_label(ui, (ui_rect_t){pad, y + pad, w, 0}, detail, SIZE_SMALL, false, COLOR_MUTED,
                  TEXT_ALIGN_CENTER, 4);
     ui_mark(ui, "screen:error", (ui_rect_t){0, 0, ui->w, ui->h});
@@ -83,7 +79,12 @@ int error_screen_run(kiosk_t *k, const options_t *o)
         return 1;
     ui_init(k->ui, k->display.w, k->display.h, k->cfg.dpi, k->fonts, k->cache);
     if (k->fonts)
-        build(k->ui, o->error_screen);
+        error_screen_build(k->ui,
+                           "এই টার্মিনালটি এখন চালু হচ্ছে না। অনুগ্রহ করে সেন্টারের কর্মী বা "
+                           "টেকনিশিয়ানকে জানান।",
+                           "This terminal cannot start right now. Please tell the centre staff "
+                           "or a technician.",
+                           o->error_screen);
     else
         ui_rect(k->ui, (ui_rect_t){0, 0, k->ui->w, k->ui->h}, COLOR_ERROR, 0);
     if (!o->windowed && !o->headless) {

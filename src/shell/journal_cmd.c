@@ -9,8 +9,15 @@
 #include "store/journal_export.h"
 #include "store/journal.h"
 
-static int import_file(journal_t *j, const char *path)
+static bool service_known(const char *id, const void *ctx)
 {
+    return catalog_find_service(ctx, id) >= 0;
+}
+
+/* Every line checked, services against the catalog; nothing added from a file with an error. */
+static int import_file(journal_t *j, const char *path, const catalog_t *cat)
+{
+    journal_import_check_t check = {.service_known = service_known, .ctx = cat};
     char err[1200];
     size_t len = 0;
     /* Often on a USB stick: a FIFO or a device there must not hang the import. */
@@ -20,7 +27,7 @@ static int import_file(journal_t *j, const char *path)
         return 1;
     }
     long added, skipped;
-    int rc = journal_import(j, path, text, len, &added, &skipped, err, sizeof err);
+    int rc = journal_import_checked(j, path, text, len, &check, &added, &skipped, err, sizeof err);
     free(text);
     if (rc < 0) {
         fprintf(stderr, "kiosk: %s (nothing was added)\n", err);
@@ -46,6 +53,19 @@ static int export_since(journal_t *j, const char *since)
     return 0;
 }
 
+static int import_with_catalog(kiosk_t *k, journal_t *j, const char *path)
+{
+    char err[1200];
+    catalog_t *cat = catalog_load(k->catalog_path, NULL, NULL, err, sizeof err);
+    if (!cat) {
+        fprintf(stderr, "kiosk: --import-journal needs the catalog: %s\n", err);
+        return 1;
+    }
+    int rc = import_file(j, path, cat);
+    catalog_free(cat);
+    return rc;
+}
+
 int journal_cmd_run(kiosk_t *k, const options_t *o)
 {
     char err[1200];
@@ -62,7 +82,7 @@ int journal_cmd_run(kiosk_t *k, const options_t *o)
     if (o->export_journal)
         rc = export_since(j, o->since);
     else if (o->import)
-        rc = import_file(j, o->import);
+        rc = import_with_catalog(k, j, o->import);
     journal_close(j);
     return rc;
 }

@@ -19,6 +19,10 @@ int harness_run(kiosk_t *k, const options_t *o);
 /* A still error screen in both languages until SIGTERM (the service's crash-loop fallback). */
 int error_screen_run(kiosk_t *k, const options_t *o);
 
+/* The still screen itself: a message in Bangla and English and a detail for staff. Its texts
+ * are built in by its callers: it is drawn when translations may be what is broken. */
+void error_screen_build(ui_t *ui, const char *bn, const char *en, const char *detail);
+
 /* Technicians: --print-test, --set-pin, --hash-pin, --check-catalog, --list-services. */
 int tech_cmd_print_test(kiosk_t *k);
 int tech_cmd_set_pin(const kiosk_t *k);

@@ -12,7 +12,11 @@
 #include "shell/modes.h"
 #include "shell/sleep.h"
 #include "ui/render.h"
+#include "ui/textcache.h"
 #include "ui/widgets.h"
+
+#define JOURNAL_RETRY_MS   5000  /* a full disk or an I/O error may pass: try again soon */
+#define JOURNAL_RECHECK_MS 30000 /* damaged or missing: a technician runs --new-journal */
 
 static void on_resize(kiosk_t *k, input_state_t *in)
 {
@@ -154,6 +158,66 @@ static void lock_down(bool windowed)
     signal(SIGTSTP, SIG_IGN);
 }
 
+/* The journal cannot be used (yet): a still screen in both languages says so and why, the
+ * service manager hears it (STATUS=, and watchdog pings go on), and opening is tried again
+ * every few seconds when the cause may pass (a full disk), every half minute when a
+ * technician must act (--new-journal). 0 once it opened, 1 on SIGTERM or a failed start. */
+static void journal_screen(kiosk_t *k, ui_t *ui)
+{
+    bool retry = k->journal_status == JOURNAL_RETRY;
+    error_screen_build(ui,
+                       retry ? "এই টার্মিনালটি এখন চালু করা যাচ্ছে না। কয়েক সেকেন্ড পরপর আবার "
+                               "চেষ্টা করা হচ্ছে।"
+                             : "অনুরোধের খাতা (জার্নাল) নষ্ট বা হারিয়ে গেছে, তাই এখন টোকেন "
+                               "দেওয়া যাবে না। অনুগ্রহ করে টেকনিশিয়ানকে ডাকুন।",
+                       retry ? "This terminal cannot start right now. It tries again every few "
+                               "seconds."
+                             : "The journal of requests is damaged or missing, so no tokens can "
+                               "be issued. Please call a technician.",
+                       k->journal_reason);
+    ui_render(ui, display_begin(&k->display), COLOR_ERROR_BG);
+    display_present(&k->display);
+}
+
+static int wait_for_journal(kiosk_t *k)
+{
+    ui_t *ui = calloc(1, sizeof *ui);
+    textcache_t *cache = textcache_new(k->fonts);
+    notify_t svc;
+    char status[1400];
+    int rc = 1;
+    Uint64 t0 = SDL_GetTicks64();
+    notify_init(&svc);
+    notify_ready(&svc); /* up, and saying why it cannot serve */
+    while (ui && cache && k->journal_status != JOURNAL_FAILED) {
+        ui_init(ui, k->display.w, k->display.h, k->cfg.dpi, k->fonts, cache);
+        journal_screen(k, ui);
+        snprintf(status, sizeof status, "journal %s: %s", journal_status_name(k->journal_status),
+                 k->journal_reason);
+        notify_status(&svc, status);
+        uint64_t now = SDL_GetTicks64() - t0;
+        uint64_t retry =
+            now + (k->journal_status == JOURNAL_RETRY ? JOURNAL_RETRY_MS : JOURNAL_RECHECK_MS);
+        bool quit = false;
+        for (; now < retry && !quit; now = SDL_GetTicks64() - t0) {
+            notify_tick(&svc, now);
+            uint64_t due = notify_deadline(&svc) < retry ? notify_deadline(&svc) : retry;
+            SDL_Event ev;
+            for (int got = sleep_next_event(k, &ev, due, now); got; got = SDL_PollEvent(&ev))
+                quit |= ev.type == SDL_QUIT;
+        }
+        if (quit)
+            break;
+        if (boot_open_journal(k) == JOURNAL_OK) {
+            rc = 0;
+            break;
+        }
+    }
+    free(ui);
+    textcache_free(cache);
+    return rc;
+}
+
 int run_kiosk(kiosk_t *k, const options_t *o)
 {
     char err[1200];
@@ -166,6 +230,8 @@ int run_kiosk(kiosk_t *k, const options_t *o)
     }
     display_log(&k->display);
     sleep_open(k);
+    if (boot_open_journal(k) != JOURNAL_OK && wait_for_journal(k) != 0)
+        return k->journal_status == JOURNAL_FAILED ? 1 : 0;
     if (boot_start_app(k, (int64_t)time(NULL), sleep_wake, k) < 0)
         return 1; /* it said why */
     touch_map_t map;

@@ -228,10 +228,9 @@ typedef struct {
 /* Every member a line may have; each at most once, and no other. */
 static int check_keys(where_t *w, const cJSON *o)
 {
-    static const char *const keys[] = {"tracking",    "token",  "number",   "service",
-                                       "lang",        "created", "printed", "print_status",
-                                       "print_error", "erased", "priority", "masked",
-                                       "fields"};
+    static const char *const keys[] = {
+        "tracking",     "token",       "number", "service",  "lang",   "created", "printed",
+        "print_status", "print_error", "erased", "priority", "masked", "fields"};
     int seen[sizeof keys / sizeof keys[0]] = {0};
     for (const cJSON *m = o->child; m; m = m->next) {
         size_t i = 0;
