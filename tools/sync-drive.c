@@ -233,13 +233,12 @@ static int cmd_sign(const char *dir, const char *file)
     signing_key_t k;
     if (signing_load(dir, NULL, &k, err, sizeof err) < 0)
         return die("%s", err);
-    FILE *fp = fopen(file, "rb");
-    if (!fp)
-        return die("cannot open %s", file);
-    static char buf[1 << 17];
-    size_t n = fread(buf, 1, sizeof buf, fp);
-    fclose(fp);
+    size_t n;
+    char *buf = file_read(file, 2u << 20, &n, err, sizeof err); /* a push may be 1 MiB */
+    if (!buf)
+        return die("%s", err);
     signing_sign_bytes(&k, buf, n, sig, sizeof sig);
+    free(buf);
     signing_wipe(&k);
     printf("%s\n", sig);
     return 0;

@@ -426,7 +426,8 @@ int catalog_search(const catalog_t *c, const char *query, const int *uses, searc
 
 int catalog_most_used(const catalog_t *c, const int *uses, int *services, int max)
 {
-    search_hit_t hits[CATALOG_MAX_SERVICES];
+    search_hit_t hits[CATALOG_MAX_SERVICES] = {
+        {0, 0}}; /* all set before read; the analyzer cannot tell */
     int count = 0;
     if (!uses || max <= 0)
         return 0;

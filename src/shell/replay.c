@@ -19,6 +19,7 @@
 #define SCRIPT_MAX     (1024 * 1024)
 #define LINE_MAX_BYTES 4096
 #define DRAG_STEPS     8
+#define SCROLL_TRIES   12 /* screenfuls a press scrolls through to find its target */
 
 typedef struct {
     replay_t *r;
@@ -113,6 +114,15 @@ static int cmd_hold(ctx_t *c, const char *args)
     return 0;
 }
 
+static void drag(replay_t *r, int x0, int y0, int x1, int y1)
+{
+    finger(r, SDL_FINGERDOWN, x0, y0);
+    for (int i = 1; i <= DRAG_STEPS; i++)
+        finger(r, SDL_FINGERMOTION, x0 + (x1 - x0) * i / DRAG_STEPS,
+               y0 + (y1 - y0) * i / DRAG_STEPS);
+    finger(r, SDL_FINGERUP, x1, y1);
+}
+
 static int cmd_drag(ctx_t *c, const char *args)
 {
     int x0, y0, x1, y1;
@@ -122,11 +132,7 @@ static int cmd_drag(ctx_t *c, const char *args)
     int w = c->r->display->w, h = c->r->display->h;
     if (x0 < 0 || x1 < 0 || y0 < 0 || y1 < 0 || x0 >= w || x1 >= w || y0 >= h || y1 >= h)
         return fail(c, "drag: a point is outside the %dx%d screen", w, h);
-    finger(c->r, SDL_FINGERDOWN, x0, y0);
-    for (int i = 1; i <= DRAG_STEPS; i++)
-        finger(c->r, SDL_FINGERMOTION, x0 + (x1 - x0) * i / DRAG_STEPS,
-               y0 + (y1 - y0) * i / DRAG_STEPS);
-    finger(c->r, SDL_FINGERUP, x1, y1);
+    drag(c->r, x0, y0, x1, y1);
     return 0;
 }
 
@@ -148,12 +154,27 @@ static void wait_ready(replay_t *r)
         pass_time(r, ready - r->app->now_ms);
 }
 
-/* As a person would: wait until what just appeared takes touches, then tap its centre. */
+/* Not in view: scroll the list down a screenful at a time, as a person looking for it would,
+ * until it can be pressed or the list ends. */
+static const ui_hit_t *scroll_to(replay_t *r, const char *id)
+{
+    for (int tries = 0; tries < SCROLL_TRIES; tries++) {
+        screens_build(r->view, r->app);
+        const ui_hit_t *h = pressable(r->view->ui, id);
+        ui_rect_t a = r->view->scroll_area;
+        if (h || a.h <= 0 || r->view->scroll >= r->view->scroll_max)
+            return h;
+        drag(r, a.x + a.w / 2, a.y + a.h * 4 / 5, a.x + a.w / 2, a.y + a.h / 5);
+    }
+    return NULL;
+}
+
+/* As a person would: wait until what just appeared takes touches, find it (scrolling when it
+ * is further down a list), then tap its centre. */
 static bool press_id(replay_t *r, const char *id)
 {
     wait_ready(r);
-    screens_build(r->view, r->app);
-    const ui_hit_t *h = pressable(r->view->ui, id);
+    const ui_hit_t *h = scroll_to(r, id);
     if (!h)
         return false;
     tap(r, h->r.x + h->r.w / 2, h->r.y + h->r.h / 2);

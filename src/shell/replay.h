@@ -6,8 +6,9 @@
  *   drag X1 Y1 X2 Y2 finger down, moved in steps, up (scrolling)
  *   hold X Y MS      finger down, MS milliseconds pass, up (long presses)
  *   press ID         tap the centre of the visible widget with that id, first waiting (on the
- *                    simulated clock) until a newly shown screen takes touches, as a person
- *                    would; tap stays a raw touch at the current time
+ *                    simulated clock) until a newly shown screen takes touches and scrolling a
+ *                    list down to it when it is further down, as a person would; tap stays a
+ *                    raw touch at the current time
  *   type TEXT        press the on-screen keys that type TEXT, switching pages as a person would
  *   wait MS          advance the app clock by MS milliseconds, running timers on the way
  *   shot NAME        write SHOTS/NAME.png
