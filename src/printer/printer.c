@@ -14,8 +14,8 @@
 #define CHUNK 4096 /* a clone's input buffer is about 4 KB: never hand it more at once */
 
 static const char *const result_names[PRINTER_RESULT_COUNT] = {
-    "printed",    "not-found",     "offline",  "paper-out",
-    "cover-open", "printer-error", "io-error", "timeout",  "unknown",
+    "printed",       "not-found", "offline", "paper-out", "cover-open",
+    "printer-error", "io-error",  "timeout", "unknown",
 };
 
 const char *printer_result_name(printer_result_t r)

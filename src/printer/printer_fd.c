@@ -109,8 +109,7 @@ static printer_result_t tcp_drain(printer_t *p, int timeout_ms)
         long long wait = deadline - mono_ms();
         if (wait <= 0) {
             snprintf(p->detail, sizeof p->detail,
-                     "the printer stopped taking data: %d bytes of the job never reached it",
-                     left);
+                     "the printer stopped taking data: %d bytes of the job never reached it", left);
             return PRINTER_TIMEOUT;
         }
         /* No event is asked for: poll wakes early only for an error or a hang-up. */
