@@ -94,33 +94,28 @@ static printer_result_t tcp_drain(printer_t *p, int timeout_ms)
     for (;;) {
         int err = 0, left = 0;
         socklen_t len = sizeof err;
-        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err) {
-            snprintf(p->detail, sizeof p->detail,
-                     "the connection broke before the printer took the whole job: %s",
-                     strerror(err));
-            return PRINTER_IO;
-        }
         if (ioctl(fd, SIOCOUTQ, &left) < 0) {
             snprintf(p->detail, sizeof p->detail, "SIOCOUTQ: %s", strerror(errno));
             return PRINTER_IO;
         }
         if (left == 0)
             return PRINTER_OK;
+        /* No event is asked for: poll reports only an error or a hang-up, at once. */
+        struct pollfd pfd = {.fd = fd, .events = 0};
+        if (poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLERR | POLLHUP | POLLNVAL))) {
+            getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len); /* reading it clears it */
+            snprintf(p->detail, sizeof p->detail,
+                     "the connection %s before the printer took the whole job%s%s",
+                     err ? "broke" : "was closed", err ? ": " : "", err ? strerror(err) : "");
+            return PRINTER_IO;
+        }
         long long wait = deadline - mono_ms();
         if (wait <= 0) {
             snprintf(p->detail, sizeof p->detail,
                      "the printer stopped taking data: %d bytes of the job never reached it", left);
             return PRINTER_TIMEOUT;
         }
-        /* No event is asked for: poll wakes early only for an error or a hang-up. */
-        struct pollfd pfd = {.fd = fd, .events = 0};
-        if (poll(&pfd, 1, wait < 20 ? (int)wait : 20) > 0 &&
-            (pfd.revents & (POLLERR | POLLHUP | POLLNVAL)) &&
-            !(getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err)) {
-            snprintf(p->detail, sizeof p->detail,
-                     "the connection closed with %d bytes of the job not taken", left);
-            return PRINTER_IO;
-        }
+        poll(&pfd, 1, wait < 20 ? (int)wait : 20);
     }
 }
 

@@ -229,7 +229,7 @@ static int parse_row(where_t *w, const cJSON *o, row_t *r)
 {
     static const char *const statuses[] = {"pending",  "printed",   "reprinted",  "not-found",
                                            "offline",  "paper-out", "cover-open", "printer-error",
-                                           "io-error", "timeout"};
+                                           "io-error", "timeout",   "unknown",    "queued"};
     memset(r, 0, sizeof *r);
     if (!cJSON_IsObject(o))
         return bad(w, "(line)", "expected a JSON object");
