@@ -87,6 +87,8 @@ run_lines san tests/check-cli.sh "$san" /nonexistent
 echo "Service manager and lockdown (release, then ASan+UBSan)"
 run_lines release python3 tests/check-service.py "$release"
 run_lines san python3 tests/check-service.py "$san"
+echo "Printer faults end to end: what may be called printed"
+run_lines print python3 tests/check-print.py "$release"
 echo "Crash safety: kill -9 across replayed flows"
 run_lines crash python3 tests/crash-test.py "$release/kiosk"
 echo "Packages, units, flashing and provisioning"

@@ -66,18 +66,26 @@ static int receipt_block(const app_t *app, ui_t *ui, int x, int y, int w, int bo
     ui_icon(ui, (ui_rect_t){x + pad, ty, isz, isz}, ICON_WARN, COLOR_ERROR);
     ty += widget_label(ui, (ui_rect_t){tx, ty, tw, 0}, app_tr(app, why), SIZE_BODY, true,
                        COLOR_ERROR, TEXT_ALIGN_LEFT, 2);
-    /* Then what to do, then the reason in the other language, as far as room allows. */
+    /* Then what to do, then the reason in the other language, as far as room allows. When
+     * nobody knows whether the receipt came out, the question to the citizen is the message:
+     * its other language comes first. */
     text_box_t kb = widget_box(ui, SIZE_SMALL, false, tw, 1);
     const text_layout_t *one = ui_layout(ui, "Ag", &kb);
     int line = one && one->line_h ? one->line_h : 1, end = box.y + box.h - pad;
-    int lines = (end - ty) / line;
-    if (lines > 0)
-        ty += widget_label(ui, (ui_rect_t){tx, ty, tw, 0}, app_tr(app, "print.kept"), SIZE_SMALL,
-                           false, COLOR_TEXT, TEXT_ALIGN_LEFT, lines > 4 ? 4 : lines);
-    lines = (end - ty) / line;
-    if (lines > 0)
-        widget_label(ui, (ui_rect_t){tx, ty, tw, 0}, i18n_get(app->i18n, other, why), SIZE_SMALL,
-                     false, COLOR_ERROR, TEXT_ALIGN_LEFT, lines > 2 ? 2 : lines);
+    bool unknown = app->s.receipt == RECEIPT_UNKNOWN;
+    for (int part = 0; part < 2; part++) {
+        int lines = (end - ty) / line;
+        if (lines <= 0)
+            break;
+        if ((part == 0) != unknown)
+            ty +=
+                widget_label(ui, (ui_rect_t){tx, ty, tw, 0}, app_tr(app, "print.kept"), SIZE_SMALL,
+                             false, COLOR_TEXT, TEXT_ALIGN_LEFT, lines > 4 ? 4 : lines);
+        else
+            ty += widget_label(ui, (ui_rect_t){tx, ty, tw, 0}, i18n_get(app->i18n, other, why),
+                               SIZE_SMALL, false, COLOR_ERROR, TEXT_ALIGN_LEFT,
+                               lines > 2 ? 2 : lines);
+    }
     return box.h;
 }
 
@@ -181,8 +189,11 @@ void screen_done_build(view_t *v, const app_t *app, ui_t *ui)
     ui_rect_t btn = {pad, finish_buttons(app, ui, (ui_rect_t){pad, 0, w, ui->h - pad}), w, bh};
     int y = token_block(app, ui, pad, top, w) + ui_mm(ui, 2.0f);
     if (receipt_trouble(app)) {
-        /* The failure first; the QR code below it, to photograph. */
-        int fh = ui_mm(ui, 40.0f);
+        /* The failure first; the QR code below it, to photograph: the message takes what
+         * leaves the code a third of the width (between 24 and 40 mm). */
+        int room = btn.y - pad - small - ui_mm(ui, 2.0f) - y, fh = room - w / 3;
+        fh = fh > ui_mm(ui, 40.0f) ? ui_mm(ui, 40.0f) : fh;
+        fh = fh < ui_mm(ui, 24.0f) ? ui_mm(ui, 24.0f) : fh;
         receipt_block(app, ui, pad, y, w, y + fh);
         y += fh + ui_mm(ui, 2.0f);
         int qr = btn.y - pad - small - y;
