@@ -318,6 +318,24 @@ static printer_result_t deliver(printer_t *p, const uint8_t *data, size_t len, i
     return r;
 }
 
+/* After a delivered job of len bytes: the printer's word on it. */
+static printer_result_t confirm(printer_t *p, size_t len)
+{
+    bool asked = true;
+    p->detail[0] = '\0';
+    printer_result_t r = ask_state(p, &asked);
+    if (r != PRINTER_UNKNOWN)
+        return r;
+    char why[200]; /* the transport's reason is short; room is kept for the rest */
+    snprintf(why, sizeof why, "%.199s", p->detail);
+    if (len)
+        snprintf(p->detail, sizeof p->detail,
+                 "all %zu bytes sent, but the printer did not confirm: %s", len, why);
+    else /* the technician's status question: no job at all */
+        snprintf(p->detail, sizeof p->detail, "the printer did not answer: %s", why);
+    return r;
+}
+
 /*
  * Ask before and after sending. Before: a printer out of paper would swallow the job
  * silently, so one that reports a problem gets nothing. One that should answer but does not
@@ -339,16 +357,8 @@ printer_result_t printer_print(const printer_spec_t *spec, const printer_profile
     r = asked ? ask_state(p, &asked) : PRINTER_OK;
     if (r == PRINTER_OK || r == PRINTER_UNKNOWN)
         r = deliver(p, data, len, timeout_ms);
-    if (r == PRINTER_OK && asked) {
-        p->detail[0] = '\0';
-        r = ask_state(p, &asked);
-        if (r == PRINTER_UNKNOWN) {
-            char why[200]; /* the transport's reason is short; room is kept for the rest */
-            snprintf(why, sizeof why, "%.199s", p->detail);
-            snprintf(p->detail, sizeof p->detail,
-                     "all %zu bytes sent, but the printer did not confirm: %s", len, why);
-        }
-    }
+    if (r == PRINTER_OK && asked)
+        r = confirm(p, len);
     snprintf(detail, cap, "%s", r == PRINTER_OK ? "" : p->detail);
     printer_close(p);
     return r;
