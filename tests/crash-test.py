@@ -764,7 +764,9 @@ def classify(runs, data):
             continue
         st = by_min.get(r.epoch)
         if r.confirmations:
-            if st != ["pending"]:
+            # A later start records a receipt left pending as "unknown" (it never sees one
+            # print); either way its outcome was not recorded by the run that was killed.
+            if st not in (["pending"], ["unknown"]):
                 ph = "after printing (print recorded)"
             elif r.confirmations[0][0] in printed:
                 ph = "printing: receipt sent, not yet recorded"

@@ -18,6 +18,15 @@ void app_init(app_t *app, const config_t *cfg, const catalog_t *cat, const i18n_
     app->journal = journal;
     app->epoch_unix = epoch_unix;
     app_wipe(app);
+    /* Receipts a stopped kiosk left pending or queued: "unknown", never printed again by
+     * themselves (see journal_settle_prints for why). */
+    char err[256];
+    int n = journal ? journal_settle_prints(journal, err, sizeof err) : 0;
+    if (n < 0)
+        fprintf(stderr, "kiosk: %s\n", err);
+    else if (n > 0)
+        fprintf(stderr, "kiosk: %d receipt%s left unfinished by the last run marked unknown\n", n,
+                n > 1 ? "s" : "");
     app_load_uses(app);
 }
 

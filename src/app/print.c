@@ -144,37 +144,115 @@ static int rebuild(app_t *app, const journal_request_row_t *row, session_t *s)
     return 0;
 }
 
-printer_result_t app_print_again(app_t *app, int64_t request_id)
+/* Start printing a request's receipt from the journal (a reprint, or one that waited for
+ * the printer), in the language it was made in. False when it cannot start. */
+static bool start_request(app_t *app, int64_t request_id)
 {
-    if (!app->printer || !app->job)
-        return PRINTER_NOT_FOUND;
     /* Both are large: on the heap for the length of the call, then wiped. */
     struct {
         journal_request_row_t row;
         session_t s;
     } *w = calloc(1, sizeof *w);
     if (!w)
-        return PRINTER_IO;
+        return false;
     escpos_buf_t b = {0};
-    printer_result_t r = PRINTER_IO;
+    bool started = false;
     if (app->journal && journal_get(app->journal, request_id, &w->row) == 0 &&
         rebuild(app, &w->row, &w->s) == 0) {
         int l = lang_from_code(w->row.lang);
         source_t src = {&w->s, l < 0 ? LANG_BN : (lang_t)l};
-        if (encode(app, &src, &b) == 0 && printjob_start(app->job, app->printer, app->paper,
-                                                         w->s.tracking, request_id, b.data, b.len))
-            r = PRINTER_OK;
+        started =
+            encode(app, &src, &b) == 0 && printjob_start(app->job, app->printer, app->paper,
+                                                         w->s.tracking, request_id, b.data, b.len);
     }
     escpos_buf_free(&b);
     explicit_bzero(w, sizeof *w); /* it held a citizen's entries */
     free(w);
-    return r;
+    return started;
+}
+
+printer_result_t app_print_again(app_t *app, int64_t request_id)
+{
+    if (!app->printer || !app->job)
+        return PRINTER_NOT_FOUND;
+    return start_request(app, request_id) ? PRINTER_OK : PRINTER_IO;
+}
+
+static void record(app_t *app, int64_t id, const char *status, const char *detail)
+{
+    char err[256];
+    if (app->journal && journal_record_print(app->journal, id, status, detail, app_unix_now(app),
+                                             err, sizeof err) < 0)
+        fprintf(stderr, "kiosk: %s\n", err);
+}
+
+/* The printer is busy with an earlier receipt: this one waits its turn, and the journal says
+ * so at once (a request is never left "pending" with no reason). */
+static void enqueue(app_t *app, int64_t id)
+{
+    session_t *s = &app->s;
+    char detail[96];
+    for (int i = 0; i < app->print_queued; i++)
+        if (app->print_queue[i] == id) {
+            s->receipt = RECEIPT_QUEUED;
+            return;
+        }
+    if (app->print_queued == APP_PRINT_QUEUE) {
+        snprintf(detail, sizeof detail, "the printer is stuck: %d receipts already wait for it",
+                 APP_PRINT_QUEUE);
+        record(app, id, printer_result_name(PRINTER_TIMEOUT), detail);
+        fprintf(stderr, "kiosk: receipt of request %lld: %s\n", (long long)id, detail);
+        s->receipt = RECEIPT_FAILED;
+        s->print_result = PRINTER_TIMEOUT;
+        return;
+    }
+    app->print_queue[app->print_queued++] = id;
+    snprintf(detail, sizeof detail, "waiting for the printer: %d receipt%s ahead",
+             app->print_queued, app->print_queued > 1 ? "s" : "");
+    record(app, id, "queued", detail);
+    fprintf(stderr, "kiosk: receipt of request %lld queued, %s\n", (long long)id, detail);
+    s->receipt = RECEIPT_QUEUED;
+}
+
+/* Once the printer is free, start the oldest waiting receipt. True when the citizen on the
+ * done screen sees a change. */
+static bool pump(app_t *app)
+{
+    bool changed = false;
+    while (app->print_queued > 0 && !printjob_busy(app->job)) {
+        int64_t id = app->print_queue[0];
+        app->print_queued--;
+        memmove(app->print_queue, app->print_queue + 1,
+                (size_t)app->print_queued * sizeof app->print_queue[0]);
+        bool started = start_request(app, id);
+        if (!started)
+            record(app, id, printer_result_name(PRINTER_IO),
+                   "the waiting receipt could not be composed from the journal");
+        if (app->screen == SCREEN_DONE && app->s.request_id == id) {
+            app->s.receipt = started ? RECEIPT_PRINTING : RECEIPT_FAILED;
+            app->s.print_result = started ? PRINTER_OK : PRINTER_IO;
+            changed = true;
+        }
+    }
+    if (changed)
+        app_changed(app);
+    return changed;
 }
 
 void app_print_start(app_t *app)
 {
     if (!app->printer || !app->paper || !app->job) {
         app->s.receipt = RECEIPT_NONE;
+        /* Said in the journal, so that no request waits "pending" for a printer that is not
+         * there (a restart would have to call it unknown). */
+        record(app, app->s.request_id, printer_result_name(PRINTER_NOT_FOUND),
+               "no printer is configured");
+        return;
+    }
+    if (printjob_busy(app->job) || app->print_queued > 0) {
+        enqueue(app, app->s.request_id);
+        pump(app); /* the printer may be free already (its last end not yet collected) */
+        app_changed(app);
         return;
     }
     escpos_buf_t b = {0};
@@ -199,13 +277,12 @@ static void tech_report(app_t *app, printer_result_t r, const char *detail)
     app_changed(app);
 }
 
-bool app_print_poll(app_t *app)
+/* Collect a finished job: record it in the journal and update the session. */
+static bool collect(app_t *app)
 {
-    if (!app->job)
-        return false;
     printer_result_t r;
     int64_t id;
-    char detail[800], err[256];
+    char detail[800];
     if (printjob_poll(app->job, &r, detail, sizeof detail, &id) != JOB_DONE)
         return false;
     app->printed_any = true;
@@ -218,19 +295,27 @@ bool app_print_poll(app_t *app)
         tech_report(app, r, detail);
         app->tech.reprinting = 0;
     }
-    if (app->journal && journal_record_print(app->journal, id, printer_result_name(r), detail,
-                                             app_unix_now(app), err, sizeof err) < 0)
-        fprintf(stderr, "kiosk: %s\n", err);
+    record(app, id, printer_result_name(r), detail);
     if (r != PRINTER_OK) /* request ids only: nothing the citizen typed goes to the log */
         fprintf(stderr, "kiosk: receipt of request %lld: %s: %s\n", (long long)id,
                 printer_result_name(r), detail);
     /* The citizen may have left already (wiped session): then only the journal hears. */
     if (app->screen == SCREEN_DONE && app->s.request_id == id) {
-        app->s.receipt = r == PRINTER_OK ? RECEIPT_PRINTED : RECEIPT_FAILED;
+        app->s.receipt = r == PRINTER_OK        ? RECEIPT_PRINTED
+                         : r == PRINTER_UNKNOWN ? RECEIPT_UNKNOWN
+                                                : RECEIPT_FAILED;
         app->s.print_result = r;
         app_changed(app);
     }
     return true;
+}
+
+bool app_print_poll(app_t *app)
+{
+    if (!app->job)
+        return false;
+    bool collected = collect(app);
+    return pump(app) || collected;
 }
 
 int app_print_test_encode(fonts_t *fonts, const printer_profile_t *paper, escpos_buf_t *b)

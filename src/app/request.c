@@ -55,7 +55,8 @@ void app_confirm(app_t *app)
 
 void app_print_retry(app_t *app)
 {
-    if (app->screen == SCREEN_DONE && app->s.receipt == RECEIPT_FAILED)
+    if (app->screen == SCREEN_DONE &&
+        (app->s.receipt == RECEIPT_FAILED || app->s.receipt == RECEIPT_UNKNOWN))
         app_print_start(app);
     app_changed(app);
 }

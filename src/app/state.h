@@ -53,7 +53,9 @@ typedef enum {
     RECEIPT_NONE, /* no printer configured: the token is on screen only */
     RECEIPT_PRINTING,
     RECEIPT_PRINTED,
-    RECEIPT_FAILED /* kept in the journal for a reprint; print_result says why */
+    RECEIPT_FAILED, /* kept in the journal for a reprint; print_result says why */
+    RECEIPT_QUEUED, /* waiting for the printer, busy with an earlier receipt */
+    RECEIPT_UNKNOWN /* sent, but the printer did not confirm it: check it, or print again */
 } receipt_state_t;
 
 /* Everything one citizen entered or was given. Wiped (zeroed) between citizens. */
@@ -117,6 +119,10 @@ typedef struct {
     int64_t reprinting; /* request id of a reprint in progress (0: none) */
 } tech_t;
 
+/* Receipts that may wait while another prints. Every job ends within about a minute, so a
+ * longer queue means the printer is stuck: the next receipt is a failure instead. */
+#define APP_PRINT_QUEUE 8
+
 typedef struct app {
     const config_t *cfg;
     const catalog_t *catalog;
@@ -128,6 +134,9 @@ typedef struct app {
     printjob_t *job;          /* the printing thread's slot */
     export_job_t *export_job; /* the technician's export to a USB stick; NULL: none */
     spawn_t command;          /* the technician's "shut down", reaped by app_advance */
+    /* Requests whose receipts wait for the printer, oldest first ("queued" in the journal). */
+    int64_t print_queue[APP_PRINT_QUEUE];
+    int print_queued;
     const signing_key_t *key; /* signs QR payloads; NULL: unsigned */
     const char *data_dir;     /* PIN, lock and calibration files live here */
 

@@ -14,8 +14,8 @@
 #define CHUNK 4096 /* a clone's input buffer is about 4 KB: never hand it more at once */
 
 static const char *const result_names[PRINTER_RESULT_COUNT] = {
-    "printed",    "not-found",     "offline",  "paper-out",
-    "cover-open", "printer-error", "io-error", "timeout",
+    "printed",       "not-found", "offline", "paper-out", "cover-open",
+    "printer-error", "io-error",  "timeout", "unknown",
 };
 
 const char *printer_result_name(printer_result_t r)
@@ -30,6 +30,7 @@ void printer_profile_default(printer_profile_t *p)
     p->width_dots = 384;
     p->dpi = 203;
     p->max_band_rows = 24;
+    p->answers_status = true;
 }
 
 static bool parse_bool(const char *v, bool *out)
@@ -72,6 +73,8 @@ static int profile_value(void *ctx, const char *section, const char *key, const 
         ok = parse_bool(v, &p->native_qr);
     else if (strcmp(key, "max_band_rows") == 0)
         ok = parse_range(v, 1, 2048, &p->max_band_rows);
+    else if (strcmp(key, "answers_status") == 0)
+        ok = parse_bool(v, &p->answers_status);
     else
         return error_set(err, errcap, "unknown key \"%s\"", key);
     return ok ? 0 : error_set(err, errcap, "bad value \"%s\"", v);
@@ -220,13 +223,18 @@ int printer_query_status(printer_t *p, escpos_status_t *st, int timeout_ms)
     uint8_t stale[64];
     for (int i = 0; i < 16 && p->ops->read(p, stale, sizeof stale, 1) > 0; i++)
         ;
+    if (!p->ops->read)
+        return 0; /* the transport found out it carries no replies (usblp says EINVAL) */
     memset(st, 0, sizeof *st);
     st->valid = true;
     static const int queries[] = {1, 2, 4};
     for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
         int r = ask(p, queries[i], timeout_ms);
+        if (r < 0 && !p->ops->read)
+            return 0; /* the transport found out it carries no replies (usblp says EINVAL) */
         if (r < 0) {
-            snprintf(p->detail, sizeof p->detail, "no answer to DLE EOT %d", queries[i]);
+            if (!p->detail[0])
+                snprintf(p->detail, sizeof p->detail, "no answer to DLE EOT %d", queries[i]);
             return -1;
         }
         if (!escpos_status_parse(queries[i], (uint8_t)r, st)) {
@@ -275,24 +283,69 @@ static printer_result_t status_result(const escpos_status_t *st)
     return PRINTER_OK;
 }
 
-/* Ask before and after sending: a printer out of paper would swallow the job silently.
- * A printer that can read but does not answer is given the benefit of the doubt (several
- * clones ignore DLE EOT); if it is really gone, the write fails instead. */
-static printer_result_t checked(printer_t *p, printer_result_t *result)
+#define STATUS_WAIT_MS 1500 /* per status question */
+
+/* The printer's own word on its state: PRINTER_OK when it answered without an error bit, its
+ * problem when it reported one, PRINTER_UNKNOWN when it gave no (valid) answer. *asked is
+ * cleared when the transport turned out to carry no replies (a unidirectional usblp). */
+static printer_result_t ask_state(printer_t *p, bool *asked)
 {
     escpos_status_t st;
-    int q = printer_query_status(p, &st, 1500);
-    if (q <= 0) {
-        p->detail[0] = '\0';
-        return *result = PRINTER_OK;
+    int q = printer_query_status(p, &st, STATUS_WAIT_MS);
+    if (q == 0) {
+        *asked = false;
+        return PRINTER_OK;
     }
-    *result = status_result(&st);
-    if (*result != PRINTER_OK)
-        snprintf(p->detail, sizeof p->detail, "the printer reports %s%s",
-                 printer_result_name(*result), st.paper_near_end ? " (paper near end)" : "");
-    return *result;
+    if (q < 0)
+        return PRINTER_UNKNOWN; /* p->detail says what came instead of an answer */
+    printer_result_t r = status_result(&st);
+    if (r != PRINTER_OK)
+        snprintf(p->detail, sizeof p->detail, "the printer reports %s%s", printer_result_name(r),
+                 st.paper_near_end ? " (paper near end)" : "");
+    return r;
 }
 
+/* Send the job and wait until the transport has delivered it, within timeout_ms. */
+static printer_result_t deliver(printer_t *p, const uint8_t *data, size_t len, int timeout_ms)
+{
+    long long deadline = now_ms() + timeout_ms;
+    printer_result_t r = printer_write_all(p, data, len, timeout_ms);
+    if (r == PRINTER_OK && p->ops->finish && p->ops->finish(p) < 0)
+        r = PRINTER_IO;
+    if (r == PRINTER_OK && p->ops->drain) {
+        long long left = deadline - now_ms();
+        r = p->ops->drain(p, left > 0 ? (int)left : 0);
+    }
+    return r;
+}
+
+/* After a delivered job of len bytes: the printer's word on it. */
+static printer_result_t confirm(printer_t *p, size_t len)
+{
+    bool asked = true;
+    p->detail[0] = '\0';
+    printer_result_t r = ask_state(p, &asked);
+    if (r != PRINTER_UNKNOWN)
+        return r;
+    char why[200]; /* the transport's reason is short; room is kept for the rest */
+    snprintf(why, sizeof why, "%.199s", p->detail);
+    if (len)
+        snprintf(p->detail, sizeof p->detail,
+                 "all %zu bytes sent, but the printer did not confirm: %s", len, why);
+    else /* the technician's status question: no job at all */
+        snprintf(p->detail, sizeof p->detail, "the printer did not answer: %s", why);
+    return r;
+}
+
+/*
+ * Ask before and after sending. Before: a printer out of paper would swallow the job
+ * silently, so one that reports a problem gets nothing. One that should answer but does not
+ * still gets the job (some clones ignore DLE EOT while working; the receipt may come out),
+ * but nothing less than a valid answer after the job counts as printed: a printer that
+ * never reads, answers garbage or drops the connection is "unknown" or a failure, never
+ * "printed". A printer that cannot answer (a file, a unidirectional printer, a profile
+ * with answers_status = false) has printed when every byte was delivered.
+ */
 printer_result_t printer_print(const printer_spec_t *spec, const printer_profile_t *profile,
                                const char *job_name, const uint8_t *data, size_t len,
                                int timeout_ms, char *detail, size_t cap)
@@ -301,13 +354,12 @@ printer_result_t printer_print(const printer_spec_t *spec, const printer_profile
     printer_t *p = printer_open(spec, profile, job_name, &r, detail, cap);
     if (!p)
         return r;
-    if (checked(p, &r) == PRINTER_OK &&
-        (r = printer_write_all(p, data, len, timeout_ms)) == PRINTER_OK) {
-        if (p->ops->finish && p->ops->finish(p) < 0)
-            r = PRINTER_IO;
-        else
-            checked(p, &r);
-    }
+    bool asked = p->ops->read && p->profile.answers_status;
+    r = asked ? ask_state(p, &asked) : PRINTER_OK;
+    if (r == PRINTER_OK || r == PRINTER_UNKNOWN)
+        r = deliver(p, data, len, timeout_ms);
+    if (r == PRINTER_OK && asked)
+        r = confirm(p, len);
     snprintf(detail, cap, "%s", r == PRINTER_OK ? "" : p->detail);
     printer_close(p);
     return r;

@@ -29,6 +29,9 @@ typedef struct {
     bool cutter;
     bool native_qr;    /* GS ( k works (many clones print it as text) */
     int max_band_rows; /* the tallest GS v 0 band it prints correctly */
+    /* It answers DLE EOT when the connection can carry replies (true unless the profile
+     * says otherwise). Then a job counts as printed only when the printer confirms it. */
+    bool answers_status;
 } printer_profile_t;
 
 /* The generic 58 mm profile (what every clone prints). */
@@ -50,7 +53,11 @@ typedef struct {
 /* Parse a spec as above. 0, or -1 with a message in err. */
 int printer_spec_parse(const char *spec, printer_spec_t *s, char *err, size_t errcap);
 
-/* Why a job did not print. */
+/* How a job ended. PRINTER_OK ("printed") means every byte was taken by the transport and,
+ * from a printer that answers status, a valid status without error came after the job.
+ * PRINTER_UNKNOWN means every byte left but such a printer did not confirm (no reply, or
+ * bytes that are not status bytes): the receipt may or may not have come out. Everything
+ * else is a named failure. */
 typedef enum {
     PRINTER_OK,
     PRINTER_NOT_FOUND, /* no such printer: unplugged, off, wrong address */
@@ -60,6 +67,7 @@ typedef enum {
     PRINTER_ERROR,   /* the printer reports an error */
     PRINTER_IO,      /* the connection failed mid-job */
     PRINTER_TIMEOUT, /* it stopped taking data */
+    PRINTER_UNKNOWN, /* everything sent, but the printer did not confirm it */
     PRINTER_RESULT_COUNT
 } printer_result_t;
 
@@ -79,6 +87,10 @@ typedef struct {
      * p->detail set. NULL when there is nothing to finish. */
     int (*finish)(printer_t *p);
     void (*close)(printer_t *p);
+    /* Wait until every byte written has really left the host (a TCP peer acknowledged it,
+     * usblp finished its last transfer), at most timeout_ms: PRINTER_OK, or a failure with
+     * p->detail set. NULL when a finished write already means that (USB, files). */
+    printer_result_t (*drain)(printer_t *p, int timeout_ms);
 } printer_ops_t;
 
 struct printer {
@@ -95,7 +107,8 @@ printer_t *printer_open(const printer_spec_t *spec, const printer_profile_t *pro
                         const char *job_name, printer_result_t *why, char *detail, size_t cap);
 
 /* Ask DLE EOT 1, 2 and 4 where the printer can answer. 1 when it answered (st filled),
- * 0 when it cannot answer (unidirectional), -1 when it should have but did not. */
+ * 0 when it cannot answer (unidirectional), -1 when it should have but did not: no reply,
+ * or a reply whose fixed bits are wrong (0xFF, 0x00...), which is no answer either. */
 int printer_query_status(printer_t *p, escpos_status_t *st, int timeout_ms);
 
 /* Send all of data, continuing from the bytes actually taken, within a deadline. */
@@ -103,8 +116,9 @@ printer_result_t printer_write_all(printer_t *p, const uint8_t *data, size_t len
 
 void printer_close(printer_t *p);
 
-/* A whole job: open, check the status, send, check again, close; sending must finish
- * within timeout_ms (status questions wait at most 1.5 s each). */
+/* A whole job: open, check the status, send, wait for the transport to deliver, check
+ * again, close; sending and delivering must finish within timeout_ms (status questions wait
+ * at most 1.5 s each). A printer that reports a problem before the job gets nothing. */
 printer_result_t printer_print(const printer_spec_t *spec, const printer_profile_t *profile,
                                const char *job_name, const uint8_t *data, size_t len,
                                int timeout_ms, char *detail, size_t cap);

@@ -64,7 +64,7 @@ static void png_close(printer_t *p)
     }
 }
 
-static const printer_ops_t png_ops = {png_write, NULL, png_finish, png_close};
+static const printer_ops_t png_ops = {png_write, NULL, png_finish, png_close, NULL};
 
 printer_result_t printer_png_open(printer_t *p)
 {

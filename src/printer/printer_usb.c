@@ -141,8 +141,8 @@ static void usb_close(printer_t *p)
     free(u);
 }
 
-static const printer_ops_t usb_ops = {usb_write, usb_read, NULL, usb_close};
-static const printer_ops_t usb_ops_out = {usb_write, NULL, NULL, usb_close};
+static const printer_ops_t usb_ops = {usb_write, usb_read, NULL, usb_close, NULL};
+static const printer_ops_t usb_ops_out = {usb_write, NULL, NULL, usb_close, NULL};
 
 /* Detach usblp, set the configuration if needed, claim, pick the alternate setting. */
 static int take(printer_t *p, usb_impl_t *u)

@@ -33,10 +33,7 @@ static void *run(void *arg)
 bool printjob_start(printjob_t *j, const printer_spec_t *spec, const printer_profile_t *profile,
                     const char *name, int64_t tag, const uint8_t *data, size_t len)
 {
-    pthread_mutex_lock(&j->lock);
-    bool busy = j->state != JOB_IDLE;
-    pthread_mutex_unlock(&j->lock);
-    if (busy)
+    if (printjob_busy(j))
         return false;
     if (j->joinable) {
         pthread_join(j->thread, NULL);
@@ -67,6 +64,14 @@ bool printjob_start(printjob_t *j, const printer_spec_t *spec, const printer_pro
     }
     j->joinable = true;
     return true;
+}
+
+bool printjob_busy(printjob_t *j)
+{
+    pthread_mutex_lock(&j->lock);
+    bool busy = j->state != JOB_IDLE;
+    pthread_mutex_unlock(&j->lock);
+    return busy;
 }
 
 job_state_t printjob_poll(printjob_t *j, printer_result_t *result, char *detail, size_t cap,

@@ -40,6 +40,10 @@ void printjob_init(printjob_t *j, void (*notify)(void *ctx), void *ctx);
 bool printjob_start(printjob_t *j, const printer_spec_t *spec, const printer_profile_t *profile,
                     const char *name, int64_t tag, const uint8_t *data, size_t len);
 
+/* True while a job runs or its end has not been collected by printjob_poll yet: a new job
+ * would be refused. */
+bool printjob_busy(printjob_t *j);
+
 /* The state; when JOB_DONE, the result, detail and tag too (the job becomes idle again). */
 job_state_t printjob_poll(printjob_t *j, printer_result_t *result, char *detail, size_t cap,
                           int64_t *tag);

@@ -13,10 +13,18 @@
 #define ICON_PRINT 0xe8ad /* print */
 #define ICON_WARN  0xe002 /* warning */
 
-/* Why a receipt did not print, as a citizen can act on it. */
-static const char *failure_msgid(printer_result_t r)
+/* A receipt the citizen must act on: it failed, or nobody knows whether it came out. */
+static bool receipt_trouble(const app_t *app)
 {
-    switch (r) {
+    return app->s.receipt == RECEIPT_FAILED || app->s.receipt == RECEIPT_UNKNOWN;
+}
+
+/* Why a receipt did not print, as a citizen can act on it. */
+static const char *failure_msgid(const app_t *app)
+{
+    if (app->s.receipt == RECEIPT_UNKNOWN)
+        return N_("print.unknown");
+    switch (app->s.print_result) {
     case PRINTER_PAPER_OUT:
         return N_("print.paper_out");
     case PRINTER_COVER_OPEN:
@@ -30,39 +38,54 @@ static const char *failure_msgid(printer_result_t r)
 static int receipt_block(const app_t *app, ui_t *ui, int x, int y, int w, int bottom)
 {
     int isz = ui_mm(ui, 6.0f), pad = ui_mm(ui, 2.0f);
-    if (app->s.receipt == RECEIPT_PRINTING || app->s.receipt == RECEIPT_PRINTED) {
-        bool done = app->s.receipt == RECEIPT_PRINTED;
+    if (app->s.receipt == RECEIPT_PRINTING || app->s.receipt == RECEIPT_PRINTED ||
+        app->s.receipt == RECEIPT_QUEUED) {
+        bool done = app->s.receipt == RECEIPT_PRINTED, queued = app->s.receipt == RECEIPT_QUEUED;
         ui_icon(ui, (ui_rect_t){x, y, isz, isz}, ICON_PRINT, COLOR_PRIMARY);
         int h = widget_label(ui, (ui_rect_t){x + isz + pad, y, w - isz - pad, 0},
-                             app_tr(app, done ? N_("print.printed") : N_("print.printing")),
+                             app_tr(app, done     ? N_("print.printed")
+                                         : queued ? N_("print.queued")
+                                                  : N_("print.printing")),
                              SIZE_BODY, true, COLOR_PRIMARY, TEXT_ALIGN_LEFT, 2);
-        ui_mark(ui, done ? "receipt:printed" : "receipt:printing", (ui_rect_t){x, y, w, h});
+        ui_mark(ui,
+                done     ? "receipt:printed"
+                : queued ? "receipt:queued"
+                         : "receipt:printing",
+                (ui_rect_t){x, y, w, h});
         return (h > isz ? h : isz) + pad;
     }
-    if (app->s.receipt != RECEIPT_FAILED)
+    if (!receipt_trouble(app))
         return 0;
     /* The reason in both languages: staff nearby may read the other one. */
     lang_t other = app->lang == LANG_BN ? LANG_EN : LANG_BN;
-    const char *why = failure_msgid(app->s.print_result);
+    const char *why = failure_msgid(app);
     ui_rect_t box = {x, y, w, bottom - y};
     ui_rect(ui, box, COLOR_ERROR_BG, ui_mm(ui, 2.0f));
-    ui_mark(ui, "receipt:failed", box);
+    ui_mark(ui, app->s.receipt == RECEIPT_UNKNOWN ? "receipt:unknown" : "receipt:failed", box);
     int ty = y + pad, tw = w - 2 * pad - isz - pad, tx = x + pad + isz + pad;
     ui_icon(ui, (ui_rect_t){x + pad, ty, isz, isz}, ICON_WARN, COLOR_ERROR);
     ty += widget_label(ui, (ui_rect_t){tx, ty, tw, 0}, app_tr(app, why), SIZE_BODY, true,
                        COLOR_ERROR, TEXT_ALIGN_LEFT, 2);
-    /* Then what to do, then the reason in the other language, as far as room allows. */
+    /* Then what to do, then the reason in the other language, as far as room allows. When
+     * nobody knows whether the receipt came out, the question to the citizen is the message:
+     * its other language comes first. */
     text_box_t kb = widget_box(ui, SIZE_SMALL, false, tw, 1);
     const text_layout_t *one = ui_layout(ui, "Ag", &kb);
     int line = one && one->line_h ? one->line_h : 1, end = box.y + box.h - pad;
-    int lines = (end - ty) / line;
-    if (lines > 0)
-        ty += widget_label(ui, (ui_rect_t){tx, ty, tw, 0}, app_tr(app, "print.kept"), SIZE_SMALL,
-                           false, COLOR_TEXT, TEXT_ALIGN_LEFT, lines > 4 ? 4 : lines);
-    lines = (end - ty) / line;
-    if (lines > 0)
-        widget_label(ui, (ui_rect_t){tx, ty, tw, 0}, i18n_get(app->i18n, other, why), SIZE_SMALL,
-                     false, COLOR_ERROR, TEXT_ALIGN_LEFT, lines > 2 ? 2 : lines);
+    bool unknown = app->s.receipt == RECEIPT_UNKNOWN;
+    for (int part = 0; part < 2; part++) {
+        int lines = (end - ty) / line;
+        if (lines <= 0)
+            break;
+        if ((part == 0) != unknown)
+            ty +=
+                widget_label(ui, (ui_rect_t){tx, ty, tw, 0}, app_tr(app, "print.kept"), SIZE_SMALL,
+                             false, COLOR_TEXT, TEXT_ALIGN_LEFT, lines > 4 ? 4 : lines);
+        else
+            ty += widget_label(ui, (ui_rect_t){tx, ty, tw, 0}, i18n_get(app->i18n, other, why),
+                               SIZE_SMALL, false, COLOR_ERROR, TEXT_ALIGN_LEFT,
+                               lines > 2 ? 2 : lines);
+    }
     return box.h;
 }
 
@@ -88,7 +111,7 @@ static int token_block(const app_t *app, ui_t *ui, int x, int y, int w)
     char tok[32], when[320];
     token_text(app, tok, sizeof tok);
     /* Smaller when a printing problem needs the room: the token stays the largest text. */
-    float size = app->s.receipt == RECEIPT_FAILED ? 13.0f : 20.0f;
+    float size = receipt_trouble(app) ? 13.0f : 20.0f;
     text_box_t tb = widget_box(ui, size, true, w, 1);
     int th =
         ui_text(ui, (ui_rect_t){x, y, w, 0}, tok, &tb, COLOR_TEXT, TEXT_ALIGN_LEFT, UI_VALIGN_TOP);
@@ -120,15 +143,15 @@ static void steps(const app_t *app, ui_t *ui, int x, int y, int w, int bottom)
                      COLOR_TEXT, TEXT_ALIGN_LEFT, lines > 5 ? 5 : lines);
 }
 
-/* "Finish", and "print again" above it when the receipt failed, stacked up from the bottom
- * of column c; returns the top of the stack. */
+/* "Finish", and "print again" above it when the receipt failed or may not have come out,
+ * stacked up from the bottom of column c; returns the top of the stack. */
 static int finish_buttons(const app_t *app, ui_t *ui, ui_rect_t c)
 {
     int bh = ui_mm(ui, 13.0f), gap = ui_mm(ui, 2.0f);
     int y = c.y + c.h - bh;
     widget_button(ui, "finish", (ui_rect_t){c.x, y, c.w, bh}, app_tr(app, "done.finish"), 0,
                   BUTTON_PRIMARY);
-    if (app->s.receipt == RECEIPT_FAILED) {
+    if (receipt_trouble(app)) {
         y -= bh + gap;
         widget_button(ui, "print:retry", (ui_rect_t){c.x, y, c.w, bh}, app_tr(app, "print.retry"),
                       ICON_PRINT, BUTTON_SECONDARY);
@@ -153,7 +176,7 @@ void screen_done_build(view_t *v, const app_t *app, ui_t *ui)
         qr_block(app, ui, cx, top, col, qr);
         int w = cx - 2 * pad;
         int y = token_block(app, ui, pad, top, w) + ui_mm(ui, 2.0f);
-        if (app->s.receipt == RECEIPT_FAILED) {
+        if (receipt_trouble(app)) {
             receipt_block(app, ui, pad, y, w, ui->h - pad);
             return;
         }
@@ -165,9 +188,12 @@ void screen_done_build(view_t *v, const app_t *app, ui_t *ui)
     int w = ui->w - 2 * pad;
     ui_rect_t btn = {pad, finish_buttons(app, ui, (ui_rect_t){pad, 0, w, ui->h - pad}), w, bh};
     int y = token_block(app, ui, pad, top, w) + ui_mm(ui, 2.0f);
-    if (app->s.receipt == RECEIPT_FAILED) {
-        /* The failure first; the QR code below it, to photograph. */
-        int fh = ui_mm(ui, 40.0f);
+    if (receipt_trouble(app)) {
+        /* The failure first; the QR code below it, to photograph: the message takes what
+         * leaves the code a third of the width (between 24 and 40 mm). */
+        int room = btn.y - pad - small - ui_mm(ui, 2.0f) - y, fh = room - w / 3;
+        fh = fh > ui_mm(ui, 40.0f) ? ui_mm(ui, 40.0f) : fh;
+        fh = fh < ui_mm(ui, 24.0f) ? ui_mm(ui, 24.0f) : fh;
         receipt_block(app, ui, pad, y, w, y + fh);
         y += fh + ui_mm(ui, 2.0f);
         int qr = btn.y - pad - small - y;

@@ -977,6 +977,16 @@ int journal_record_print(journal_t *j, int64_t request_id, const char *status, c
     return rc;
 }
 
+int journal_settle_prints(journal_t *j, char *err, size_t errcap)
+{
+    const char *sql = "UPDATE requests SET print_error = 'no outcome was recorded before the "
+                      "kiosk stopped (it was ' || print_status || ')', print_status = 'unknown' "
+                      "WHERE print_status IN ('pending', 'queued')";
+    if (sqlite3_exec(j->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return db_fail(j, "settling unfinished receipts", err, errcap);
+    return sqlite3_changes(j->db);
+}
+
 /* [start, end) of the Asia/Dhaka day holding t. */
 static void day_bounds(int64_t t, int64_t *start, int64_t *end)
 {

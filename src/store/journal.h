@@ -87,10 +87,18 @@ void journal_close(journal_t *j);
 int journal_commit(journal_t *j, const journal_request_t *req, journal_receipt_t *out, char *err,
                    size_t errcap);
 
-/* Record how printing a request's receipt went: status "printed" or a failure name
+/* Record how printing a request's receipt went: status "printed", "unknown" (sent, not
+ * confirmed by the printer), "queued" (waiting behind another receipt) or a failure name
  * ("paper-out"...), with a detail for staff. A reprint that succeeds becomes "reprinted". */
 int journal_record_print(journal_t *j, int64_t request_id, const char *status, const char *detail,
                          int64_t now, char *err, size_t errcap);
+
+/* At the kiosk's start: receipts a stopped kiosk left "pending" or "queued" become "unknown",
+ * with the reason in print_error. Never "printed" (nobody saw them print), and not printed
+ * again by themselves: the citizen is long gone, and a receipt nobody waits for would lie
+ * in the tray for the next person to take (the technician can reprint from the list). The
+ * count changed, or -1 with a message in err. */
+int journal_settle_prints(journal_t *j, char *err, size_t errcap);
 
 /* ---- for the technician's screens ---- */
 

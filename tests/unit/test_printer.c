@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,7 +204,7 @@ static void test_lp_printer_on_a_real_file(void **state)
                      PRINTER_OK);
     size_t n;
     uint8_t *got = slurp(path, &n);
-    /* The status questions went to the device too, before and after the job. */
+    /* A plain file given as lp: cannot answer status: it holds the job, whole. */
     assert_true(n >= b.len);
     assert_non_null(memmem(got, n, b.data, b.len));
     free(got);
@@ -216,11 +217,14 @@ static void test_lp_printer_on_a_real_file(void **state)
 }
 
 /* A network printer in a thread: collects what it is sent and answers DLE EOT n with the
- * status byte the test chose (status[n]); or, with stall, never reads at all. */
+ * status byte the test chose (status[n], and after[n] once the job has begun: anything past
+ * the first three questions); or, with stall, never reads at all; or, with reset_after,
+ * drops the connection (RST) once it has read that many bytes. */
 typedef struct {
     int listen_fd, port;
-    uint8_t status[5];
+    uint8_t status[5], after[5];
     bool stall;
+    size_t reset_after; /* 0: never */
     uint8_t *got;
     size_t len, cap;
     pthread_t th;
@@ -243,22 +247,35 @@ static void *fake_run(void *arg)
     if (c < 0)
         return NULL;
     if (f->stall) {
-        sleep(4); /* longer than the job's deadline in the test */
+        /* Never read a byte; hang up only once the kiosk has (or after 10 s, longer than
+         * any deadline in these tests). POLLRDHUP comes with the peer's FIN, unread data
+         * or not. */
+        struct pollfd pfd = {.fd = c, .events = POLLRDHUP};
+        poll(&pfd, 1, 10000);
         close(c);
         return NULL;
     }
     uint8_t buf[4096];
     ssize_t n;
-    while ((n = read(c, buf, sizeof buf)) > 0) {
+    size_t want = f->reset_after && f->reset_after < sizeof buf ? f->reset_after : sizeof buf;
+    while ((n = read(c, buf, want)) > 0) {
         size_t from = f->len;
         fake_keep(f, buf, (size_t)n);
         /* Look at the joined stream so a request split across reads is still seen. */
         for (size_t i = from >= 2 ? from - 2 : 0; i + 2 < f->len; i++)
             if (f->got[i] == 0x10 && f->got[i + 1] == 0x04 && f->got[i + 2] <= 4 && i + 2 >= from) {
-                uint8_t r = f->status[f->got[i + 2]];
+                uint8_t r = (i >= 9 ? f->after : f->status)[f->got[i + 2]];
                 if (write(c, &r, 1) != 1)
                     break;
             }
+        if (f->reset_after && f->len >= f->reset_after) {
+            /* Close with unread data and no lingering: the kernel sends a reset. */
+            struct linger hard = {.l_onoff = 1, .l_linger = 0};
+            setsockopt(c, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+            break;
+        }
+        if (f->reset_after && f->reset_after - f->len < want)
+            want = f->reset_after - f->len;
     }
     close(c);
     return NULL;
@@ -270,6 +287,7 @@ static void fake_start(fake_t *f, uint8_t s1, uint8_t s2, uint8_t s4, bool stall
     f->status[1] = s1;
     f->status[2] = s2;
     f->status[4] = s4;
+    memcpy(f->after, f->status, sizeof f->after);
     f->stall = stall;
     f->listen_fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
@@ -277,6 +295,32 @@ static void fake_start(fake_t *f, uint8_t s1, uint8_t s2, uint8_t s4, bool stall
         int small = 4096;
         setsockopt(f->listen_fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
     }
+    assert_int_equal(bind(f->listen_fd, (struct sockaddr *)&a, sizeof a), 0);
+    socklen_t al = sizeof a;
+    getsockname(f->listen_fd, (struct sockaddr *)&a, &al);
+    f->port = ntohs(a.sin_port);
+    assert_int_equal(listen(f->listen_fd, 1), 0);
+    pthread_create(&f->th, NULL, fake_run, f);
+}
+
+/* The same printer with what fake_start cannot say: the replies after the job begins, a
+ * reset after some bytes, a receive buffer (bytes; 0: the system's) for one that stalls. */
+static void fake_start_with(fake_t *f, const uint8_t before[3], const uint8_t after[3],
+                            size_t reset_after, bool stall, int rcvbuf)
+{
+    memset(f, 0, sizeof *f);
+    f->status[1] = before[0];
+    f->status[2] = before[1];
+    f->status[4] = before[2];
+    f->after[1] = after[0];
+    f->after[2] = after[1];
+    f->after[4] = after[2];
+    f->stall = stall;
+    f->reset_after = reset_after;
+    f->listen_fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    if (rcvbuf > 0) /* set before listen(): the window is agreed at the handshake */
+        setsockopt(f->listen_fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
     assert_int_equal(bind(f->listen_fd, (struct sockaddr *)&a, sizeof a), 0);
     socklen_t al = sizeof a;
     getsockname(f->listen_fd, (struct sockaddr *)&a, &al);
@@ -394,6 +438,174 @@ static void test_tcp_printer_that_stops_reading_times_out(void **state)
     assert_int_equal(r, PRINTER_TIMEOUT);
     assert_true(took < 1500 + 2 * 1500 + 1000);
     fake_stop(&f);
+    fake_free(&f);
+    escpos_buf_free(&b);
+}
+
+/* ---- what counts as printed (issue: "printed" recorded when nothing was printed) ---- */
+
+static const uint8_t ready[3] = {0x12, 0x12, 0x12};
+static const uint8_t no_paper[3] = {0x1A, 0x32, 0x7E}; /* the documented out-of-paper replies */
+
+/* About the size of a real 58 mm receipt (31 KB), with no DLE EOT inside it. */
+static void big_job(escpos_buf_t *b)
+{
+    job(b, 660);
+    assert_true(b->len > 30 * 1024);
+    assert_null(memmem(b->data, b->len, "\x10\x04", 2)); /* the fake printer parses naively */
+}
+
+/* A printer that accepts the connection and never reads a byte. The job fits in the kernel's
+ * buffers on both sides, so every write succeeds and the peer's TCP stack acknowledges it
+ * all; only the printer itself could say whether anything was printed, and it says
+ * nothing: never "printed", and over in bounded time. */
+static void test_tcp_printer_that_never_reads_is_not_printed(void **state)
+{
+    (void)state;
+    fake_t f;
+    fake_start_with(&f, ready, ready, 0, true, 0);
+    escpos_buf_t b;
+    big_job(&b);
+    char detail[800];
+    long long t = now_ms();
+    printer_result_t r = print_tcp(f.port, &b, 3000, detail);
+    long long took = now_ms() - t;
+    print_message("# never reads: %s after %lld ms (%s)\n", printer_result_name(r), took, detail);
+    assert_int_equal(r, PRINTER_UNKNOWN);
+    assert_non_null(strstr(detail, "did not confirm"));
+    assert_true(took < 1500 + 3000 + 1500 + 1000);
+    fake_stop(&f);
+    fake_free(&f);
+    escpos_buf_free(&b);
+}
+
+/* The same printer with a small receive buffer: its window closes with most of the job still
+ * on this side. The writes all succeed (the job fits in the send buffer), but the bytes are
+ * never acknowledged: a timeout that says how much never arrived. */
+static void test_tcp_printer_whose_buffer_is_full_times_out(void **state)
+{
+    (void)state;
+    fake_t f;
+    fake_start_with(&f, ready, ready, 0, true, 4096);
+    escpos_buf_t b;
+    job(&b, 250); /* 12 KB: more than the printer's window, less than the send buffer */
+    char detail[800];
+    long long t = now_ms();
+    printer_result_t r = print_tcp(f.port, &b, 2000, detail);
+    long long took = now_ms() - t;
+    print_message("# full window: %s after %lld ms (%s)\n", printer_result_name(r), took, detail);
+    assert_int_equal(r, PRINTER_TIMEOUT);
+    assert_non_null(strstr(detail, "never reached"));
+    assert_true(took < 1500 + 2000 + 1000);
+    fake_stop(&f);
+    fake_free(&f);
+    escpos_buf_free(&b);
+}
+
+/* Replies whose fixed bits are wrong are no answer. The job is still sent (the receipt may
+ * come out), but it is "unknown", not "printed". */
+static void test_status_garbage_is_no_answer(void **state)
+{
+    (void)state;
+    static const uint8_t garbage[] = {0xFF, 0x00, 0x13, 0x92, 0x02};
+    for (size_t i = 0; i < sizeof garbage; i++) {
+        uint8_t g[3] = {garbage[i], garbage[i], garbage[i]};
+        fake_t f;
+        fake_start_with(&f, g, g, 0, false, 0);
+        escpos_buf_t b;
+        job(&b, 100);
+        char detail[800];
+        printer_result_t r = print_tcp(f.port, &b, 5000, detail);
+        fake_stop(&f);
+        print_message("# status 0x%02X: %s (%s)\n", garbage[i], printer_result_name(r), detail);
+        assert_int_equal(r, PRINTER_UNKNOWN);
+        assert_non_null(strstr(detail, "is not a status byte"));
+        /* One question before (the first answer was already wrong), the job, one after. */
+        assert_int_equal(f.len, 3 + b.len + 3);
+        assert_memory_equal(f.got + 3, b.data, b.len);
+        fake_free(&f);
+        escpos_buf_free(&b);
+    }
+}
+
+/* The connection is reset after 2 KB of a 31 KB job. Depending on when the reset lands the
+ * kiosk sees a failed write, a reset while it waits for the job to be acknowledged, or a
+ * reset instead of the status answer: a failure or "unknown", in every run, never
+ * "printed" (it was, once in six runs, before). */
+static void test_reset_mid_job_is_never_printed(void **state)
+{
+    (void)state;
+    escpos_buf_t b;
+    big_job(&b);
+    int io = 0, unknown = 0;
+    for (int run = 0; run < 24; run++) {
+        fake_t f;
+        fake_start_with(&f, ready, ready, 2048, false, 0);
+        char detail[800];
+        printer_result_t r = print_tcp(f.port, &b, 5000, detail);
+        fake_stop(&f);
+        fake_free(&f);
+        if (r != PRINTER_IO && r != PRINTER_UNKNOWN)
+            fail_msg("run %d: %s (%s)", run, printer_result_name(r), detail);
+        assert_true(detail[0] != '\0');
+        io += r == PRINTER_IO;
+        unknown += r == PRINTER_UNKNOWN;
+    }
+    print_message("# reset after 2 KB, 24 runs: %d io-error, %d unknown\n", io, unknown);
+    escpos_buf_free(&b);
+}
+
+/* Ready before the job, out of paper after it: the receipt was cut short. */
+static void test_paper_out_after_the_job_is_not_printed(void **state)
+{
+    (void)state;
+    fake_t f;
+    fake_start_with(&f, ready, no_paper, 0, false, 0);
+    escpos_buf_t b;
+    job(&b, 100);
+    char detail[800];
+    assert_int_equal(print_tcp(f.port, &b, 5000, detail), PRINTER_PAPER_OUT);
+    fake_stop(&f);
+    assert_non_null(strstr(detail, "paper-out"));
+    assert_int_equal(f.len, 9 + b.len + 9); /* the job did go out, between the questions */
+    fake_free(&f);
+    escpos_buf_free(&b);
+}
+
+/* A model whose profile says it never answers DLE EOT is not asked (no 3 s of questions per
+ * receipt) and has printed once its TCP stack acknowledged every byte. */
+static void test_profile_without_status_prints_on_delivery(void **state)
+{
+    (void)state;
+    char path[96], err[512], spec[64], detail[800];
+    snprintf(path, sizeof path, "%s/silent.ini", tmp);
+    FILE *fp = fopen(path, "w");
+    fputs("[printer]\nanswers_status = false\n", fp);
+    fclose(fp);
+    printer_profile_t p;
+    assert_int_equal(printer_profile_load(path, &p, err, sizeof err), 0);
+    assert_false(p.answers_status);
+    fp = fopen(path, "w");
+    fputs("[printer]\nanswers_status = maybe\n", fp);
+    fclose(fp);
+    printer_profile_t bad;
+    assert_int_equal(printer_profile_load(path, &bad, err, sizeof err), -1);
+    assert_non_null(strstr(err, "silent.ini:2"));
+    printer_profile_default(&bad);
+    assert_true(bad.answers_status); /* by default a printer answers */
+
+    fake_t f;
+    fake_start_with(&f, ready, ready, 0, false, 0);
+    escpos_buf_t b;
+    job(&b, 100);
+    printer_spec_t s;
+    snprintf(spec, sizeof spec, "tcp:127.0.0.1:%d", f.port);
+    assert_int_equal(printer_spec_parse(spec, &s, detail, sizeof detail), 0);
+    assert_int_equal(printer_print(&s, &p, "j", b.data, b.len, 5000, detail, sizeof detail),
+                     PRINTER_OK);
+    fake_stop(&f);
+    assert_int_equal(f.len, b.len); /* the job alone: nobody asked */
+    assert_memory_equal(f.got, b.data, b.len);
     fake_free(&f);
     escpos_buf_free(&b);
 }
@@ -568,6 +780,12 @@ int main(void)
         cmocka_unit_test(test_tcp_printer_cover_open),
         cmocka_unit_test(test_tcp_refused_is_not_found_quickly),
         cmocka_unit_test(test_tcp_printer_that_stops_reading_times_out),
+        cmocka_unit_test(test_tcp_printer_that_never_reads_is_not_printed),
+        cmocka_unit_test(test_tcp_printer_whose_buffer_is_full_times_out),
+        cmocka_unit_test(test_status_garbage_is_no_answer),
+        cmocka_unit_test(test_reset_mid_job_is_never_printed),
+        cmocka_unit_test(test_paper_out_after_the_job_is_not_printed),
+        cmocka_unit_test(test_profile_without_status_prints_on_delivery),
         cmocka_unit_test(test_round_trip_58mm),
         cmocka_unit_test(test_round_trip_80mm),
         cmocka_unit_test(test_round_trip_tm_t88_native_qr),

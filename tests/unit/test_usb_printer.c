@@ -93,6 +93,8 @@ typedef struct {
     /* Set by the test (under the lock) before a job. */
     uint8_t ep_out, ep_in; /* bulk endpoints as the .umockdev file describes them */
     uint8_t eot[5];        /* the reply to DLE EOT n, n = 1..4 */
+    uint8_t eot_late[5];   /* ... once late_at bytes have come in (after the job) */
+    long late_at;          /* -1: eot always */
     int max_per_urb;       /* short writes: take at most this many bytes of each OUT URB */
     long stall_at;         /* stop taking OUT data for good at this byte count (-1: never) */
     long pause_at;         /* stop taking OUT data at this byte count for pause_ms */
@@ -130,7 +132,7 @@ static void emu_init(emu_t *e, UMockdevTestbed *tb, const char *syspath, uint8_t
     e->ep_out = ep_out;
     e->ep_in = ep_in;
     memset(e->eot, 0x12, sizeof e->eot); /* online, no error, paper present */
-    e->stall_at = e->pause_at = e->unplug_at = -1;
+    e->stall_at = e->pause_at = e->unplug_at = e->late_at = -1;
     e->usblp_bound = true; /* Debian binds usblp to every class 7 interface */
     e->config = 1;
     g_queue_init(&e->waiting_out);
@@ -290,8 +292,9 @@ static void take_byte(emu_t *e, uint8_t c)
         int n = ps->cmd[2];
         if (e->seen.n_queries < MAX_QUERIES)
             e->seen.queries[e->seen.n_queries++] = n;
+        bool late = e->late_at >= 0 && e->raw->len > (size_t)e->late_at;
         if (n >= 1 && n <= 4)
-            g_byte_array_append(e->replies, &e->eot[n], 1);
+            g_byte_array_append(e->replies, late ? &e->eot_late[n] : &e->eot[n], 1);
     } else {
         g_byte_array_append(e->job, ps->cmd, (guint)ps->have);
         ps->skip = payload_length(ps->cmd);
@@ -1079,6 +1082,78 @@ static void test_unidirectional_prints_without_asking_status(void **state)
     assert_left_clean(fx);
 }
 
+/* Replies whose fixed bits are wrong (0xFF, 0x00: a confused firmware, a line that floats)
+ * are no answer. The job goes out, since the receipt may still print, but nothing confirms
+ * it: "unknown", never "printed". */
+static void bad_status_bytes(fixture_t *fx, uint8_t bad)
+{
+    char detail[800];
+    plug(fx, "pos58-clone.umockdev", 2, 0x03, 0x81);
+    make_job(&fx->sent, 120);
+    g_mutex_lock(&fx->printer.lock);
+    memset(fx->printer.eot, bad, sizeof fx->printer.eot);
+    g_mutex_unlock(&fx->printer.lock);
+    printer_result_t r = print_job(fx, "usb", detail, sizeof detail);
+    print_message("# status 0x%02X: %s (%s)\n", bad, printer_result_name(r), detail);
+    assert_int_equal(r, PRINTER_UNKNOWN);
+    assert_non_null(strstr(detail, "is not a status byte"));
+    observe(fx);
+    /* The first question's answer was already wrong: one question, the job, one. */
+    assert_int_equal(fx->raw->len, 3 + fx->sent.len + 3);
+    assert_int_equal(fx->job->len, fx->sent.len);
+    assert_memory_equal(fx->job->data, fx->sent.data, fx->sent.len);
+    assert_left_clean(fx);
+}
+
+static void test_status_0xff_is_not_printed(void **state)
+{
+    bad_status_bytes(*state, 0xFF);
+}
+
+static void test_status_0x00_is_not_printed(void **state)
+{
+    bad_status_bytes(*state, 0x00);
+}
+
+/* Valid answers before the job, garbage after it: the printer could not confirm. */
+static void test_garbage_after_the_job_is_unknown(void **state)
+{
+    fixture_t *fx = *state;
+    char detail[800];
+    plug(fx, "pos58-clone.umockdev", 2, 0x03, 0x81);
+    make_job(&fx->sent, 120);
+    g_mutex_lock(&fx->printer.lock);
+    fx->printer.late_at = (long)(sizeof queries + fx->sent.len);
+    memset(fx->printer.eot_late, 0xFF, sizeof fx->printer.eot_late);
+    g_mutex_unlock(&fx->printer.lock);
+    assert_int_equal(print_job(fx, "usb", detail, sizeof detail), PRINTER_UNKNOWN);
+    assert_non_null(strstr(detail, "did not confirm"));
+    observe(fx);
+    assert_int_equal(fx->job->len, fx->sent.len);
+    assert_left_clean(fx);
+}
+
+/* Ready before the job, out of paper after it (the roll ran out while printing): the
+ * receipt is cut short, so it is not printed. */
+static void test_paper_out_after_the_job(void **state)
+{
+    fixture_t *fx = *state;
+    char detail[800];
+    plug(fx, "pos58-clone.umockdev", 2, 0x03, 0x81);
+    make_job(&fx->sent, 120);
+    g_mutex_lock(&fx->printer.lock);
+    fx->printer.late_at = (long)(sizeof queries + fx->sent.len);
+    fx->printer.eot_late[1] = 0x1A;
+    fx->printer.eot_late[2] = 0x32;
+    fx->printer.eot_late[4] = 0x7E;
+    g_mutex_unlock(&fx->printer.lock);
+    assert_int_equal(print_job(fx, "usb", detail, sizeof detail), PRINTER_PAPER_OUT);
+    assert_non_null(strstr(detail, "paper-out"));
+    observe(fx);
+    assert_checked_job(fx); /* the whole job went out between the two sets of questions */
+    assert_left_clean(fx);
+}
+
 /* ---- a printer that stops, or goes away ---- */
 
 static void test_stalled_endpoint_ends_in_bounded_time(void **state)
@@ -1258,6 +1333,10 @@ int main(void)
         T(test_paper_out_before_the_job_sends_nothing),
         T(test_cover_open),
         T(test_unidirectional_prints_without_asking_status),
+        T(test_status_0xff_is_not_printed),
+        T(test_status_0x00_is_not_printed),
+        T(test_garbage_after_the_job_is_unknown),
+        T(test_paper_out_after_the_job),
         T(test_stalled_endpoint_ends_in_bounded_time),
         T(test_unplug_mid_job_then_replug),
         T(test_list_reports_the_printer),
