@@ -50,7 +50,7 @@ static void field_box(view_t *v, const app_t *app, ui_t *ui, const catalog_field
     ui_hit(ui, id, r); /* a tap places the caret */
     int pad = ui_mm(ui, 2.5f);
     ui_rect_t in = {r.x + pad, r.y, r.w - 2 * pad, r.h};
-    text_style_t st = {.size_px = ui_mm(ui, SIZE_TITLE)};
+    text_style_t st = {.size_px = widget_text_px(ui, SIZE_TITLE)};
     text_box_t box = {.style = st, .max_w = 8192, .max_lines = 1};
     if (e->len == 0 && f->type == FIELD_DATE) {
         box.max_w = in.w;

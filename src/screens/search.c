@@ -27,7 +27,7 @@ static void field(const app_t *app, ui_t *ui, ui_rect_t r, bool on_bar)
     ui_hit(ui, "field:search", r);
     ui_icon(ui, (ui_rect_t){r.x + pad, r.y + (r.h - isz) / 2, isz, isz}, ICON_SEARCH, COLOR_MUTED);
     ui_rect_t in = {r.x + 2 * pad + isz, r.y, r.w - 3 * pad - isz, r.h};
-    text_style_t st = {.size_px = ui_mm(ui, SIZE_LABEL)};
+    text_style_t st = {.size_px = widget_text_px(ui, SIZE_LABEL)};
     text_box_t box = {.style = st, .max_w = 8192, .max_lines = 1};
     if (q->len == 0) {
         box.max_w = in.w;
