@@ -60,6 +60,17 @@ void screens_display_value(const app_t *app, const catalog_field_t *f, const cha
     }
 }
 
+void screens_field_error(const app_t *app, const catalog_field_t *f, char *out, size_t cap)
+{
+    char a[32], b[32], la[48], lb[48];
+    snprintf(a, sizeof a, "%lld", f->type == FIELD_TEXT ? (long long)f->max_len : f->min);
+    snprintf(b, sizeof b, "%lld", f->max);
+    locale_digits(app->lang, a, la, sizeof la);
+    locale_digits(app->lang, b, lb, sizeof lb);
+    const char *args[] = {la, lb};
+    i18n_format(app_tr(app, validate_msgid(app->s.error)), args, 2, out, cap);
+}
+
 /* One fee line's boxes: the label takes a third, the amount the rest (a total may say
  * "৳ ২০ + সরকারি ফি"). */
 static void fee_boxes(ui_t *ui, int w, bool total, text_box_t *label, text_box_t *value, int *lw)

@@ -29,6 +29,9 @@ bool screens_route(const screens_route_t *routes, size_t n, view_t *v, app_t *ap
 void screens_display_value(const app_t *app, const catalog_field_t *f, const char *value, char *out,
                            size_t cap);
 
+/* The focused field's error as the form shows it (its limits in the session's digits). */
+void screens_field_error(const app_t *app, const catalog_field_t *f, char *out, size_t cap);
+
 /* The official fee, the centre's charge and the total of a service, one per line, label on
  * the left and amount on the right (the total bold, under a rule), from y in a column w wide;
  * returns the height. */

@@ -37,6 +37,7 @@ static int receipt_block(const app_t *app, ui_t *ui, int x, int y, int w, int bo
                              app_tr(app, done ? N_("print.printed") : N_("print.printing")),
                              SIZE_BODY, true, COLOR_PRIMARY, TEXT_ALIGN_LEFT, 2);
         ui_mark(ui, done ? "receipt:printed" : "receipt:printing", (ui_rect_t){x, y, w, h});
+        ui_say(ui, app_tr(app, done ? N_("print.printed") : N_("print.printing")));
         return (h > isz ? h : isz) + pad;
     }
     if (app->s.receipt != RECEIPT_FAILED)
@@ -47,6 +48,7 @@ static int receipt_block(const app_t *app, ui_t *ui, int x, int y, int w, int bo
     ui_rect_t box = {x, y, w, bottom - y};
     ui_rect(ui, box, COLOR_ERROR_BG, ui_mm(ui, 2.0f));
     ui_mark(ui, "receipt:failed", box);
+    ui_say(ui, app_tr(app, why));
     int ty = y + pad, tw = w - 2 * pad - isz - pad, tx = x + pad + isz + pad;
     ui_icon(ui, (ui_rect_t){x + pad, ty, isz, isz}, ICON_WARN, COLOR_ERROR);
     ty += widget_label(ui, (ui_rect_t){tx, ty, tw, 0}, app_tr(app, why), SIZE_BODY, true,

@@ -27,17 +27,6 @@ static kb_layout_t layout_for(const app_t *app, const catalog_field_t *f)
     }
 }
 
-static void error_text(const app_t *app, const catalog_field_t *f, char *out, size_t cap)
-{
-    char a[32], b[32], la[48], lb[48];
-    snprintf(a, sizeof a, "%lld", f->type == FIELD_TEXT ? (long long)f->max_len : f->min);
-    snprintf(b, sizeof b, "%lld", f->max);
-    locale_digits(app->lang, a, la, sizeof la);
-    locale_digits(app->lang, b, lb, sizeof lb);
-    const char *args[] = {la, lb};
-    i18n_format(app_tr(app, validate_msgid(app->s.error)), args, 2, out, cap);
-}
-
 /* The field box: typed text scrolled so the caret is always visible, and the caret. */
 static void field_box(view_t *v, const app_t *app, ui_t *ui, const catalog_field_t *f, ui_rect_t r)
 {
@@ -111,7 +100,7 @@ static int heading(const app_t *app, ui_t *ui, const catalog_field_t *f, int x, 
     const char *under = f->hint.s[app->lang];
     ui_color_t color = COLOR_MUTED;
     if (app->s.error != VALID_OK) {
-        error_text(app, f, err, sizeof err);
+        screens_field_error(app, f, err, sizeof err);
         under = err;
         color = COLOR_ERROR;
         ui_mark(ui, "error", (ui_rect_t){x, y + h, w, ui_mm(ui, 5.0f)});

@@ -85,7 +85,7 @@ static void results(view_t *v, const app_t *app, ui_t *ui, ui_rect_t area)
 
 void screen_search_build(view_t *v, const app_t *app, ui_t *ui)
 {
-    ui_rect_t bar = chrome_title_area(ui);
+    ui_rect_t bar = chrome_title_area(app, ui);
     /* On a wide panel the field sits in the top bar and leaves the results more room. */
     bool on_bar = bar.w >= ui_mm(ui, 50.0f);
     ui_rect_t body = chrome_top_bar(app, ui, on_bar ? NULL : app_tr(app, "search.title"));

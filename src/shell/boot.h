@@ -17,6 +17,7 @@
 #include "store/export_job.h"
 #include "screens/screens.h"
 #include "shell/options.h"
+#include "speech/speech.h"
 #include "store/signing.h"
 #include "sync/sync.h"
 
@@ -35,6 +36,7 @@ typedef struct kiosk {
     app_t app;
     view_t view;
     sync_engine_t *sync;                 /* NULL: no [sync] broker (the embedded default) */
+    speech_t *speech;                    /* speech mode's engine; NULL: it could not start */
     int catalog_version, config_version; /* of the pushes in use (0: the card's own) */
     display_t display;
     bool has_printer;

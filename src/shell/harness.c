@@ -4,6 +4,7 @@
 #include "shell/modes.h"
 #include "shell/monkey.h"
 #include "shell/replay.h"
+#include "shell/speaker.h"
 
 /* Memory may grow while caches fill, then must stay flat: allow 2 MB after the first tenth. */
 #define MONKEY_GROWTH_KB 2048
@@ -47,6 +48,12 @@ int harness_run(kiosk_t *k, const options_t *o)
     }
     if (boot_start_app(k, epoch, NULL, NULL) < 0)
         return 1; /* it said why */
+    /* Replays may use speech mode (nothing plays; --audio-out keeps what was said). The monkey
+     * runs without: its memory check is the screens', and the speaker button's answer
+     * without an engine gets exercised. */
+    if (o->monkey <= 0)
+        k->speech = speaker_open(k, o, true);
+    k->view.speech = k->speech;
     replay_t r = {.app = &k->app, .view = &k->view, .display = &k->display, .shots_dir = o->shots};
     touch_map_t map;
     touch_map_init(&map, k->cfg.rotation, k->cfg.calibration, w, h);

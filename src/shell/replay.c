@@ -19,6 +19,8 @@
 #define SCRIPT_MAX     (1024 * 1024)
 #define LINE_MAX_BYTES 4096
 #define DRAG_STEPS     8
+/* Speech mode: a person touches a target to hear it, then again to use it, this long after. */
+#define SECOND_TOUCH_MS 400
 
 typedef struct {
     replay_t *r;
@@ -65,10 +67,24 @@ static void finger(replay_t *r, Uint32 type, int x, int y)
     screens_build(r->view, r->app);
 }
 
+static void pass_time(replay_t *r, uint64_t ms);
+
 static void tap(replay_t *r, int x, int y)
 {
     finger(r, SDL_FINGERDOWN, x, y);
     finger(r, SDL_FINGERUP, x, y);
+}
+
+/* A finger using a target: in speech mode (explore by touch) the first touch only names it,
+ * so a person touches twice. */
+static void use(replay_t *r, int x, int y)
+{
+    bool twice = r->app->s.access.speech && r->view->speech;
+    tap(r, x, y);
+    if (!twice)
+        return;
+    pass_time(r, SECOND_TOUCH_MS);
+    tap(r, x, y);
 }
 
 static int cmd_tap(ctx_t *c, const char *args)
@@ -156,7 +172,7 @@ static bool press_id(replay_t *r, const char *id)
     const ui_hit_t *h = pressable(r->view->ui, id);
     if (!h)
         return false;
-    tap(r, h->r.x + h->r.w / 2, h->r.y + h->r.h / 2);
+    use(r, h->r.x + h->r.w / 2, h->r.y + h->r.h / 2);
     return true;
 }
 
@@ -250,7 +266,7 @@ static int cmd_type(ctx_t *c, const char *text)
                         app_screen_id(c->r->app->screen));
         }
         wait_ready(c->r);
-        tap(c->r, h->r.x + h->r.w / 2, h->r.y + h->r.h / 2);
+        use(c->r, h->r.x + h->r.w / 2, h->r.y + h->r.h / 2);
         i += used;
     }
     return 0;
@@ -302,6 +318,10 @@ static int cmd_expect(ctx_t *c, const char *id, bool want)
  * bounded time: every printer wait has a timeout. */
 static void settle(replay_t *r)
 {
+    /* What was said so far is rendered (and written to --audio-out) before the next step:
+     * the speech engine's queue never fills and its files come in the same order. */
+    if (r->view->speech)
+        speech_wait_idle(r->view->speech, 60000);
     if (r->app->export_job) /* bounded: the job has its own time bound */
         export_job_wait(r->app->export_job, EXPORT_TIMEOUT_MS + 5000);
     if (!r->app->job)

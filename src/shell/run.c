@@ -10,7 +10,9 @@
 #include "platform/notify.h"
 #include "shell/calibrate.h"
 #include "shell/modes.h"
+#include "screens/speak.h"
 #include "shell/sleep.h"
+#include "shell/speaker.h"
 #include "ui/render.h"
 #include "ui/widgets.h"
 
@@ -168,6 +170,10 @@ int run_kiosk(kiosk_t *k, const options_t *o)
     sleep_open(k);
     if (boot_start_app(k, (int64_t)time(NULL), sleep_wake, k) < 0)
         return 1; /* it said why */
+    /* Speech mode's engine: without it the kiosk runs, and the speaker button says so. */
+    if ((k->speech = speaker_open(k, o, false)))
+        speak_prepare(k->speech, k->i18n);
+    k->view.speech = k->speech;
     touch_map_t map;
     touch_map_init(&map, k->cfg.rotation, k->cfg.calibration, k->display.w, k->display.h);
     input_state_t in;

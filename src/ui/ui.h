@@ -46,17 +46,17 @@ typedef struct {
 
 typedef struct {
     char id[UI_ID_MAX];
-    ui_rect_t r; /* the touch target (already clipped to what is visible) */
-    bool active; /* pressable; false for ids that are only there to be seen (expect) */
+    ui_rect_t r;     /* the touch target (already clipped to what is visible) */
+    bool active;     /* pressable; false for ids that are only there to be seen (expect) */
     const char *say; /* what it is, for speech mode (in the arena); NULL: nothing given */
 } ui_hit_t;
 
 typedef struct textcache textcache_t;
 
 typedef struct ui {
-    int w, h;        /* logical screen size in pixels */
-    float px_per_mm; /* of the panel, from its DPI */
-    float unit;      /* pixels per design millimetre: >= px_per_mm, grows on big screens */
+    int w, h;             /* logical screen size in pixels */
+    float px_per_mm;      /* of the panel, from its DPI */
+    float unit;           /* pixels per design millimetre: >= px_per_mm, grows on big screens */
     float text_scale;     /* 1, or larger text for a citizen who asked for it */
     const theme_t *theme; /* what the colour roles are drawn as */
     fonts_t *fonts;

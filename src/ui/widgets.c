@@ -51,6 +51,10 @@ static void button_colors(const ui_t *ui, button_kind_t kind, bool pressed, ui_c
         /* A faint frame in the colour of the label (white at 40 % in the default theme). */
         *border = (theme_resolve(ui->theme, COLOR_ON_PRIMARY) & 0x00FFFFFFu) | 0x66000000u;
         break;
+    case BUTTON_FLAT_ON:
+        *bg = pressed ? COLOR_PRESSED : COLOR_ON_PRIMARY;
+        *fg = pressed ? COLOR_TEXT : COLOR_PRIMARY;
+        break;
     default:
         *bg = pressed ? COLOR_PRESSED : COLOR_SURFACE;
         /* Pressed, the label turns to body text: the action colour on the pressed tint would
@@ -156,8 +160,9 @@ void widget_card(ui_t *ui, ui_rect_t r)
 ui_rect_t widget_dialog(ui_t *ui, const char *id, int w_mm, int h_mm)
 {
     ui_rect(ui, (ui_rect_t){0, 0, ui->w, ui->h}, COLOR_SCRIM, 0);
-    int w = ui_min(ui_mm(ui, (float)w_mm), ui->w - 2 * ui_mm(ui, 4.0f));
-    int h = ui_min(ui_mm(ui, (float)h_mm), ui->h - 2 * ui_mm(ui, 4.0f));
+    /* Large text needs a larger box; the screen's edges bound it. */
+    int w = ui_min(ui_mm(ui, (float)w_mm * ui->text_scale), ui->w - 2 * ui_mm(ui, 4.0f));
+    int h = ui_min(ui_mm(ui, (float)h_mm * ui->text_scale), ui->h - 2 * ui_mm(ui, 4.0f));
     ui_rect_t box = {(ui->w - w) / 2, (ui->h - h) / 2, w, h};
     ui_rect(ui, box, COLOR_SURFACE, ui_mm(ui, 3.0f));
     ui->modal_from = ui->hit_count;

@@ -42,7 +42,8 @@ typedef enum {
     BUTTON_KEY,       /* keyboard key */
     BUTTON_KEY_SPECIAL,
     BUTTON_SELECTED, /* a chosen option */
-    BUTTON_FLAT      /* chrome in the top bar */
+    BUTTON_FLAT,     /* chrome in the top bar */
+    BUTTON_FLAT_ON   /* a toggle in the top bar that is on: inverted */
 } button_kind_t;
 
 /* A text size in pixels: design millimetres times the ui's text scale (large text). */
