@@ -55,7 +55,7 @@ static int access_ids(const app_t *app, const char **ids)
     return n;
 }
 
-static void bar_layout(const app_t *app, const ui_t *ui, bar_t *b)
+static void bar_layout(const app_t *app, const ui_t *ui, float room_mm, bar_t *b)
 {
     memset(b, 0, sizeof *b);
     int pad = ui_mm(ui, BAR_PAD_MM), bar = ui_mm(ui, BAR_MM), bh = bar - 2 * pad;
@@ -64,11 +64,12 @@ static void bar_layout(const app_t *app, const ui_t *ui, bar_t *b)
     int n = b->access_count;
     int access_w = n * (sq + pad);
     int fixed = pad + bw + pad; /* the language and the pads around it */
-    b->labels = 2 * (bw + pad) + access_w + fixed <= ui->w;
+    /* Labels on back and home when they fit, and leave the title the room it asks for. */
+    b->labels = 2 * (bw + pad) + access_w + fixed + ui_mm(ui, room_mm) <= ui->w;
     int left_w = b->labels ? bw : sq;
     b->rows = 2 * (left_w + pad) + access_w + fixed <= ui->w ? 1 : 2;
     if (b->rows == 2)
-        b->labels = 2 * (bw + pad) + fixed <= ui->w;
+        b->labels = 2 * (bw + pad) + fixed + ui_mm(ui, room_mm) <= ui->w;
     left_w = b->labels ? bw : sq;
     b->height = bar * b->rows;
     int x = pad;
@@ -86,10 +87,10 @@ static void bar_layout(const app_t *app, const ui_t *ui, bar_t *b)
     b->title = (ui_rect_t){x, pad, end - x, bh};
 }
 
-ui_rect_t chrome_title_area(const app_t *app, const ui_t *ui)
+ui_rect_t chrome_title_area(const app_t *app, const ui_t *ui, float room_mm)
 {
     bar_t b;
-    bar_layout(app, ui, &b);
+    bar_layout(app, ui, room_mm, &b);
     return b.title;
 }
 
@@ -136,8 +137,13 @@ void chrome_access_button(const app_t *app, ui_t *ui, const char *id, ui_rect_t 
 
 ui_rect_t chrome_top_bar(const app_t *app, ui_t *ui, const char *title)
 {
+    return chrome_top_bar_room(app, ui, title, 0.0f);
+}
+
+ui_rect_t chrome_top_bar_room(const app_t *app, ui_t *ui, const char *title, float room_mm)
+{
     bar_t b;
-    bar_layout(app, ui, &b);
+    bar_layout(app, ui, room_mm, &b);
     ui_rect(ui, (ui_rect_t){0, 0, ui->w, b.height}, COLOR_PRIMARY, 0);
     widget_button(ui, "back", b.back, b.labels ? app_tr(app, "nav.back") : NULL, ICON_BACK,
                   BUTTON_FLAT);

@@ -16,8 +16,13 @@
 /* The top bar; returns the body area under it. */
 ui_rect_t chrome_top_bar(const app_t *app, ui_t *ui, const char *title);
 
-/* Where the top bar's title goes, between home and the access controls or the language. */
-ui_rect_t chrome_title_area(const app_t *app, const ui_t *ui);
+/* The same, showing back and home as pictograms alone when their labels would leave the title
+ * less than room_mm (the search field sits there on a wide panel). */
+ui_rect_t chrome_top_bar_room(const app_t *app, ui_t *ui, const char *title, float room_mm);
+
+/* Where chrome_top_bar_room's title goes, between home and the access controls or the
+ * language. */
+ui_rect_t chrome_title_area(const app_t *app, const ui_t *ui, float room_mm);
 
 /* One of the citizen's access controls ("speech", "repeat", "volume:up", "volume:down",
  * "text:large", "theme:contrast"): its pictogram and label (NULL: the pictogram alone), drawn

@@ -40,6 +40,11 @@ int screens_fee_table(const app_t *app, ui_t *ui, int service, int x, int y, int
 /* The height screens_fee_table will take in a column w wide (measured, nothing drawn). */
 int screens_fee_table_height(const app_t *app, ui_t *ui, int service, int w);
 
+/* The same from line first on (APP_FEE_TOTAL: the total alone, where large text leaves no room
+ * for the rest). */
+int screens_fee_lines(const app_t *app, ui_t *ui, int service, int first, int x, int y, int w);
+int screens_fee_lines_height(const app_t *app, ui_t *ui, int service, int first, int w);
+
 /* A fee as shown: "৳ ৫০", or "free" in the session's language. */
 void screens_format_fee(const app_t *app, long long fee, char *out, size_t cap);
 

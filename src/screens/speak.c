@@ -149,11 +149,12 @@ static void spelled(const app_t *app, const char *s, char *out, size_t cap)
     }
 }
 
-/* A field's content as it should be heard: text as it is, numbers digit by digit. */
-static void field_content(const app_t *app, const catalog_field_t *f, const char *value, char *out,
-                          size_t cap)
+/* A field's content as it should be heard: text as it is, a date as the review shows it
+ * (validated values only: typed dates are spelled), numbers digit by digit. */
+static void field_content(const app_t *app, const catalog_field_t *f, const char *value,
+                          bool validated, char *out, size_t cap)
 {
-    if (f->type == FIELD_TEXT || f->type == FIELD_CHOICE) {
+    if (f->type == FIELD_TEXT || f->type == FIELD_CHOICE || (f->type == FIELD_DATE && validated)) {
         screens_display_value(app, f, value, out, cap);
         return;
     }
@@ -228,12 +229,24 @@ static void form(talk_t *t)
     }
     const char *typed = app->s.input[app->s.field].buf;
     if (typed[0]) {
-        field_content(app, f, typed, text, sizeof text);
+        field_content(app, f, typed, false, text, sizeof text);
         talk_fmt(t, N_("speech.typed"), text, NULL);
     }
     talk_msg(t, f->type == FIELD_CHOICE ? N_("speech.form_choice")
                 : f->type == FIELD_TEXT ? N_("speech.form_text")
                                         : N_("speech.form_digits"));
+}
+
+/* "label: answer", numbers digit by digit. */
+static void answer(talk_t *t, const catalog_field_t *f, const char *value)
+{
+    const app_t *app = t->app;
+    char text[TEXT_EDIT_CAP * 8];
+    if (value[0])
+        field_content(app, f, value, true, text, sizeof text);
+    else
+        snprintf(text, sizeof text, "%s", app_tr(app, "review.empty"));
+    talk_pair(t, f->label.s[app->lang], text);
 }
 
 static void review(talk_t *t)
@@ -243,15 +256,8 @@ static void review(talk_t *t)
     talk_msg(t, N_("review.title"));
     talk(t, svc->name.s[app->lang]);
     /* Field by field, as the rows show them. */
-    for (int i = 0; i < svc->field_count; i++) {
-        const catalog_field_t *f = &svc->fields[i];
-        char value[TEXT_EDIT_CAP * 8];
-        if (app->s.value[i][0])
-            field_content(app, f, app->s.value[i], value, sizeof value);
-        else
-            snprintf(value, sizeof value, "%s", app_tr(app, "review.empty"));
-        talk_pair(t, f->label.s[app->lang], value);
-    }
+    for (int i = 0; i < svc->field_count; i++)
+        answer(t, &svc->fields[i], app->s.value[i]);
     fees(t, app->s.service, false);
     talk_msg(t, N_("speech.review"));
 }
@@ -436,10 +442,16 @@ void speak_target(view_t *v, const app_t *app, const ui_hit_t *h)
         char text[TEXT_EDIT_CAP * 8];
         talk(&t, f->label.s[app->lang]);
         if (typed[0])
-            field_content(app, f, typed, text, sizeof text);
+            field_content(app, f, typed, false, text, sizeof text);
         else
             snprintf(text, sizeof text, "%s", app_tr(app, "speech.empty"));
         talk(&t, text);
+    } else if (strncmp(h->id, "edit:", 5) == 0 && app->screen == SCREEN_REVIEW) {
+        /* A review row: its answer as the review reads it. */
+        const catalog_service_t *svc = app_service(app);
+        for (int i = 0; i < svc->field_count; i++)
+            if (strcmp(svc->fields[i].id, h->id + 5) == 0)
+                answer(&t, &svc->fields[i], app->s.value[i]);
     } else if (h->say) {
         talk(&t, h->say);
     }

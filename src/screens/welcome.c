@@ -8,7 +8,7 @@
 #include "screens/pages.h"
 #include "ui/widgets.h"
 
-#define ICON_LOGO     0xf0e2 /* "support_agent": someone here to help */
+#define ICON_LOGO  0xf0e2 /* "support_agent": someone here to help */
 
 #define SPEAKER_MM 34.0f /* landscape: the speaker button's width, between the languages */
 #define TOGGLE_MM  12.0f
@@ -18,8 +18,8 @@
 static int toggles(const app_t *app, ui_t *ui, int pad)
 {
     int t = ui_mm(ui, TOGGLE_MM), gap = ui_mm(ui, 2.0f), x = ui->w - pad - 2 * t - gap;
-    chrome_access_button(app, ui, "text:large", (ui_rect_t){x, pad, t, t}, NULL,
-                         BUTTON_SECONDARY, BUTTON_SELECTED);
+    chrome_access_button(app, ui, "text:large", (ui_rect_t){x, pad, t, t}, NULL, BUTTON_SECONDARY,
+                         BUTTON_SELECTED);
     chrome_access_button(app, ui, "theme:contrast", (ui_rect_t){x + t + gap, pad, t, t}, NULL,
                          BUTTON_SECONDARY, BUTTON_SELECTED);
     return pad + t;

@@ -10,7 +10,9 @@ static int ui_min(int a, int b)
 
 int widget_text_px(const ui_t *ui, float size_mm)
 {
-    return ui_mm(ui, size_mm * ui->text_scale);
+    /* Text that is huge already (the token, a countdown) keeps its size: large text is for
+     * what is hard to read, and the room it would take is the rest of the screen's. */
+    return ui_mm(ui, size_mm >= SIZE_HUGE ? size_mm : size_mm * ui->text_scale);
 }
 
 text_box_t widget_box(const ui_t *ui, float size_mm, bool bold, int max_w, int max_lines)

@@ -46,7 +46,8 @@ typedef enum {
     BUTTON_FLAT_ON   /* a toggle in the top bar that is on: inverted */
 } button_kind_t;
 
-/* A text size in pixels: design millimetres times the ui's text scale (large text). */
+/* A text size in pixels: design millimetres times the ui's text scale (large text), except
+ * sizes of SIZE_HUGE and above. */
 int widget_text_px(const ui_t *ui, float size_mm);
 
 /* A text box style at a design size (times the ui's text scale). */
