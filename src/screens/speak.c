@@ -482,7 +482,8 @@ static void typed(talk_t *t, const char *id)
     /* A name is heard as it grows; a number would only be read back as digits again. */
     char word[TEXT_EDIT_CAP];
     word_so_far(e, word, sizeof word);
-    if (text && word[0])
+    /* The word, unless it is just the letter that was named. */
+    if (text && word[0] && !(character && strcmp(word, id + 4) == 0))
         talk(t, word);
     if (app->screen == SCREEN_SEARCH && app->s.query.len > 0) {
         char n[24];
