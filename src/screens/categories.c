@@ -72,8 +72,8 @@ void screen_categories_build(view_t *v, const app_t *app, ui_t *ui)
     int th = tl ? tl->h : 0, ty = th < bh ? (bh - th) / 2 : 0;
     if (ui->text_scale <= 1.0f)
         ty = (bh - ui_mm(ui, 7.0f)) / 2; /* the design's own placement */
-    widget_label(ui, (ui_rect_t){pad, y + ty, w - bw - pad, 0}, title, SIZE_TITLE, true,
-                 COLOR_TEXT, TEXT_ALIGN_LEFT, 1);
+    widget_label(ui, (ui_rect_t){pad, y + ty, w - bw - pad, 0}, title, SIZE_TITLE, true, COLOR_TEXT,
+                 TEXT_ALIGN_LEFT, 1);
     y += (ty + th > bh ? ty + th : bh) + pad / 2;
     ui_rect_t area = {pad, y, w, ui->h - y - pad / 2}, saved;
     int cy = chrome_scroll_begin(v, ui, area, &saved), top = cy;

@@ -389,7 +389,12 @@ void speak_update(view_t *v, const app_t *app)
     bool on = active(v, app);
     if (on != v->seen_speech) {
         v->seen_speech = on;
-        if (on) {
+        if (on && app->screen == SCREEN_WELCOME) {
+            /* Before a language is chosen: in both, as the welcome itself. */
+            for (int l = 0; l < LANG_COUNT; l++)
+                talk(&t, i18n_get(app->i18n, (lang_t)l, "speech.on"));
+            announce(&t);
+        } else if (on) {
             talk_msg(&t, N_("speech.on"));
             announce(&t);
         }

@@ -339,8 +339,7 @@ static void test_choices_last_the_session_only(void **state)
     advance(f, app_idle_timeout_ms(&f->app));
     assert_int_equal(f->app.dialog, DIALOG_IDLE);
     advance(f, (uint64_t)f->cfg.idle_countdown_s * 1000);
-    assert_false(f->app.s.access.large_text || f->app.s.access.contrast ||
-                 f->app.s.access.speech);
+    assert_false(f->app.s.access.large_text || f->app.s.access.contrast || f->app.s.access.speech);
     assert_int_equal(f->app.s.access.volume, f->cfg.speech_volume);
     build(f);
     assert_true(f->ui->text_scale < 1.01f);
