@@ -16,7 +16,16 @@ speech_t *speaker_open(const kiosk_t *k, const options_t *o, bool headless)
                                                                : NULL,
                            .volume = k->cfg.speech_volume};
     speech_t *sp = speech_open(&so, err, sizeof err);
-    if (!sp)
+    if (!sp) {
         fprintf(stderr, "kiosk: speech: %s\n", err);
+        return NULL;
+    }
+    /* On a terminal, say that it works (tools/boot-test looks for this line); a headless
+     * run says nothing more than it must. */
+    speech_stats_t st;
+    speech_stats(sp, &st);
+    if (!headless)
+        fprintf(stderr, "kiosk: speech: ready (eSpeak NG, voices bn and en; %s)\n",
+                st.playback ? "playing on the audio device" : "no sound device, nothing plays");
     return sp;
 }
