@@ -117,7 +117,11 @@ static void measure_keys(kiosk_t *k)
             strcmp(id, "key:backspace"))
             keys[n++] = k->ui->hits[i];
     }
-    double fresh[64], cached[64];
+    if (n == 0) {
+        fprintf(stderr, "access-bench: no character keys on %s\n", app_screen_id(k->app.screen));
+        exit(1);
+    }
+    double fresh[64] = {0}, cached[64] = {0};
     for (int i = 0; i < n; i++)
         fresh[i] = touch_to_sample(k, &keys[i]);
     for (int i = 0; i < n; i++)
