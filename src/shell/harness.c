@@ -48,10 +48,10 @@ int harness_run(kiosk_t *k, const options_t *o)
     }
     if (boot_start_app(k, epoch, NULL, NULL) < 0)
         return 1; /* it said why */
-    /* Replays may use speech mode (nothing plays; --audio-out keeps what was said). The monkey
-     * runs without: its memory check is the screens', and the speaker button's answer
-     * without an engine gets exercised. */
-    if (o->monkey <= 0)
+    /* Replays may use speech mode (nothing plays; --audio-out keeps what was said). Without a
+     * script nothing could be said; the monkey runs without it too: its memory check is the
+     * screens', and the speaker button's answer without an engine gets exercised. */
+    if (o->replay && o->monkey <= 0)
         k->speech = speaker_open(k, o, true);
     k->view.speech = k->speech;
     replay_t r = {.app = &k->app, .view = &k->view, .display = &k->display, .shots_dir = o->shots};
