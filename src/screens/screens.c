@@ -70,11 +70,21 @@ uint64_t screens_ready_at(view_t *v, const app_t *app)
     return v->guard_until;
 }
 
+/* The speech engine, opened now if the shell left that to the first need; NULL without one. */
+static speech_t *engine(view_t *v)
+{
+    if (!v->speech && v->open_speech) {
+        v->speech = v->open_speech(v->open_speech_ctx);
+        v->open_speech = NULL; /* once: a failure is not retried at every touch */
+    }
+    return v->speech;
+}
+
 /* The citizen's access controls, on the welcome screen and in the top bar of every screen. */
 static bool access_press(view_t *v, app_t *app, const char *id)
 {
     if (strcmp(id, "speech") == 0) {
-        if (!v->speech)
+        if (!app->s.access.speech && !engine(v))
             app_access_no_speech(app); /* staff can act on that; silence they cannot see */
         else
             app_access_speech(app, !app->s.access.speech);
@@ -199,7 +209,7 @@ static bool explore(view_t *v, app_t *app, const ui_hit_t *h)
  * can still find it. */
 static void start_speech(view_t *v, app_t *app)
 {
-    if (!v->speech)
+    if (!engine(v))
         app_access_no_speech(app);
     else if (!app->s.access.speech)
         app_access_speech(app, true);

@@ -39,6 +39,10 @@ typedef struct view {
     /* Speech mode is output like drawing: the view says what it shows (screens/speak.h).
      * The engine is the shell's, borrowed; NULL when it could not start. */
     speech_t *speech;
+    /* Or, when speech is NULL, how to open it on first need (the harness: only a script that
+     * uses speech mode pays for eSpeak NG's voices); the shell keeps what it returns. */
+    speech_t *(*open_speech)(void *ctx);
+    void *open_speech_ctx;
     char armed_id[UI_ID_MAX]; /* explore by touch: the target a first touch named... */
     uint64_t armed_at;        /* ...and when (app clock); a second touch in time acts */
     bool announce;            /* say the screen or dialog shown, at the next build */
