@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end: run every tests/e2e/*.replay through the real kiosk, headless, at each size
 # the script names, and compare every screenshot with tests/golden/<script>-<size>/.
-# Prints "PASS name" / "FAIL name: reason" lines. UPDATE_GOLDEN=1 re-creates the goldens.
+# Scripts with "# speech: on" also write what they said (--audio-out) and compare speech.log
+# with the golden one. Prints "PASS name" / "FAIL name: reason" lines. UPDATE_GOLDEN=1
+# re-creates the goldens.
 # Usage: tests/run-e2e.sh KIOSK_BUILD_DIR TOOLS_BUILD_DIR
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -31,8 +33,18 @@ compare_shots() { # compare_shots NAME OUTDIR
         rm -rf "$golden"
         mkdir -p "$golden"
         cp "$2"/*.png "$golden"/ 2>/dev/null
+        [ ! -f "$2/audio/speech.log" ] || cp "$2/audio/speech.log" "$golden/"
         echo "updated $golden"
         return
+    fi
+    # "# speech: on": what was said must be what the golden speech.log says, line by line.
+    if [ -f "$golden/speech.log" ] || [ -f "$2/audio/speech.log" ]; then
+        if cmp -s "$golden/speech.log" "$2/audio/speech.log"; then
+            echo "PASS $1/speech.log: $(wc -l <"$2/audio/speech.log") utterances as in the golden"
+        else
+            echo "FAIL $1/speech.log: differs from $golden/speech.log: $(diff "$golden/speech.log" \
+                "$2/audio/speech.log" 2>&1 | grep '^[<>]' | head -2 | tr '\n\t' '  ')"
+        fi
     fi
     for shot in "$2"/*.png; do
         [ -e "$shot" ] || continue
@@ -111,6 +123,8 @@ run_script() { # run_script SCRIPT SIZE -> runs, then compares
     data="$tmp/data-$name"
     args=$(header "$script" args)
     mkdir -p "$out"
+    # "# speech: on": every utterance as a WAV and a speech.log line in OUT/audio.
+    [ -z "$(header "$script" speech)" ] || args="$args --audio-out $out/audio"
     start_printer "$script" "$out"
     # "# pin: DIGITS" sets the technician PIN first; "# export-dir" gives the technician's
     # journal export a folder (instead of a USB stick) through a configuration file.

@@ -43,10 +43,11 @@ bool app_activity(app_t *app, bool closes)
     return true;
 }
 
-/* The idle question and its countdown apply to a citizen's screens only. */
+/* The idle question and its countdown apply to a citizen's screens only, and to the welcome
+ * screen once someone there turned on speech, large text or contrast. */
 static bool in_idle_scope(const app_t *app)
 {
-    return app->screen != SCREEN_WELCOME && !app_in_tech(app);
+    return (app->screen != SCREEN_WELCOME || app_access_changed(app)) && !app_in_tech(app);
 }
 
 uint64_t app_next_deadline(const app_t *app)
@@ -63,7 +64,7 @@ uint64_t app_next_deadline(const app_t *app)
         return app->last_input_ms + TECH_IDLE_MS;
     if (!in_idle_scope(app))
         return UINT64_MAX;
-    return app->last_input_ms + (uint64_t)app->cfg->idle_timeout_s * 1000;
+    return app->last_input_ms + app_idle_timeout_ms(app);
 }
 
 /* Erase what citizens typed once it is older than the retention period. Checked whenever
@@ -103,8 +104,7 @@ void app_advance(app_t *app, uint64_t now_ms)
             app_changed(app); /* the countdown shows a new number */
         return;
     }
-    if (in_idle_scope(app) &&
-        now_ms - app->last_input_ms >= (uint64_t)app->cfg->idle_timeout_s * 1000) {
+    if (in_idle_scope(app) && now_ms - app->last_input_ms >= app_idle_timeout_ms(app)) {
         app->dialog = DIALOG_IDLE;
         app->dialog_since_ms = now_ms;
         app_changed(app);

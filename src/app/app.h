@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "app/access.h"
 #include "app/fees.h"
 #include "app/form.h"
 #include "app/print.h"

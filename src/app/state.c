@@ -52,6 +52,7 @@ static void session_reset(session_t *s)
 void app_wipe(app_t *app)
 {
     session_reset(&app->s);
+    app->s.access.volume = app->cfg->speech_volume;
     app->lang = app->cfg->language;
     app->dialog = DIALOG_NONE;
     app->wipes++;

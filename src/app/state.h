@@ -58,6 +58,17 @@ typedef enum {
     RECEIPT_UNKNOWN /* sent, but the printer did not confirm it: check it, or print again */
 } receipt_state_t;
 
+/* What a citizen chose so as to be able to use the kiosk (app/access.h): speech mode and its
+ * volume, large text, the high-contrast theme, more time. For this citizen only: the wipe
+ * between citizens resets them. */
+typedef struct {
+    bool speech;     /* speech mode: the view speaks, and a first touch names a target */
+    int volume;      /* 0..100, from [speech] volume */
+    bool large_text; /* about 1.5 times */
+    bool contrast;   /* the high-contrast theme */
+    int more_time;   /* how often the idle question's "more time" was taken */
+} access_t;
+
 /* Everything one citizen entered or was given. Wiped (zeroed) between citizens. */
 typedef struct {
     int category;                                  /* -1: none chosen */
@@ -81,6 +92,7 @@ typedef struct {
     int64_t request_id;   /* in the journal */
     receipt_state_t receipt;
     printer_result_t print_result;
+    access_t access;
 } session_t;
 
 typedef enum {

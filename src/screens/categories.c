@@ -17,7 +17,7 @@
 /* Columns for a grid area_w wide: two on a phone-narrow panel, up to four. */
 static int columns(const ui_t *ui, int area_w)
 {
-    int cols = area_w / ui_mm(ui, COLUMN_MM);
+    int cols = area_w / ui_mm(ui, COLUMN_MM * ui->text_scale);
     return cols < 2 ? 2 : (cols > 4 ? 4 : cols);
 }
 
@@ -25,7 +25,7 @@ static int columns(const ui_t *ui, int area_w)
 static int grid(const app_t *app, ui_t *ui, ui_rect_t area, int y, int n,
                 void (*tile)(const app_t *, ui_t *, int i, ui_rect_t r))
 {
-    int cols = columns(ui, area.w), gap = ui_mm(ui, 2.5f), th = ui_mm(ui, TILE_MM);
+    int cols = columns(ui, area.w), gap = ui_mm(ui, 2.5f), th = ui_mm(ui, TILE_MM * ui->text_scale);
     int tw = (area.w - (cols - 1) * gap) / cols;
     for (int i = 0; i < n; i++)
         tile(app, ui, i,
@@ -65,9 +65,16 @@ void screen_categories_build(view_t *v, const app_t *app, ui_t *ui)
     int y = body.y + pad, bh = ui_mm(ui, 12.0f), bw = ui_mm(ui, 40.0f);
     widget_button(ui, "search", (ui_rect_t){pad + w - bw, y, bw, bh}, app_tr(app, "search.open"),
                   ICON_SEARCH, BUTTON_PRIMARY);
-    widget_label(ui, (ui_rect_t){pad, y + (bh - ui_mm(ui, 7.0f)) / 2, w - bw - pad, 0},
-                 app_tr(app, "categories.title"), SIZE_TITLE, true, COLOR_TEXT, TEXT_ALIGN_LEFT, 1);
-    y += bh + pad / 2;
+    /* The title beside the search button, centred on it (large text may stand taller). */
+    const char *title = app_tr(app, "categories.title");
+    text_box_t tb = widget_box(ui, SIZE_TITLE, true, w - bw - pad, 1);
+    const text_layout_t *tl = ui_layout(ui, title, &tb);
+    int th = tl ? tl->h : 0, ty = th < bh ? (bh - th) / 2 : 0;
+    if (ui->text_scale <= 1.0f)
+        ty = (bh - ui_mm(ui, 7.0f)) / 2; /* the design's own placement */
+    widget_label(ui, (ui_rect_t){pad, y + ty, w - bw - pad, 0}, title, SIZE_TITLE, true, COLOR_TEXT,
+                 TEXT_ALIGN_LEFT, 1);
+    y += (ty + th > bh ? ty + th : bh) + pad / 2;
     ui_rect_t area = {pad, y, w, ui->h - y - pad / 2}, saved;
     int cy = chrome_scroll_begin(v, ui, area, &saved), top = cy;
     ui_rect_t inner = {area.x, 0, area.w - ui_mm(ui, 3.0f), 0};

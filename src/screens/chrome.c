@@ -9,43 +9,163 @@
 #include "app/app.h"
 #include "ui/widgets.h"
 
-#define ICON_BACK 0xe5c4
-#define ICON_HOME 0xe88a
-#define ICON_LANG 0xe8e2
+#define ICON_BACK      0xe5c4
+#define ICON_HOME      0xe88a
+#define ICON_LANG      0xe8e2
+#define ICON_SPEECH    0xe91f /* record_voice_over: a person speaking */
+#define ICON_REPEAT    0xe042 /* replay */
+#define ICON_QUIETER   0xe04d /* volume_down */
+#define ICON_LOUDER    0xe050 /* volume_up */
+#define ICON_LARGE     0xeae2 /* text_increase */
+#define ICON_CONTRAST  0xeb37 /* contrast */
+#define ICON_MORE      0xea5d /* more_time */
 
-#define BAR_MM    12.0f
+#define BAR_MM         12.0f
+#define BAR_PAD_MM     1.5f
+#define BAR_BTN_MM     27.0f /* back, home and the language, with their labels */
+#define BAR_TITLE_MM   30.0f /* a title narrower than this is left out */
+#define BAR_ACCESS_MAX 6
 
-ui_rect_t chrome_title_area(const ui_t *ui)
+/* Where the top bar puts everything: back, home and the language always; the citizen's
+ * access controls on a citizen's screens (speech, and in speech mode repeat and volume,
+ * large text, contrast). One row when it fits, back and home as icons alone when only that
+ * fits, else the access controls in a second row. */
+typedef struct {
+    int rows, height;
+    bool labels; /* back and home with their labels */
+    ui_rect_t back, home, lang, title;
+    int access_count;
+    const char *access[BAR_ACCESS_MAX];
+    ui_rect_t access_r[BAR_ACCESS_MAX];
+} bar_t;
+
+static int access_ids(const app_t *app, const char **ids)
 {
-    int bar = ui_mm(ui, BAR_MM), pad = ui_mm(ui, 1.5f), bw = ui_mm(ui, 27.0f);
-    int x = pad + 2 * (bw + pad);
-    return (ui_rect_t){x, pad, ui->w - pad - bw - pad - x, bar - 2 * pad};
+    int n = 0;
+    if (app_in_tech(app))
+        return 0; /* a technician's pages: the citizen's choices were wiped on entry */
+    ids[n++] = "speech";
+    if (app->s.access.speech) {
+        ids[n++] = "repeat";
+        ids[n++] = "volume:down";
+        ids[n++] = "volume:up";
+    }
+    ids[n++] = "text:large";
+    ids[n++] = "theme:contrast";
+    return n;
+}
+
+static void bar_layout(const app_t *app, const ui_t *ui, float room_mm, bar_t *b)
+{
+    memset(b, 0, sizeof *b);
+    int pad = ui_mm(ui, BAR_PAD_MM), bar = ui_mm(ui, BAR_MM), bh = bar - 2 * pad;
+    int bw = ui_mm(ui, BAR_BTN_MM), sq = bh;
+    b->access_count = access_ids(app, b->access);
+    int n = b->access_count;
+    int access_w = n * (sq + pad);
+    int fixed = pad + bw + pad; /* the language and the pads around it */
+    /* Labels on back and home when they fit, and leave the title the room it asks for. */
+    b->labels = 2 * (bw + pad) + access_w + fixed + ui_mm(ui, room_mm) <= ui->w;
+    int left_w = b->labels ? bw : sq;
+    b->rows = 2 * (left_w + pad) + access_w + fixed <= ui->w ? 1 : 2;
+    if (b->rows == 2)
+        b->labels = 2 * (bw + pad) + fixed + ui_mm(ui, room_mm) <= ui->w;
+    left_w = b->labels ? bw : sq;
+    b->height = bar * b->rows;
+    int x = pad;
+    b->back = (ui_rect_t){x, pad, left_w, bh};
+    x += left_w + pad;
+    b->home = (ui_rect_t){x, pad, left_w, bh};
+    x += left_w + pad;
+    b->lang = (ui_rect_t){ui->w - pad - bw, pad, bw, bh};
+    /* The access controls end at the language in one row, at the right edge in the second. */
+    int ax = b->rows == 1 ? b->lang.x - access_w : ui->w - access_w;
+    int ay = b->rows == 1 ? pad : bar + pad;
+    for (int i = 0; i < n; i++)
+        b->access_r[i] = (ui_rect_t){ax + i * (sq + pad), ay, sq, bh};
+    int end = b->rows == 1 ? ax - pad : b->lang.x - pad;
+    b->title = (ui_rect_t){x, pad, end - x, bh};
+}
+
+ui_rect_t chrome_title_area(const app_t *app, const ui_t *ui, float room_mm)
+{
+    bar_t b;
+    bar_layout(app, ui, room_mm, &b);
+    return b.title;
+}
+
+/* What an access control shows (an icon), says, and whether it is on. */
+static void access_control(const app_t *app, const char *id, unsigned *icon, const char **name,
+                           bool *on)
+{
+    const access_t *a = &app->s.access;
+    *on = false;
+    if (strcmp(id, "speech") == 0) {
+        *icon = ICON_SPEECH, *name = app_tr(app, "access.speech"), *on = a->speech;
+    } else if (strcmp(id, "repeat") == 0) {
+        *icon = ICON_REPEAT, *name = app_tr(app, "access.repeat");
+    } else if (strcmp(id, "volume:down") == 0) {
+        *icon = ICON_QUIETER, *name = app_tr(app, "access.volume_down");
+    } else if (strcmp(id, "volume:up") == 0) {
+        *icon = ICON_LOUDER, *name = app_tr(app, "access.volume_up");
+    } else if (strcmp(id, "text:large") == 0) {
+        *icon = ICON_LARGE, *name = app_tr(app, "access.large_text"), *on = a->large_text;
+    } else {
+        *icon = ICON_CONTRAST, *name = app_tr(app, "access.contrast"), *on = a->contrast;
+    }
+}
+
+void chrome_access_button(const app_t *app, ui_t *ui, const char *id, ui_rect_t r,
+                          const char *label, button_kind_t off_kind, button_kind_t on_kind)
+{
+    unsigned icon;
+    const char *name;
+    bool on;
+    access_control(app, id, &icon, &name, &on);
+    char say[256];
+    if (strcmp(id, "speech") == 0 || strcmp(id, "text:large") == 0 ||
+        strcmp(id, "theme:contrast") == 0) {
+        const char *args[] = {name};
+        i18n_format(app_tr(app, on ? N_("access.on") : N_("access.off")), args, 1, say, sizeof say);
+    } else {
+        snprintf(say, sizeof say, "%s", name);
+    }
+    /* A toggle that is on is drawn inverted, as a pressed-in switch. */
+    widget_button(ui, id, r, label, icon, on ? on_kind : off_kind);
+    ui_say(ui, say); /* the name and the state, in place of the label */
 }
 
 ui_rect_t chrome_top_bar(const app_t *app, ui_t *ui, const char *title)
 {
-    int bar = ui_mm(ui, BAR_MM), pad = ui_mm(ui, 1.5f);
-    ui_rect(ui, (ui_rect_t){0, 0, ui->w, bar}, COLOR_PRIMARY, 0);
-    int bw = ui_mm(ui, 27.0f), bh = bar - 2 * pad;
-    int x = pad;
-    widget_button(ui, "back", (ui_rect_t){x, pad, bw, bh}, app_tr(app, "nav.back"), ICON_BACK,
+    return chrome_top_bar_room(app, ui, title, 0.0f);
+}
+
+ui_rect_t chrome_top_bar_room(const app_t *app, ui_t *ui, const char *title, float room_mm)
+{
+    bar_t b;
+    bar_layout(app, ui, room_mm, &b);
+    ui_rect(ui, (ui_rect_t){0, 0, ui->w, b.height}, COLOR_PRIMARY, 0);
+    widget_button(ui, "back", b.back, b.labels ? app_tr(app, "nav.back") : NULL, ICON_BACK,
                   BUTTON_FLAT);
-    x += bw + pad;
-    widget_button(ui, "home", (ui_rect_t){x, pad, bw, bh}, app_tr(app, "nav.home"), ICON_HOME,
+    if (!b.labels)
+        ui_say(ui, app_tr(app, "nav.back"));
+    widget_button(ui, "home", b.home, b.labels ? app_tr(app, "nav.home") : NULL, ICON_HOME,
                   BUTTON_FLAT);
-    x += bw + pad;
+    if (!b.labels)
+        ui_say(ui, app_tr(app, "nav.home"));
     /* The toggle names the other language in that language, as a reader of it expects. */
     bool bn = app->lang == LANG_BN;
-    int lw = ui_mm(ui, 27.0f);
-    widget_button(ui, bn ? "lang:en" : "lang:bn", (ui_rect_t){ui->w - pad - lw, pad, lw, bh},
-                  bn ? "English" : "বাংলা", ICON_LANG, BUTTON_FLAT);
-    int tw = ui->w - pad - lw - pad - x;
-    if (title && tw > ui_mm(ui, 30.0f)) {
-        text_box_t box = widget_box(ui, SIZE_BODY, true, tw, 1);
-        ui_text(ui, (ui_rect_t){x, 0, tw, bar}, title, &box, COLOR_ON_PRIMARY, TEXT_ALIGN_CENTER,
-                UI_VALIGN_MIDDLE);
+    widget_button(ui, bn ? "lang:en" : "lang:bn", b.lang, bn ? "English" : "বাংলা", ICON_LANG,
+                  BUTTON_FLAT);
+    for (int i = 0; i < b.access_count; i++)
+        chrome_access_button(app, ui, b.access[i], b.access_r[i], NULL, BUTTON_FLAT,
+                             BUTTON_FLAT_ON);
+    if (title && b.title.w > ui_mm(ui, BAR_TITLE_MM)) {
+        text_box_t box = widget_box(ui, SIZE_BODY, true, b.title.w, 1);
+        ui_text(ui, (ui_rect_t){b.title.x, 0, b.title.w, ui_mm(ui, BAR_MM)}, title, &box,
+                COLOR_ON_PRIMARY, TEXT_ALIGN_CENTER, UI_VALIGN_MIDDLE);
     }
-    return (ui_rect_t){0, bar, ui->w, ui->h - bar};
+    return (ui_rect_t){0, b.height, ui->w, ui->h - b.height};
 }
 
 static void idle_dialog(const app_t *app, ui_t *ui)
@@ -66,9 +186,16 @@ static void idle_dialog(const app_t *app, ui_t *ui)
                       TEXT_ALIGN_CENTER, 1);
     widget_label(ui, (ui_rect_t){in.x, y, in.w, in.h}, body, SIZE_BODY, false, COLOR_MUTED,
                  TEXT_ALIGN_CENTER, 3);
-    int bh = ui_mm(ui, 12.0f);
-    widget_button(ui, "dialog:continue", (ui_rect_t){in.x, in.y + in.h - bh, in.w, bh},
-                  app_tr(app, "idle.continue"), 0, BUTTON_PRIMARY);
+    int bh = ui_mm(ui, 12.0f), gap = ui_mm(ui, 3.0f);
+    ui_rect_t go = {in.x, in.y + in.h - bh, in.w, bh};
+    if (app_more_time_left(app)) {
+        /* "More time" beside "continue", as the safe choice is on the left elsewhere. */
+        int bw = (in.w - gap) / 2;
+        widget_button(ui, "more-time", (ui_rect_t){in.x, go.y, bw, bh},
+                      app_tr(app, "idle.more_time"), ICON_MORE, BUTTON_SECONDARY);
+        go = (ui_rect_t){in.x + bw + gap, go.y, in.w - bw - gap, bh};
+    }
+    widget_button(ui, "dialog:continue", go, app_tr(app, "idle.continue"), 0, BUTTON_PRIMARY);
 }
 
 /* Title, body and two buttons side by side (the safe choice first, on the left). */
@@ -118,6 +245,8 @@ bool chrome_dialog_press(app_t *app, const char *id)
         app_dialog_leave(app);
         return true;
     }
+    if (strcmp(id, "more-time") == 0)
+        return app_more_time(app);
     if (strcmp(id, "dialog:no") == 0 || strcmp(id, "dialog:ok") == 0 ||
         strcmp(id, "dialog:continue") == 0) {
         app_dialog_close(app);

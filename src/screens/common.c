@@ -60,22 +60,43 @@ void screens_display_value(const app_t *app, const catalog_field_t *f, const cha
     }
 }
 
-/* One fee line's boxes: the label takes a third, the amount the rest (a total may say
- * "৳ ২০ + সরকারি ফি"). */
+void screens_field_error(const app_t *app, const catalog_field_t *f, char *out, size_t cap)
+{
+    char a[32], b[32], la[48], lb[48];
+    snprintf(a, sizeof a, "%lld", f->type == FIELD_TEXT ? (long long)f->max_len : f->min);
+    snprintf(b, sizeof b, "%lld", f->max);
+    locale_digits(app->lang, a, la, sizeof la);
+    locale_digits(app->lang, b, lb, sizeof lb);
+    const char *args[] = {la, lb};
+    i18n_format(app_tr(app, validate_msgid(app->s.error)), args, 2, out, cap);
+}
+
+/* One fee line's boxes: the label takes a third (two fifths in large text), the amount the
+ * rest (a total may say "৳ ২০ + সরকারি ফি"). */
 static void fee_boxes(ui_t *ui, int w, bool total, text_box_t *label, text_box_t *value, int *lw)
 {
-    *lw = w / 3;
+    *lw = ui->text_scale > 1.0f ? w * 2 / 5 : w / 3;
     *label = widget_box(ui, SIZE_BODY, total, *lw, 2);
     *value = widget_box(ui, total ? SIZE_LABEL : SIZE_BODY, total, w - *lw - ui_mm(ui, 1.0f), 2);
 }
 
 int screens_fee_table_height(const app_t *app, ui_t *ui, int service, int w)
 {
+    return screens_fee_lines_height(app, ui, service, APP_FEE_OFFICIAL, w);
+}
+
+int screens_fee_table(const app_t *app, ui_t *ui, int service, int x, int y, int w)
+{
+    return screens_fee_lines(app, ui, service, APP_FEE_OFFICIAL, x, y, w);
+}
+
+int screens_fee_lines_height(const app_t *app, ui_t *ui, int service, int first, int w)
+{
     app_fees_t f;
     text_box_t lb, vb;
     int lw, h = 0, gap = ui_mm(ui, 1.0f);
     app_fees(app, service, app->lang, &f);
-    for (int i = 0; i < APP_FEE_LINES; i++) {
+    for (int i = first; i < APP_FEE_LINES; i++) {
         fee_boxes(ui, w, i == APP_FEE_TOTAL, &lb, &vb, &lw);
         const text_layout_t *l = ui_layout(ui, f.label[i], &lb);
         int lh = l ? l->h : 0;
@@ -86,13 +107,13 @@ int screens_fee_table_height(const app_t *app, ui_t *ui, int service, int w)
     return h;
 }
 
-int screens_fee_table(const app_t *app, ui_t *ui, int service, int x, int y, int w)
+int screens_fee_lines(const app_t *app, ui_t *ui, int service, int first, int x, int y, int w)
 {
     static const char *const ids[APP_FEE_LINES] = {"fee:official", "fee:charge", "fee:total"};
     app_fees_t f;
     app_fees(app, service, app->lang, &f);
     int y0 = y, gap = ui_mm(ui, 1.0f);
-    for (int i = 0; i < APP_FEE_LINES; i++) {
+    for (int i = first; i < APP_FEE_LINES; i++) {
         bool total = i == APP_FEE_TOTAL;
         text_box_t lb, vb;
         int lw;

@@ -29,6 +29,9 @@ bool screens_route(const screens_route_t *routes, size_t n, view_t *v, app_t *ap
 void screens_display_value(const app_t *app, const catalog_field_t *f, const char *value, char *out,
                            size_t cap);
 
+/* The focused field's error as the form shows it (its limits in the session's digits). */
+void screens_field_error(const app_t *app, const catalog_field_t *f, char *out, size_t cap);
+
 /* The official fee, the centre's charge and the total of a service, one per line, label on
  * the left and amount on the right (the total bold, under a rule), from y in a column w wide;
  * returns the height. */
@@ -36,6 +39,11 @@ int screens_fee_table(const app_t *app, ui_t *ui, int service, int x, int y, int
 
 /* The height screens_fee_table will take in a column w wide (measured, nothing drawn). */
 int screens_fee_table_height(const app_t *app, ui_t *ui, int service, int w);
+
+/* The same from line first on (APP_FEE_TOTAL: the total alone, where large text leaves no room
+ * for the rest). */
+int screens_fee_lines(const app_t *app, ui_t *ui, int service, int first, int x, int y, int w);
+int screens_fee_lines_height(const app_t *app, ui_t *ui, int service, int first, int w);
 
 /* A fee as shown: "৳ ৫০", or "free" in the session's language. */
 void screens_format_fee(const app_t *app, long long fee, char *out, size_t cap);

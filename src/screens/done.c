@@ -42,16 +42,17 @@ static int receipt_block(const app_t *app, ui_t *ui, int x, int y, int w, int bo
         app->s.receipt == RECEIPT_QUEUED) {
         bool done = app->s.receipt == RECEIPT_PRINTED, queued = app->s.receipt == RECEIPT_QUEUED;
         ui_icon(ui, (ui_rect_t){x, y, isz, isz}, ICON_PRINT, COLOR_PRIMARY);
-        int h = widget_label(ui, (ui_rect_t){x + isz + pad, y, w - isz - pad, 0},
-                             app_tr(app, done     ? N_("print.printed")
-                                         : queued ? N_("print.queued")
-                                                  : N_("print.printing")),
+        const char *said = app_tr(app, done     ? N_("print.printed")
+                                       : queued ? N_("print.queued")
+                                                : N_("print.printing"));
+        int h = widget_label(ui, (ui_rect_t){x + isz + pad, y, w - isz - pad, 0}, said,
                              SIZE_BODY, true, COLOR_PRIMARY, TEXT_ALIGN_LEFT, 2);
         ui_mark(ui,
                 done     ? "receipt:printed"
                 : queued ? "receipt:queued"
                          : "receipt:printing",
                 (ui_rect_t){x, y, w, h});
+        ui_say(ui, said);
         return (h > isz ? h : isz) + pad;
     }
     if (!receipt_trouble(app))
@@ -62,6 +63,7 @@ static int receipt_block(const app_t *app, ui_t *ui, int x, int y, int w, int bo
     ui_rect_t box = {x, y, w, bottom - y};
     ui_rect(ui, box, COLOR_ERROR_BG, ui_mm(ui, 2.0f));
     ui_mark(ui, app->s.receipt == RECEIPT_UNKNOWN ? "receipt:unknown" : "receipt:failed", box);
+    ui_say(ui, app_tr(app, why));
     int ty = y + pad, tw = w - 2 * pad - isz - pad, tx = x + pad + isz + pad;
     ui_icon(ui, (ui_rect_t){x + pad, ty, isz, isz}, ICON_WARN, COLOR_ERROR);
     ty += widget_label(ui, (ui_rect_t){tx, ty, tw, 0}, app_tr(app, why), SIZE_BODY, true,

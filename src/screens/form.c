@@ -27,17 +27,6 @@ static kb_layout_t layout_for(const app_t *app, const catalog_field_t *f)
     }
 }
 
-static void error_text(const app_t *app, const catalog_field_t *f, char *out, size_t cap)
-{
-    char a[32], b[32], la[48], lb[48];
-    snprintf(a, sizeof a, "%lld", f->type == FIELD_TEXT ? (long long)f->max_len : f->min);
-    snprintf(b, sizeof b, "%lld", f->max);
-    locale_digits(app->lang, a, la, sizeof la);
-    locale_digits(app->lang, b, lb, sizeof lb);
-    const char *args[] = {la, lb};
-    i18n_format(app_tr(app, validate_msgid(app->s.error)), args, 2, out, cap);
-}
-
 /* The field box: typed text scrolled so the caret is always visible, and the caret. */
 static void field_box(view_t *v, const app_t *app, ui_t *ui, const catalog_field_t *f, ui_rect_t r)
 {
@@ -50,11 +39,16 @@ static void field_box(view_t *v, const app_t *app, ui_t *ui, const catalog_field
     ui_hit(ui, id, r); /* a tap places the caret */
     int pad = ui_mm(ui, 2.5f);
     ui_rect_t in = {r.x + pad, r.y, r.w - 2 * pad, r.h};
-    text_style_t st = {.size_px = ui_mm(ui, SIZE_TITLE)};
+    /* Large text as large as the box holds, never below the normal size. */
+    int size = widget_text_px(ui, SIZE_TITLE), normal = ui_mm(ui, SIZE_TITLE);
+    if (size > normal && size > r.h * 6 / 10)
+        size = r.h * 6 / 10 > normal ? r.h * 6 / 10 : normal;
+    text_style_t st = {.size_px = size};
     text_box_t box = {.style = st, .max_w = 8192, .max_lines = 1};
     if (e->len == 0 && f->type == FIELD_DATE) {
         box.max_w = in.w;
-        ui_text(ui, in, app_tr(app, "form.date_placeholder"), &box, COLOR_LINE, TEXT_ALIGN_LEFT,
+        /* Secondary text, not a faint outline's colour: a placeholder must be readable too. */
+        ui_text(ui, in, app_tr(app, "form.date_placeholder"), &box, COLOR_MUTED, TEXT_ALIGN_LEFT,
                 UI_VALIGN_MIDDLE);
     }
     int caret_x = text_measure(ui->fonts, st, e->buf, e->caret);
@@ -111,7 +105,7 @@ static int heading(const app_t *app, ui_t *ui, const catalog_field_t *f, int x, 
     const char *under = f->hint.s[app->lang];
     ui_color_t color = COLOR_MUTED;
     if (app->s.error != VALID_OK) {
-        error_text(app, f, err, sizeof err);
+        screens_field_error(app, f, err, sizeof err);
         under = err;
         color = COLOR_ERROR;
         ui_mark(ui, "error", (ui_rect_t){x, y + h, w, ui_mm(ui, 5.0f)});
@@ -146,10 +140,15 @@ void screen_form_build(view_t *v, const app_t *app, ui_t *ui)
         options(app, ui, f, area);
         return;
     }
+    kb_layout_t kb = layout_for(app, f);
+    /* Large text on a short panel: the field gives up height (never below a touch target)
+     * before the keyboard's keys would. */
+    int room = ui->h - pad / 2 - keyboard_height(ui, kb, ui->w, 0) - gap - y;
+    int least = (int)(TOUCH_MIN_MM * ui->px_per_mm + 0.999f);
+    fh = fh < room ? fh : (room > least ? room : least);
     field_box(v, app, ui, f, (ui_rect_t){pad, y, w - nw - gap, fh});
     widget_button(ui, "next", (ui_rect_t){pad + w - nw, y, nw, fh}, next_label, 0, BUTTON_PRIMARY);
     y += fh + gap;
-    kb_layout_t kb = layout_for(app, f);
     /* Edge to edge: on a 480-pixel portrait panel ten keys need every pixel to stay 9 mm. */
     int kh = keyboard_height(ui, kb, ui->w, ui->h - y - pad / 2);
     keyboard_build(ui, (ui_rect_t){0, ui->h - pad / 2 - kh, ui->w, kh}, kb, app->s.kb_page,

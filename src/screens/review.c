@@ -31,16 +31,17 @@ static int row(const app_t *app, ui_t *ui, const catalog_field_t *f, const char 
         h = ui_mm(ui, 12.0f);
     r.h = h;
     bool pressed = strcmp(ui->pressed, id) == 0;
+    ui_color_t label_color = pressed ? COLOR_TEXT : COLOR_MUTED; /* 7:1 on the pressed tint */
     ui_rect(ui, r, pressed ? COLOR_PRESSED : COLOR_SURFACE, ui_mm(ui, 2.0f));
     ui_outline(ui, r, COLOR_LINE, ui_mm(ui, 2.0f), 1);
     if (wide) {
-        ui_text(ui, (ui_rect_t){r.x + pad, r.y, lw, h}, f->label.s[app->lang], &lb, COLOR_MUTED,
+        ui_text(ui, (ui_rect_t){r.x + pad, r.y, lw, h}, f->label.s[app->lang], &lb, label_color,
                 TEXT_ALIGN_LEFT, UI_VALIGN_MIDDLE);
         ui_text(ui, (ui_rect_t){r.x + 2 * pad + lw, r.y, vw, h}, shown, &vb, COLOR_TEXT,
                 TEXT_ALIGN_LEFT, UI_VALIGN_MIDDLE);
     } else {
         ui_text(ui, (ui_rect_t){r.x + pad, r.y + pad, tw, 0}, f->label.s[app->lang], &lb,
-                COLOR_MUTED, TEXT_ALIGN_LEFT, UI_VALIGN_TOP);
+                label_color, TEXT_ALIGN_LEFT, UI_VALIGN_TOP);
         ui_text(ui, (ui_rect_t){r.x + pad, r.y + pad + lh, tw, 0}, shown, &vb, COLOR_TEXT,
                 TEXT_ALIGN_LEFT, UI_VALIGN_TOP);
     }
@@ -61,12 +62,20 @@ void screen_review_build(view_t *v, const app_t *app, ui_t *ui)
     int left = ui->w - 3 * pad - bw;
     bool beside = left >= ui_mm(ui, 60.0f);
     int fw = beside ? left : ui->w - 2 * pad;
-    int fh = screens_fee_table_height(app, ui, app->s.service, fw);
+    int first = APP_FEE_OFFICIAL;
+    int fh = screens_fee_lines_height(app, ui, app->s.service, first, fw);
     int strip = beside ? (fh > bh ? fh : bh) : fh + gap + bh;
+    /* Large text on a short panel: the total alone (the service screen showed the lines),
+     * so that the answers keep room to be read. */
+    if (ui->text_scale > 1.0f && ui->h - pad - strip - body.y < ui_mm(ui, 50.0f)) {
+        first = APP_FEE_TOTAL;
+        fh = screens_fee_lines_height(app, ui, app->s.service, first, fw);
+        strip = beside ? (fh > bh ? fh : bh) : fh + gap + bh;
+    }
     ui_rect_t btn = {ui->w - pad - bw, ui->h - pad - bh, bw, bh};
     widget_button(ui, "confirm", btn, app_tr(app, "review.confirm"), ICON_CONFIRM, BUTTON_PRIMARY);
     int fy = ui->h - pad - strip;
-    screens_fee_table(app, ui, app->s.service, pad, fy, fw);
+    screens_fee_lines(app, ui, app->s.service, first, pad, fy, fw);
     int y = body.y + pad / 2;
     y += widget_label(ui, (ui_rect_t){pad, y, ui->w - 2 * pad, 0}, app_tr(app, "review.title"),
                       SIZE_TITLE, true, COLOR_TEXT, TEXT_ALIGN_LEFT, 1);

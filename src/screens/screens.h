@@ -25,7 +25,17 @@
 /* How long a newly shown screen, step or dialog ignores touches. */
 #define SCREENS_GUARD_MS 500
 
-/* A view drawing into ui (borrowed). */
+/* Speech mode: a long press anywhere on the welcome screen (but the technician's corners)
+ * starts it; a first touch names a target, a second touch on it within SCREENS_EXPLORE_MS
+ * acts (explore by touch, as phone screen readers do). */
+#define SCREENS_SPEECH_HOLD_MS 2000
+#define SCREENS_EXPLORE_MS     3000
+
+/* Large text: how much larger than the design's sizes. */
+#define SCREENS_LARGE_TEXT 1.5f
+
+/* A view drawing into ui (borrowed). Set v->speech (borrowed) for speech mode; without it the
+ * speaker button tells the citizen to ask staff. */
 void screens_init(view_t *v, ui_t *ui);
 
 /* One event from the platform or the harness, at the app's current time. */

@@ -11,10 +11,11 @@
 #include "ui/keyboard.h"
 #include "ui/widgets.h"
 
-#define ICON_SEARCH   0xe8b6
-#define RESULT_MM     9.5f /* a result row: one line of a name, at least a touch target */
-#define RESULT_GAP_MM 1.0f
-#define RESULTS_MIN   3 /* results visible above the keyboard at every size */
+#define ICON_SEARCH     0xe8b6
+#define RESULT_MM       9.5f /* a result row: one line of a name, at least a touch target */
+#define RESULT_GAP_MM   1.0f
+#define RESULTS_MIN     3 /* results visible above the keyboard at every size */
+#define FIELD_ON_BAR_MM 50.0f
 
 /* The field: the query scrolled so its caret shows, or a hint while it is empty. */
 static void field(const app_t *app, ui_t *ui, ui_rect_t r, bool on_bar)
@@ -27,7 +28,7 @@ static void field(const app_t *app, ui_t *ui, ui_rect_t r, bool on_bar)
     ui_hit(ui, "field:search", r);
     ui_icon(ui, (ui_rect_t){r.x + pad, r.y + (r.h - isz) / 2, isz, isz}, ICON_SEARCH, COLOR_MUTED);
     ui_rect_t in = {r.x + 2 * pad + isz, r.y, r.w - 3 * pad - isz, r.h};
-    text_style_t st = {.size_px = ui_mm(ui, SIZE_LABEL)};
+    text_style_t st = {.size_px = widget_text_px(ui, SIZE_LABEL)};
     text_box_t box = {.style = st, .max_w = 8192, .max_lines = 1};
     if (q->len == 0) {
         box.max_w = in.w;
@@ -85,10 +86,11 @@ static void results(view_t *v, const app_t *app, ui_t *ui, ui_rect_t area)
 
 void screen_search_build(view_t *v, const app_t *app, ui_t *ui)
 {
-    ui_rect_t bar = chrome_title_area(ui);
+    ui_rect_t bar = chrome_title_area(app, ui, FIELD_ON_BAR_MM);
     /* On a wide panel the field sits in the top bar and leaves the results more room. */
-    bool on_bar = bar.w >= ui_mm(ui, 50.0f);
-    ui_rect_t body = chrome_top_bar(app, ui, on_bar ? NULL : app_tr(app, "search.title"));
+    bool on_bar = bar.w >= ui_mm(ui, FIELD_ON_BAR_MM);
+    ui_rect_t body =
+        chrome_top_bar_room(app, ui, on_bar ? NULL : app_tr(app, "search.title"), FIELD_ON_BAR_MM);
     int pad = ui_mm(ui, PAD_MM), y = body.y + ui_mm(ui, 1.0f), edge = ui_mm(ui, 0.5f);
     if (on_bar) {
         field(app, ui, bar, true);

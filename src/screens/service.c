@@ -97,8 +97,9 @@ void screen_service_build(view_t *v, const app_t *app, ui_t *ui)
     y += widget_label(ui, (ui_rect_t){area.x, y, w, 0}, s->description.s[app->lang], SIZE_BODY,
                       false, COLOR_TEXT, TEXT_ALIGN_LEFT, 6);
     y += ui_mm(ui, 3.0f);
-    /* Landscape: fee and time on the left, documents on the right. */
-    bool two = ui->w > ui->h;
+    /* Landscape: fee and time on the left, documents on the right (one column for large
+     * text, which would not fit in half the width). */
+    bool two = ui->w > ui->h && ui->text_scale <= 1.0f;
     int cw = two ? (w - pad) / 2 : w;
     char days[96];
     format_days(app, s->processing_days, days, sizeof days);

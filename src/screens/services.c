@@ -32,10 +32,13 @@ static int service_row(const app_t *app, ui_t *ui, const catalog_service_t *s, u
     screens_format_fee(app, s->official_fee, fee, sizeof fee);
     text_box_t fee_box = widget_box(ui, SIZE_BODY, false, fee_w, 1);
     ui_text(ui, (ui_rect_t){r.x + r.w - pad - chev - fee_w, r.y, fee_w, h}, fee, &fee_box,
-            COLOR_PRIMARY, TEXT_ALIGN_RIGHT, UI_VALIGN_MIDDLE);
+            pressed ? COLOR_TEXT : COLOR_PRIMARY, TEXT_ALIGN_RIGHT, UI_VALIGN_MIDDLE);
     ui_icon(ui, (ui_rect_t){r.x + r.w - pad / 2 - chev, r.y + (h - chev) / 2, chev, chev},
             ICON_CHEVRON, COLOR_MUTED);
     ui_hit(ui, id, r);
+    char say[600];
+    if (snprintf(say, sizeof say, "%s, %s", s->name.s[app->lang], fee) >= 0)
+        ui_say(ui, say);
     return h;
 }
 

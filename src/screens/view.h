@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "app/state.h"
+#include "speech/speech.h"
 #include "ui/ui.h"
 
 typedef struct view {
@@ -34,6 +35,22 @@ typedef struct view {
     /* Where the focused field's text starts on screen (scrolled) and its size, so a tap in
      * the field can put the caret where the finger was. Set by the form as it is built. */
     int field_text_x, field_text_px;
+
+    /* Speech mode is output like drawing: the view says what it shows (screens/speak.h).
+     * The engine is the shell's, borrowed; NULL when it could not start. */
+    speech_t *speech;
+    /* Or, when speech is NULL, how to open it on first need (the harness: only a script that
+     * uses speech mode pays for eSpeak NG's voices); the shell keeps what it returns. */
+    speech_t *(*open_speech)(void *ctx);
+    void *open_speech_ctx;
+    char armed_id[UI_ID_MAX]; /* explore by touch: the target a first touch named... */
+    uint64_t armed_at;        /* ...and when (app clock); a second touch in time acts */
+    bool announce;            /* say the screen or dialog shown, at the next build */
+    bool seen_speech;         /* speech mode as last seen: turning it on is announced */
+    int seen_volume;
+    valid_code_t seen_error; /* the form's error as last said */
+    int seen_error_field;
+    receipt_state_t seen_receipt;
 
     /* What the last build showed, and what of the app this view has caught up with. */
     bool built, dirty;

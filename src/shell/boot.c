@@ -171,7 +171,8 @@ int boot_parse_now(const char *s, int64_t *out)
 
 void boot_free(kiosk_t *k)
 {
-    sync_free(k->sync); /* waits a moment for acknowledgements, then leaves with its will */
+    speech_close(k->speech); /* what waits is still written to --audio-out */
+    sync_free(k->sync);      /* waits a moment for acknowledgements, then leaves with its will */
     signing_wipe(&k->key);
     if (k->job_ready) {
         printjob_destroy(&k->job);          /* waits for a receipt still printing: bounded */

@@ -18,6 +18,7 @@
 #include "screens/screens.h"
 #include "shell/options.h"
 #include "store/journal.h"
+#include "speech/speech.h"
 #include "store/signing.h"
 #include "sync/sync.h"
 
@@ -38,6 +39,7 @@ typedef struct kiosk {
     sync_engine_t *sync;                 /* NULL: no [sync] broker (the embedded default) */
     journal_status_t journal_status;     /* how the journal opened (boot_open_journal) */
     char journal_reason[1200];           /* why it did not */
+    speech_t *speech;                    /* speech mode's engine; NULL: it could not start */
     int catalog_version, config_version; /* of the pushes in use (0: the card's own) */
     display_t display;
     bool has_printer;

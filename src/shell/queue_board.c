@@ -17,6 +17,7 @@
 #include "platform/notify.h"
 #include "shell/modes.h"
 #include "shell/sleep.h"
+#include "shell/speaker.h"
 #include "speech/speech.h"
 #include "ui/render.h"
 #include "ui/textcache.h"
@@ -40,22 +41,6 @@ static void announce(speech_t *sp, const queue_call_t *c, int64_t unix_time)
         speech_say_phrase(sp, &p, unix_time, SPEECH_CHIME);
     if (speech_phrase_call(&p, LANG_EN, c->token, c->counter) == 0)
         speech_say_phrase(sp, &p, unix_time, 0);
-}
-
-static speech_t *open_speech(const kiosk_t *k, const options_t *o)
-{
-    char err[FILE_PATH_MAX + 256], clips[FILE_PATH_MAX];
-    file_path(clips, sizeof clips, k->root, "assets/voice");
-    speech_options_t so = {.clips_dir = clips,
-                           .audio_out = o->audio_out,
-                           .device = o->headless               ? "none"
-                                     : k->cfg.speech_device[0] ? k->cfg.speech_device
-                                                               : NULL,
-                           .volume = k->cfg.speech_volume};
-    speech_t *sp = speech_open(&so, err, sizeof err);
-    if (!sp)
-        fprintf(stderr, "kiosk: speech: %s\n", err);
-    return sp;
 }
 
 /* The board's parts from the configuration. */
@@ -214,7 +199,7 @@ int queue_board_run(kiosk_t *k, const options_t *o)
     if (!(L.b = open_board(k, L.offset_ms, paths, sizeof paths)))
         return 1;
     board_set_wake(L.b, wake, k);
-    L.sp = open_speech(k, o); /* no speech: the board still shows every call */
+    L.sp = speaker_open(k, o, o->headless); /* no speech: the board still shows every call */
     int rc = loop(&L);
     board_close(L.b);
     speech_close(L.sp);

@@ -20,6 +20,8 @@
 #define LINE_MAX_BYTES 4096
 #define DRAG_STEPS     8
 #define SCROLL_TRIES   12 /* screenfuls a press scrolls through to find its target */
+/* Speech mode: a person touches a target to hear it, then again to use it, this long after. */
+#define SECOND_TOUCH_MS 400
 
 typedef struct {
     replay_t *r;
@@ -66,10 +68,28 @@ static void finger(replay_t *r, Uint32 type, int x, int y)
     screens_build(r->view, r->app);
 }
 
+static void pass_time(replay_t *r, uint64_t ms);
+
 static void tap(replay_t *r, int x, int y)
 {
+    /* Speech mode without playback: what the last touch made the kiosk say is rendered before
+     * the next touch, so nothing waits in a full queue and speech.log is always the same. */
+    if (r->view->speech)
+        speech_wait_idle(r->view->speech, 60000);
     finger(r, SDL_FINGERDOWN, x, y);
     finger(r, SDL_FINGERUP, x, y);
+}
+
+/* A finger using a target: in speech mode (explore by touch) the first touch only names it,
+ * so a person touches twice. */
+static void use(replay_t *r, int x, int y)
+{
+    bool twice = r->app->s.access.speech && r->view->speech;
+    tap(r, x, y);
+    if (!twice)
+        return;
+    pass_time(r, SECOND_TOUCH_MS);
+    tap(r, x, y);
 }
 
 static int cmd_tap(ctx_t *c, const char *args)
@@ -177,7 +197,7 @@ static bool press_id(replay_t *r, const char *id)
     const ui_hit_t *h = scroll_to(r, id);
     if (!h)
         return false;
-    tap(r, h->r.x + h->r.w / 2, h->r.y + h->r.h / 2);
+    use(r, h->r.x + h->r.w / 2, h->r.y + h->r.h / 2);
     return true;
 }
 
@@ -271,7 +291,7 @@ static int cmd_type(ctx_t *c, const char *text)
                         app_screen_id(c->r->app->screen));
         }
         wait_ready(c->r);
-        tap(c->r, h->r.x + h->r.w / 2, h->r.y + h->r.h / 2);
+        use(c->r, h->r.x + h->r.w / 2, h->r.y + h->r.h / 2);
         i += used;
     }
     return 0;
@@ -323,6 +343,10 @@ static int cmd_expect(ctx_t *c, const char *id, bool want)
  * bounded time: every printer wait has a timeout. */
 static void settle(replay_t *r)
 {
+    /* What was said so far is rendered (and written to --audio-out) before the next step:
+     * the speech engine's queue never fills and its files come in the same order. */
+    if (r->view->speech)
+        speech_wait_idle(r->view->speech, 60000);
     if (r->app->export_job) /* bounded: the job has its own time bound */
         export_job_wait(r->app->export_job, EXPORT_TIMEOUT_MS + 5000);
     if (!r->app->job)

@@ -8,12 +8,16 @@
  *   press ID         tap the centre of the visible widget with that id, first waiting (on the
  *                    simulated clock) until a newly shown screen takes touches and scrolling a
  *                    list down to it when it is further down, as a person would; tap stays a
- *                    raw touch at the current time
+ *                    raw touch at the current time. In speech mode a first touch only names a
+ *                    target (explore by touch), so press touches it twice, 400 ms apart
  *   type TEXT        press the on-screen keys that type TEXT, switching pages as a person would
+ *                    (each key touched twice in speech mode)
  *   wait MS          advance the app clock by MS milliseconds, running timers on the way
  *   shot NAME        write SHOTS/NAME.png
  *   expect ID        fail unless a widget or screen with that id is visible
  *   absent ID        fail if a widget with that id is visible
+ * Before each command, what the speech engine was given is rendered (and written to
+ * --audio-out), so a script's speech.log is the same on every run.
  * Lines starting with # are comments. The first failure stops the script with
  * "SCRIPT:LINE: what went wrong".
  */

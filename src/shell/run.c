@@ -10,7 +10,9 @@
 #include "platform/notify.h"
 #include "shell/calibrate.h"
 #include "shell/modes.h"
+#include "screens/speak.h"
 #include "shell/sleep.h"
+#include "shell/speaker.h"
 #include "ui/render.h"
 #include "ui/textcache.h"
 #include "ui/widgets.h"
@@ -82,15 +84,27 @@ static bool should_quit(const SDL_Event *ev, bool windowed, bool *close_seen)
     return windowed || !from_window;
 }
 
+/* Speech mode's engine, once the first frame is up (loading eSpeak NG's voices takes a
+ * fifth of a second that the screen need not wait for): without it the kiosk runs, and the
+ * speaker button says so. */
+static void open_speech(kiosk_t *k, const options_t *o)
+{
+    if ((k->speech = speaker_open(k, o, false)))
+        speak_prepare(k->speech, k->i18n);
+    k->view.speech = k->speech;
+}
+
 /* Draw when something changed; tell the service manager once the first frame is up. */
-static void draw(kiosk_t *k, notify_t *svc, bool *first)
+static void draw(kiosk_t *k, const options_t *o, notify_t *svc, bool *first)
 {
     if (!screens_build(&k->view, &k->app))
         return;
     ui_render(k->ui, display_begin(&k->display), COLOR_BG);
     display_present(&k->display);
-    if (*first)
+    if (*first) {
         notify_ready(svc); /* only once something is on the screen */
+        open_speech(k, o);
+    }
     *first = false;
 }
 
@@ -114,14 +128,15 @@ static int events(kiosk_t *k, input_state_t *in, SDL_Event *ev, int got, bool wi
 }
 
 /* Sleep until an event or the next timer: an idle kiosk uses no CPU. */
-static int main_loop(kiosk_t *k, input_state_t *in, long exit_after_ms, bool windowed)
+static int main_loop(kiosk_t *k, const options_t *o, input_state_t *in, long exit_after_ms,
+                     bool windowed)
 {
     Uint64 t0 = SDL_GetTicks64();
     notify_t svc;
     bool first = true, close_seen = false;
     notify_init(&svc);
     for (;;) {
-        draw(k, &svc, &first);
+        draw(k, o, &svc, &first);
         report_status(k, &svc);
         between_citizens(k);
         uint64_t now = SDL_GetTicks64() - t0;
@@ -239,7 +254,7 @@ int run_kiosk(kiosk_t *k, const options_t *o)
     input_state_t in;
     input_init(&in, &map, k->display.panel_w, k->display.panel_h);
     lock_down(o->windowed);
-    int rc = main_loop(k, &in, o->exit_after_ms, o->windowed);
+    int rc = main_loop(k, o, &in, o->exit_after_ms, o->windowed);
     if (k->own_wait)
         waiter_close(&k->waiter);
     return rc;

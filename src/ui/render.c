@@ -138,7 +138,7 @@ static void draw_qr(SDL_Renderer *r, const ui_cmd_t *c)
 void ui_render(const ui_t *ui, SDL_Renderer *r, ui_color_t background)
 {
     SDL_RenderSetClipRect(r, NULL);
-    set_color(r, background);
+    set_color(r, theme_resolve(ui->theme, background)); /* a role: the theme's colour */
     SDL_RenderClear(r);
     for (int i = 0; i < ui->cmd_count; i++) {
         const ui_cmd_t *c = &ui->cmds[i];

@@ -10,7 +10,8 @@
 
 typedef struct SDL_Renderer SDL_Renderer;
 
-/* Clear to background and draw every command of ui. */
+/* Clear to background (a colour or a theme role, widgets.h's COLOR_BG) and draw every
+ * command of ui. */
 void ui_render(const ui_t *ui, SDL_Renderer *r, ui_color_t background);
 
 #endif

@@ -23,6 +23,8 @@ void ui_init(ui_t *ui, int w, int h, int dpi, fonts_t *fonts, textcache_t *cache
     ui->unit = by_screen > ui->px_per_mm ? by_screen : ui->px_per_mm;
     ui->fonts = fonts;
     ui->cache = cache;
+    ui->text_scale = 1.0f;
+    ui->theme = theme_get(THEME_DEFAULT);
     ui_begin(ui);
 }
 
@@ -30,6 +32,7 @@ void ui_begin(ui_t *ui)
 {
     ui->cmd_count = 0;
     ui->hit_count = 0;
+    ui->last_hit = -1;
     ui->arena_used = 0;
     ui->modal_from = -1;
     ui->overflow = false;
@@ -100,7 +103,7 @@ static ui_cmd_t *add_cmd(ui_t *ui, ui_cmd_kind_t kind, ui_rect_t r, ui_color_t c
     cmd->kind = kind;
     cmd->r = r;
     cmd->clip = ui->clip;
-    cmd->color = c;
+    cmd->color = theme_resolve(ui->theme, c);
     return cmd;
 }
 
@@ -160,6 +163,7 @@ void ui_qr(ui_t *ui, ui_rect_t r, const char *payload)
 
 static void add_hit(ui_t *ui, const char *id, ui_rect_t r, bool active)
 {
+    ui->last_hit = -1;
     ui_rect_t vis = ui_rect_intersect(r, ui->clip);
     if (vis.w == 0 || vis.h == 0)
         return;
@@ -172,10 +176,19 @@ static void add_hit(ui_t *ui, const char *id, ui_rect_t r, bool active)
         ui->overflow = true;
         return;
     }
+    ui->last_hit = ui->hit_count;
     ui_hit_t *h = &ui->hits[ui->hit_count++];
     snprintf(h->id, sizeof h->id, "%s", id);
     h->r = vis;
     h->active = active;
+    h->say = NULL;
+}
+
+void ui_say(ui_t *ui, const char *text)
+{
+    if (ui->last_hit < 0 || !text || !text[0])
+        return;
+    ui->hits[ui->last_hit].say = ui_strdup(ui, text);
 }
 
 void ui_hit(ui_t *ui, const char *id, ui_rect_t r)

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "text/layout.h"
+#include "ui/theme.h"
 
 #define UI_MAX_CMDS 768
 #define UI_MAX_HITS 192
@@ -24,8 +25,6 @@
 typedef struct {
     int x, y, w, h;
 } ui_rect_t;
-
-typedef uint32_t ui_color_t; /* 0xAARRGGBB */
 
 typedef enum { UI_CMD_RECT, UI_CMD_TEXT, UI_CMD_ICON, UI_CMD_QR } ui_cmd_kind_t;
 
@@ -47,22 +46,27 @@ typedef struct {
 
 typedef struct {
     char id[UI_ID_MAX];
-    ui_rect_t r; /* the touch target (already clipped to what is visible) */
-    bool active; /* pressable; false for ids that are only there to be seen (expect) */
+    ui_rect_t r;     /* the touch target (already clipped to what is visible) */
+    bool active;     /* pressable; false for ids that are only there to be seen (expect) */
+    const char *say; /* what it is, for speech mode (in the arena); NULL: nothing given */
 } ui_hit_t;
 
 typedef struct textcache textcache_t;
 
 typedef struct ui {
-    int w, h;        /* logical screen size in pixels */
-    float px_per_mm; /* of the panel, from its DPI */
-    float unit;      /* pixels per design millimetre: >= px_per_mm, grows on big screens */
+    int w, h;             /* logical screen size in pixels */
+    float px_per_mm;      /* of the panel, from its DPI */
+    float unit;           /* pixels per design millimetre: >= px_per_mm, grows on big screens */
+    float text_scale;     /* 1, or larger text for a citizen who asked for it */
+    const theme_t *theme; /* what the colour roles are drawn as */
     fonts_t *fonts;
     textcache_t *cache;
     ui_cmd_t cmds[UI_MAX_CMDS];
     int cmd_count;
     ui_hit_t hits[UI_MAX_HITS];
     int hit_count;
+    int last_hit;   /* the index ui_hit or ui_mark gave the last target, -1 when it was not
+                       added (out of view): ui_say then names nothing */
     int modal_from; /* when >= 0, only hits from this index on can be pressed */
     char arena[UI_ARENA];
     size_t arena_used;
@@ -71,10 +75,11 @@ typedef struct ui {
     char pressed[UI_ID_MAX]; /* the target under a finger right now, drawn pressed */
 } ui_t;
 
-/* Set up for a w x h screen at dpi; fonts and cache are borrowed. */
+/* Set up for a w x h screen at dpi, in the default theme at normal text size; fonts and
+ * cache are borrowed. */
 void ui_init(ui_t *ui, int w, int h, int dpi, fonts_t *fonts, textcache_t *cache);
 
-/* Start a new list (keeps size, fonts and cache). */
+/* Start a new list (keeps size, fonts, cache, theme and text size). */
 void ui_begin(ui_t *ui);
 
 /* Zero the arena and lists: they may hold what a citizen typed. */
@@ -101,6 +106,11 @@ void ui_qr(ui_t *ui, ui_rect_t r, const char *payload);
 /* Touch targets and visible ids. */
 void ui_hit(ui_t *ui, const char *id, ui_rect_t r);
 void ui_mark(ui_t *ui, const char *id, ui_rect_t r);
+
+/* Say what the target just added by ui_hit is (its visible label, or a name for an icon):
+ * speech mode reads it when the target is first touched. Ignored when that target was not
+ * added (out of view). */
+void ui_say(ui_t *ui, const char *text);
 
 /* The pressable target at (x, y), or NULL. */
 const ui_hit_t *ui_hit_at(const ui_t *ui, int x, int y);

@@ -8,9 +8,16 @@ static int ui_min(int a, int b)
     return a < b ? a : b;
 }
 
+int widget_text_px(const ui_t *ui, float size_mm)
+{
+    /* Text that is huge already (the token, a countdown) keeps its size: large text is for
+     * what is hard to read, and the room it would take is the rest of the screen's. */
+    return ui_mm(ui, size_mm >= SIZE_HUGE ? size_mm : size_mm * ui->text_scale);
+}
+
 text_box_t widget_box(const ui_t *ui, float size_mm, bool bold, int max_w, int max_lines)
 {
-    int px = ui_mm(ui, size_mm);
+    int px = widget_text_px(ui, size_mm);
     /* Shrink at most to 70%: smaller than that a first-time reader gives up. */
     return (text_box_t){.style = {.size_px = px, .bold = bold},
                         .max_w = max_w > 1 ? max_w : 1,
@@ -18,8 +25,8 @@ text_box_t widget_box(const ui_t *ui, float size_mm, bool bold, int max_w, int m
                         .min_size_px = px * 7 / 10};
 }
 
-static void button_colors(button_kind_t kind, bool pressed, ui_color_t *bg, ui_color_t *fg,
-                          ui_color_t *border)
+static void button_colors(const ui_t *ui, button_kind_t kind, bool pressed, ui_color_t *bg,
+                          ui_color_t *fg, ui_color_t *border)
 {
     *border = 0;
     switch (kind) {
@@ -43,11 +50,18 @@ static void button_colors(button_kind_t kind, bool pressed, ui_color_t *bg, ui_c
     case BUTTON_FLAT:
         *bg = pressed ? COLOR_PRIMARY_DK : COLOR_PRIMARY;
         *fg = COLOR_ON_PRIMARY;
-        *border = 0x66FFFFFFu;
+        /* A faint frame in the colour of the label (white at 40 % in the default theme). */
+        *border = (theme_resolve(ui->theme, COLOR_ON_PRIMARY) & 0x00FFFFFFu) | 0x66000000u;
+        break;
+    case BUTTON_FLAT_ON:
+        *bg = pressed ? COLOR_PRESSED : COLOR_ON_PRIMARY;
+        *fg = pressed ? COLOR_TEXT : COLOR_PRIMARY;
         break;
     default:
         *bg = pressed ? COLOR_PRESSED : COLOR_SURFACE;
-        *fg = COLOR_PRIMARY;
+        /* Pressed, the label turns to body text: the action colour on the pressed tint would
+         * fall below 7:1. */
+        *fg = pressed ? COLOR_TEXT : COLOR_PRIMARY;
         *border = COLOR_PRIMARY;
         break;
     }
@@ -58,7 +72,7 @@ void widget_button(ui_t *ui, const char *id, ui_rect_t r, const char *label, uns
 {
     bool pressed = id && strcmp(ui->pressed, id) == 0;
     ui_color_t bg, fg, border;
-    button_colors(kind, pressed, &bg, &fg, &border);
+    button_colors(ui, kind, pressed, &bg, &fg, &border);
     /* Keys are drawn inset so neighbours read as separate keys; the touch target is the
      * whole cell, so gaps never swallow a tap. */
     int gap = kind == BUTTON_KEY || kind == BUTTON_KEY_SPECIAL ? ui_mm(ui, 0.6f) : 0;
@@ -83,11 +97,19 @@ void widget_button(ui_t *ui, const char *id, ui_rect_t r, const char *label, uns
     }
     if (label && label[0]) {
         text_box_t box = widget_box(ui, size, kind == BUTTON_PRIMARY, inner.w, 2);
+        /* Large text grows up to what the face holds, never below the normal size. */
+        int cap = face.h * 55 / 100, normal = ui_mm(ui, size);
+        if (box.style.size_px > normal && box.style.size_px > cap) {
+            box.style.size_px = cap > normal ? cap : normal;
+            box.min_size_px = box.style.size_px * 7 / 10;
+        }
         ui_text(ui, inner, label, &box, fg, icon ? TEXT_ALIGN_LEFT : TEXT_ALIGN_CENTER,
                 UI_VALIGN_MIDDLE);
     }
-    if (id)
+    if (id) {
         ui_hit(ui, id, r);
+        ui_say(ui, label);
+    }
 }
 
 int widget_label(ui_t *ui, ui_rect_t r, const char *text, float size_mm, bool bold,
@@ -112,6 +134,7 @@ void widget_tile(ui_t *ui, const char *id, ui_rect_t r, unsigned icon, const cha
     text_box_t box = widget_box(ui, SIZE_LABEL, true, tr.w, 2);
     ui_text(ui, tr, label, &box, COLOR_TEXT, TEXT_ALIGN_CENTER, UI_VALIGN_MIDDLE);
     ui_hit(ui, id, r);
+    ui_say(ui, label);
 }
 
 void widget_row_tile(ui_t *ui, const char *id, ui_rect_t r, unsigned icon, const char *label)
@@ -126,6 +149,7 @@ void widget_row_tile(ui_t *ui, const char *id, ui_rect_t r, unsigned icon, const
     text_box_t box = widget_box(ui, SIZE_BODY, true, tr.w, 2);
     ui_text(ui, tr, label, &box, COLOR_TEXT, TEXT_ALIGN_LEFT, UI_VALIGN_MIDDLE);
     ui_hit(ui, id, r);
+    ui_say(ui, label);
 }
 
 void widget_card(ui_t *ui, ui_rect_t r)
@@ -138,8 +162,9 @@ void widget_card(ui_t *ui, ui_rect_t r)
 ui_rect_t widget_dialog(ui_t *ui, const char *id, int w_mm, int h_mm)
 {
     ui_rect(ui, (ui_rect_t){0, 0, ui->w, ui->h}, COLOR_SCRIM, 0);
-    int w = ui_min(ui_mm(ui, (float)w_mm), ui->w - 2 * ui_mm(ui, 4.0f));
-    int h = ui_min(ui_mm(ui, (float)h_mm), ui->h - 2 * ui_mm(ui, 4.0f));
+    /* Large text needs a larger box; the screen's edges bound it. */
+    int w = ui_min(ui_mm(ui, (float)w_mm * ui->text_scale), ui->w - 2 * ui_mm(ui, 4.0f));
+    int h = ui_min(ui_mm(ui, (float)h_mm * ui->text_scale), ui->h - 2 * ui_mm(ui, 4.0f));
     ui_rect_t box = {(ui->w - w) / 2, (ui->h - h) / 2, w, h};
     ui_rect(ui, box, COLOR_SURFACE, ui_mm(ui, 3.0f));
     ui->modal_from = ui->hit_count;

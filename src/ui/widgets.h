@@ -8,22 +8,24 @@
 
 #include "ui/ui.h"
 
-/* Colours: Bangladesh green for action, a warm red for errors, calm greys for the rest. */
-#define COLOR_BG          0xFFF3F6F4u
-#define COLOR_SURFACE     0xFFFFFFFFu
-#define COLOR_PRIMARY     0xFF006A4Eu
-#define COLOR_PRIMARY_DK  0xFF004D38u
-#define COLOR_ON_PRIMARY  0xFFFFFFFFu
-#define COLOR_TEXT        0xFF1B1F1Du
-#define COLOR_MUTED       0xFF56605Bu
-#define COLOR_LINE        0xFFC9D3CEu
-#define COLOR_ERROR       0xFFB3261Eu
-#define COLOR_ERROR_BG    0xFFFCE8E6u
-#define COLOR_KEY         0xFFFFFFFFu
-#define COLOR_KEY_SPECIAL 0xFFDDE5E1u
-#define COLOR_PRESSED     0xFFB8D8CCu
-#define COLOR_SCRIM       0x99000000u
-#define COLOR_HIGHLIGHT   0xFFE3F1EBu
+/* Colours are roles of the ui's theme (ui/theme.h): Bangladesh green for action, a warm
+ * red for errors and calm greys in the default theme, light on black in the high-contrast
+ * one. */
+#define COLOR_BG          THEME_COLOR(THEME_BG)
+#define COLOR_SURFACE     THEME_COLOR(THEME_SURFACE)
+#define COLOR_PRIMARY     THEME_COLOR(THEME_PRIMARY)
+#define COLOR_PRIMARY_DK  THEME_COLOR(THEME_PRIMARY_DK)
+#define COLOR_ON_PRIMARY  THEME_COLOR(THEME_ON_PRIMARY)
+#define COLOR_TEXT        THEME_COLOR(THEME_TEXT)
+#define COLOR_MUTED       THEME_COLOR(THEME_MUTED)
+#define COLOR_LINE        THEME_COLOR(THEME_LINE)
+#define COLOR_ERROR       THEME_COLOR(THEME_ERROR)
+#define COLOR_ERROR_BG    THEME_COLOR(THEME_ERROR_BG)
+#define COLOR_KEY         THEME_COLOR(THEME_KEY)
+#define COLOR_KEY_SPECIAL THEME_COLOR(THEME_KEY_SPECIAL)
+#define COLOR_PRESSED     THEME_COLOR(THEME_PRESSED)
+#define COLOR_SCRIM       THEME_COLOR(THEME_SCRIM)
+#define COLOR_HIGHLIGHT   THEME_COLOR(THEME_HIGHLIGHT)
 
 /* Text sizes in design millimetres (em height). */
 #define SIZE_SMALL   3.4f
@@ -40,10 +42,15 @@ typedef enum {
     BUTTON_KEY,       /* keyboard key */
     BUTTON_KEY_SPECIAL,
     BUTTON_SELECTED, /* a chosen option */
-    BUTTON_FLAT      /* chrome in the top bar */
+    BUTTON_FLAT,     /* chrome in the top bar */
+    BUTTON_FLAT_ON   /* a toggle in the top bar that is on: inverted */
 } button_kind_t;
 
-/* A text box style at a design size. */
+/* A text size in pixels: design millimetres times the ui's text scale (large text), except
+ * sizes of SIZE_HUGE and above. */
+int widget_text_px(const ui_t *ui, float size_mm);
+
+/* A text box style at a design size (times the ui's text scale). */
 text_box_t widget_box(const ui_t *ui, float size_mm, bool bold, int max_w, int max_lines);
 
 /* A button with a label (and an icon code point, or 0). */

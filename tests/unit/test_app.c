@@ -18,6 +18,7 @@
 #include "text/fonts.h"
 #include "text/shape.h"
 #include "ui/textcache.h"
+#include "ui/theme.h"
 #include "ui/widgets.h"
 
 typedef struct {
@@ -333,9 +334,43 @@ static void test_confirm_without_journal_keeps_request(void **state)
     fx_free(f);
 }
 
-/* Every pressable target of the current build: at least 9 mm, on screen, not overlapping. */
+/* What is behind (x, y) when command upto is drawn: the screen's background, then every
+ * filled rectangle drawn before it there, blended in order (a dialog's scrim too). */
+static ui_color_t background_at(const ui_t *ui, int upto, int x, int y)
+{
+    ui_color_t bg = theme_resolve(ui->theme, COLOR_BG);
+    for (int i = 0; i < upto; i++) {
+        const ui_cmd_t *c = &ui->cmds[i];
+        if (c->kind == UI_CMD_RECT && !c->border && ui_rect_contains(c->r, x, y) &&
+            ui_rect_contains(c->clip, x, y))
+            bg = theme_blend(c->color, bg);
+    }
+    return bg;
+}
+
+/* Every text drawn stands out from what is behind it by at least 7:1 (WCAG AAA). */
+static void check_contrast(fx_t *f, const char *where)
+{
+    const ui_t *ui = f->ui;
+    for (int i = 0; i < ui->cmd_count; i++) {
+        const ui_cmd_t *c = &ui->cmds[i];
+        if (c->kind != UI_CMD_TEXT)
+            continue;
+        ui_rect_t vis = ui_rect_intersect(c->r, c->clip);
+        int x = vis.x + vis.w / 2, y = vis.y + vis.h / 2;
+        double ratio = theme_contrast(c->color, background_at(ui, i, x, y));
+        if (ratio < 7.0)
+            fail_msg("%s %dx%d (%s): \"%s\" is %06X on %06X, %.2f:1", where, ui->w, ui->h,
+                     ui->theme->name, c->text, c->color & 0xFFFFFF,
+                     background_at(ui, i, x, y) & 0xFFFFFF, ratio);
+    }
+}
+
+/* Every pressable target of the current build: at least 9 mm, on screen, not overlapping;
+ * and every text on it readable (7:1). */
 static void check_targets(fx_t *f, const char *where)
 {
+    check_contrast(f, where);
     const ui_t *ui = f->ui;
     float min = 9.0f * ui->px_per_mm - 0.5f;
     int from = ui->modal_from >= 0 ? ui->modal_from : 0;
@@ -358,10 +393,62 @@ static void check_targets(fx_t *f, const char *where)
     assert_false(ui->overflow);
 }
 
-static void walk_all_screens(int w, int h)
+/* The citizen's choices of large text and contrast, on the welcome screen. */
+static void choose(fx_t *f, bool large, bool contrast)
+{
+    if (large)
+        press(f, "text:large");
+    if (contrast)
+        press(f, "theme:contrast");
+    assert_true(f->app.s.access.large_text == large && f->app.s.access.contrast == contrast);
+    check_targets(f, "welcome");
+}
+
+/* Search, a whole request with an error on the way, review, done, and the idle question. */
+static void walk_flow(fx_t *f, bool large, bool contrast)
+{
+    if (f->app.dialog == DIALOG_HOME)
+        press(f, "dialog:yes");
+    assert_int_equal(f->app.screen, SCREEN_WELCOME);
+    choose(f, large, contrast);
+    press(f, "lang:bn");
+    press(f, "search");
+    press(f, "key:ক");
+    check_targets(f, "search");
+    press(f, "kbd:en");
+    press(f, "key:x");
+    press(f, "key:q");
+    check_targets(f, "search, nothing found");
+    press(f, "back");
+    /* Large text shows fewer tiles: the category may be below the fold. */
+    assert_true(app_choose_category(&f->app, catalog_find_category(f->cat, "agriculture")));
+    press(f, "svc:soil_test");
+    press(f, "next");
+    press(f, "next"); /* empty: an error */
+    assert_int_not_equal(f->app.s.error, VALID_OK);
+    check_targets(f, "form error");
+    const char *keys[] = {"key:ক", "next", "key:খ", "next", "opt:rice", "next"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        press(f, keys[i]);
+    const char *mobile[] = {"key:০", "key:১", "key:৭", "key:১", "key:২", "key:৩",
+                            "key:৪", "key:৫", "key:৬", "key:৭", "key:৮"};
+    for (size_t i = 0; i < 11; i++)
+        press(f, mobile[i]);
+    press(f, "next");
+    assert_int_equal(f->app.screen, SCREEN_REVIEW);
+    check_targets(f, "review");
+    press(f, "confirm");
+    assert_int_equal(f->app.screen, SCREEN_DONE);
+    check_targets(f, "done");
+    advance(f, app_idle_timeout_ms(&f->app));
+    assert_int_equal(f->app.dialog, DIALOG_IDLE);
+    check_targets(f, "idle dialog");
+}
+
+static void walk_all_screens_as(int w, int h, bool large, bool contrast)
 {
     fx_t *f = fx_new(w, h);
-    check_targets(f, "welcome");
+    choose(f, large, contrast);
     press(f, "lang:bn");
     check_targets(f, "categories");
     for (int c = 0; c < f->cat->service_count; c++) {
@@ -386,7 +473,25 @@ static void walk_all_screens(int w, int h)
     }
     press(f, "home");
     check_targets(f, "leave dialog");
+    walk_flow(f, large, contrast);
     fx_free(f);
+}
+
+static void walk_all_screens(int w, int h)
+{
+    walk_all_screens_as(w, h, false, false);
+}
+
+/* Large text and high contrast, each and together, at every size. */
+static void test_touch_targets_large_text_and_contrast(void **state)
+{
+    (void)state;
+    static const int sizes[][2] = {{800, 480}, {1280, 800}, {480, 800}, {1920, 1080}};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        walk_all_screens_as(sizes[i][0], sizes[i][1], true, false);
+        walk_all_screens_as(sizes[i][0], sizes[i][1], false, true);
+        walk_all_screens_as(sizes[i][0], sizes[i][1], true, true);
+    }
 }
 
 static void test_touch_targets_800x480(void **state)
@@ -653,6 +758,7 @@ int main(void)
         cmocka_unit_test(test_touch_targets_1280x800),
         cmocka_unit_test(test_touch_targets_480x800),
         cmocka_unit_test(test_touch_targets_1920x1080),
+        cmocka_unit_test(test_touch_targets_large_text_and_contrast),
         cmocka_unit_test(test_drag_scrolls_and_is_not_a_tap),
         cmocka_unit_test(test_keyboard_switch_both_ways),
         cmocka_unit_test(test_search_at_every_size),
