@@ -5,6 +5,7 @@
 #   make test     build normally and with ASan+UBSan, run every test, print a summary
 #   make bench    print speed and memory figures
 #   make bench-fleet  2,000 terminals' sync in one process through a local Mosquitto
+#   make demo-centre  a centre on one machine: broker, register, board and two kiosks
 #   make fuzz     fuzz every parser with libFuzzer (FUZZ_SECONDS=60 per target)
 #   make golden   re-create the golden screenshots after an intended change of the UI
 #   make format   clang-format every C file (make format-check: only check)
@@ -80,7 +81,7 @@ TESTS    = $(patsubst tests/unit/%.c,$(1)/tests/%,$(TEST_SRC))
 TOOLS    = $(patsubst tools/%.c,$(1)/%,$(TOOL_SRC))
 FUZZERS  = $(patsubst tests/fuzz/%.c,$(1)/tests/%,$(FUZZ_SRC))
 
-.PHONY: all deps test-deps run test test-arm64 arm64 deb bench bench-fleet soak fuzz golden \
+.PHONY: all deps test-deps run demo-centre test test-arm64 arm64 deb bench bench-fleet soak fuzz golden \
         format format-check lint print-deps clean
 .DEFAULT_GOAL := all
 # Object files are worth keeping between builds.
@@ -182,6 +183,12 @@ $(BUILD)/tests/no-harfbuzz.so: tests/shim/no-harfbuzz.c
 
 run: all
 	$(BUILD)/kiosk --windowed --config assets/kiosk.ini --data var
+
+# A centre on one machine: a broker, a register with its QR page, the board and two kiosks in
+# windows (tools/demo-centre); Ctrl+C stops everything.
+demo-centre: all
+	@tools/ensure-packages mosquitto mosquitto-clients python3
+	@tools/demo-centre --build $(BUILD)
 
 # Every test, twice: the release build (goldens are made with it) and under ASan+UBSan.
 test: test-deps all $(call TESTS,$(BUILD)) $(SAN)/kiosk $(SAN)/queue-server $(call TESTS,$(SAN)) \
