@@ -4,7 +4,7 @@
 #   make run      start the kiosk in a window with the bundled catalog and ./var/
 #   make test     build normally and with ASan+UBSan, run every test, print a summary
 #   make bench    print speed and memory figures
-#   make bench-fleet  2,000 terminals' sync in one process through a local Mosquitto
+#   make bench-fleet  2,000 terminals through a local Mosquitto into 4 registers on PostgreSQL
 #   make demo-centre  a centre on one machine: broker, register, board and two kiosks
 #   make fuzz     fuzz every parser with libFuzzer (FUZZ_SECONDS=60 per target)
 #   make golden   re-create the golden screenshots after an intended change of the UI
@@ -219,12 +219,15 @@ bench: all
 	@tools/ensure-packages xvfb xauth python3
 	@tools/bench $(BUILD)
 
-# Thousands of terminals' sync engines in one process through a local Mosquitto (to PUBACK).
+# Thousands of terminals' sync engines in one process through a local Mosquitto into real
+# registers on a throwaway PostgreSQL (tools/bench-fleet): end to end, to the stored row.
 FLEET_TERMINALS ?= 2000
 FLEET_REQUESTS ?= 50
+FLEET_REGISTERS ?= 4
 bench-fleet: all
-	@tools/ensure-packages mosquitto mosquitto-clients
-	@$(BUILD)/fleet-bench --terminals $(FLEET_TERMINALS) --requests $(FLEET_REQUESTS)
+	@tools/ensure-packages mosquitto mosquitto-clients postgresql
+	@tools/bench-fleet --build $(BUILD) --terminals $(FLEET_TERMINALS) \
+	    --requests $(FLEET_REQUESTS) --registers $(FLEET_REGISTERS)
 
 format:
 	clang-format -i $$(find src tests tools -name '*.c' -o -name '*.h')
