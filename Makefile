@@ -224,10 +224,11 @@ bench: all
 FLEET_TERMINALS ?= 2000
 FLEET_REQUESTS ?= 50
 FLEET_REGISTERS ?= 4
+FLEET_RATE ?= 0
 bench-fleet: all
 	@tools/ensure-packages mosquitto mosquitto-clients postgresql
 	@tools/bench-fleet --build $(BUILD) --terminals $(FLEET_TERMINALS) \
-	    --requests $(FLEET_REQUESTS) --registers $(FLEET_REGISTERS)
+	    --requests $(FLEET_REQUESTS) --registers $(FLEET_REGISTERS) --rate $(FLEET_RATE)
 
 format:
 	clang-format -i $$(find src tests tools -name '*.c' -o -name '*.h')

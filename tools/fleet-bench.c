@@ -10,6 +10,7 @@
  *
  *   fleet-bench [--terminals N] [--requests M] [--threads K] [--committers K] [--dir DIR]
  *               [--backlog]     (commit everything while offline, then measure the drain)
+ *               [--rate R]      (offer R requests a second in all, not as many as possible)
  *               [--register PROGRAM --store SPEC [--registers K] [--pg-pid PID]]
  *
  * With --register, K real registers (build/register, --verbose, a shared subscription) take
@@ -235,21 +236,28 @@ static int commit_one(terminal_t *t, int i, int k)
 typedef struct {
     terminal_t *terms;
     int first, count, requests, failed;
+    double rate; /* this committer's commits a second (--rate); 0: as fast as it can */
 } committer_t;
 
 static void *commit_share(void *arg)
 {
     committer_t *c = arg;
+    int64_t start = now_us(), done = 0;
     for (int k = 0; k < c->requests && !c->failed; k++) {
-        for (int i = c->first; i < c->first + c->count && !c->failed; i++)
+        for (int i = c->first; i < c->first + c->count && !c->failed; i++) {
+            int64_t due = c->rate > 0 ? start + (int64_t)((double)done * 1e6 / c->rate) : 0;
+            if (due > now_us())
+                usleep((useconds_t)(due - now_us()));
             c->failed = commit_one(&c->terms[i], i, k) < 0;
+            done++;
+        }
         if (c->first == 0 && (k + 1) % 10 == 0)
             printf("  round %d of %d committed\n", k + 1, c->requests);
     }
     return NULL;
 }
 
-static double run_committers(terminal_t *terms, int n, int m, int committers)
+static double run_committers(terminal_t *terms, int n, int m, int committers, double rate)
 {
     int64_t start = now_us();
     pthread_t cth[64];
@@ -258,7 +266,8 @@ static double run_committers(terminal_t *terms, int n, int m, int committers)
         com[k] = (committer_t){.terms = terms,
                                .first = n * k / committers,
                                .count = n * (k + 1) / committers - n * k / committers,
-                               .requests = m};
+                               .requests = m,
+                               .rate = rate / committers};
         pthread_create(&cth[k], NULL, commit_share, &com[k]);
     }
     int failed = 0;
@@ -331,8 +340,8 @@ static void reg_line(reg_reader_t *r, int k, const char *line)
         atomic_fetch_add(&r->duplicates, 1);
     else if (strstr(line, "connected to"))
         atomic_fetch_add(&r->connected, 1);
-    else if (strstr(line, "refused"))
-        atomic_fetch_add(&r->refused, 1);
+    else if (strstr(line, "register: refused") && atomic_fetch_add(&r->refused, 1) < 5)
+        fprintf(stderr, "fleet-bench: register %d: %s", k + 1, line);
     fprintf(r->log, "[%d] %s", k, line);
     fflush(r->log);
 }
@@ -462,13 +471,17 @@ static long journal_trackings(const char *dir, int n, char ***out)
         sqlite3 *db = NULL;
         sqlite3_stmt *st = NULL;
         snprintf(path, sizeof path, "%s/t%05d/journal.sqlite", dir, i);
-        if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-            sqlite3_prepare_v2(db, "SELECT tracking_id FROM requests", -1, &st, NULL) == SQLITE_OK)
-            while (sqlite3_step(st) == SQLITE_ROW) {
-                if (count == cap)
-                    v = realloc(v, (size_t)(cap *= 2) * sizeof *v);
-                v[count++] = strdup((const char *)sqlite3_column_text(st, 0));
-            }
+        int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
+        if (rc == SQLITE_OK && (rc = sqlite3_busy_timeout(db, 5000)) == SQLITE_OK)
+            rc = sqlite3_prepare_v2(db, "SELECT tracking_id FROM requests", -1, &st, NULL);
+        while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+            if (count == cap)
+                v = realloc(v, (size_t)(cap *= 2) * sizeof *v);
+            v[count++] = strdup((const char *)sqlite3_column_text(st, 0));
+            rc = SQLITE_OK;
+        }
+        if (rc != SQLITE_DONE)
+            fprintf(stderr, "fleet-bench: %s: %s\n", path, db ? sqlite3_errmsg(db) : "no memory");
         sqlite3_finalize(st);
         sqlite3_close(db);
     }
@@ -486,12 +499,17 @@ static long register_trackings(const char *program, const char *spec, char ***ou
     char *argv[] = {prog, "--store", store, "--export", NULL};
     pid_t pid = spawn_register(argv, &fd);
     FILE *fp = pid > 0 ? fdopen(fd, "r") : NULL;
+    if (!fp)
+        fprintf(stderr, "fleet-bench: cannot run %s --export: %s\n", program, strerror(errno));
     long cap = 1024, count = 0;
     char **v = malloc((size_t)cap * sizeof *v), line[16384];
     while (fp && v && fgets(line, sizeof line, fp)) {
         char *t = strstr(line, "\"tracking\":\""), *end;
-        if (!t || !(end = strchr(t + 12, '"')))
+        if (!t || !(end = strchr(t + 12, '"'))) {
+            if (strncmp(line, "register: exported ", 19) != 0)
+                fprintf(stderr, "fleet-bench: register --export: %s", line);
             continue;
+        }
         *end = '\0';
         if (count == cap)
             v = realloc(v, (size_t)(cap *= 2) * sizeof *v);
@@ -531,6 +549,7 @@ static void compare_trackings(char **jv, long jn, char **rv, long rn, long *lost
 
 typedef struct {
     int n, m, threads, committers, backlog, registers, store_timeout_s;
+    double rate; /* --rate: requests a second offered by all committers; 0: as fast as they can */
     const char *base, *program, *store;
     pid_t pg_pid;
 } bench_opts_t;
@@ -564,12 +583,14 @@ static int parse_options(int argc, char **argv, bench_opts_t *o)
             o->pg_pid = (pid_t)atoi(v);
         else if (strcmp(k, "--store-timeout") == 0)
             o->store_timeout_s = atoi(v);
+        else if (strcmp(k, "--rate") == 0)
+            o->rate = atof(v);
         else
             return -1;
     }
     if (o->n < 1 || o->m < 1 || o->threads < 1 || o->threads > 64 || o->committers < 1 ||
         o->committers > 64 || o->registers < 1 || o->registers > MAX_REGISTERS ||
-        !o->program != !o->store || o->store_timeout_s < 1)
+        !o->program != !o->store || o->store_timeout_s < 1 || o->rate < 0)
         return -1;
     return 0;
 }
@@ -640,11 +661,9 @@ static void percentiles(const char *what, int64_t *lat, long nl)
            (double)lat[nl * 99 / 100] / 1000.0, (double)lat[nl - 1] / 1000.0);
 }
 
-/* The registers' figures, then stop them; rows compared with the journals. 0: nothing lost
- * or duplicated. */
-static int finish_registers(const bench_opts_t *o, const char *dir, reg_reader_t *r,
-                            const pid_t *pids, const long *rss0, pthread_t th, double pg0,
-                            long total, double stored_s)
+/* The registers' figures, then stop them. */
+static int finish_registers(const bench_opts_t *o, reg_reader_t *r, const pid_t *pids,
+                            const long *rss0, pthread_t th, double pg0, long total, double stored_s)
 {
     double cpu = 0;
     long hwm = 0, grown = 0;
@@ -681,6 +700,13 @@ static int finish_registers(const bench_opts_t *o, const char *dir, reg_reader_t
     if (o->pg_pid > 0)
         printf("  PostgreSQL: %.2f s CPU (%.3f s per 1000 requests)\n", pg,
                pg * 1000.0 / (double)total);
+    return 0;
+}
+
+/* The register's rows against the journals (closed by now): 0 when every request is there
+ * once and nothing else is. */
+static int compare_rows(const bench_opts_t *o, const char *dir, const reg_reader_t *r, long total)
+{
     char **jv, **rv;
     long jn = journal_trackings(dir, r->n, &jv), rn = register_trackings(o->program, o->store, &rv);
     long lost, extra, dup;
@@ -709,7 +735,7 @@ int main(int argc, char **argv)
     if (parse_options(argc, argv, &o) < 0) {
         fprintf(stderr,
                 "usage: fleet-bench [--terminals N] [--requests M] [--threads K] [--committers K] "
-                "[--dir DIR] [--backlog]\n"
+                "[--dir DIR] [--backlog] [--rate R]\n"
                 "                   [--register PROGRAM --store SPEC [--registers K (1-%d)] "
                 "[--pg-pid PID] [--store-timeout S]]\n",
                 MAX_REGISTERS);
@@ -771,7 +797,7 @@ int main(int argc, char **argv)
     double commit_s = 0, cpu0 = 0;
     int64_t start = now_us();
     if (backlog) {
-        if ((commit_s = run_committers(terms, n, m, committers)) < 0)
+        if ((commit_s = run_committers(terms, n, m, committers, o.rate)) < 0)
             return 1;
         cpu0 = cpu_now();
         start = now_us();
@@ -801,7 +827,7 @@ int main(int argc, char **argv)
            (double)(now_us() - t0) / 1e6);
     if (!backlog) {
         start = now_us();
-        if ((commit_s = run_committers(terms, n, m, committers)) < 0)
+        if ((commit_s = run_committers(terms, n, m, committers, o.rate)) < 0)
             return 1;
     }
     long total = (long)n * m, acked = 0;
@@ -855,7 +881,7 @@ int main(int argc, char **argv)
            broker_cpu * 1000.0 / (double)total, broker_kb / 1024);
     int rc = lost == 0 ? 0 : 1;
     if (o.program) {
-        rc |= finish_registers(&o, dir, &reg, regs, rss0, reader, pg0, total, stored_s);
+        rc |= finish_registers(&o, &reg, regs, rss0, reader, pg0, total, stored_s);
     }
     for (int i = 0; i < n; i++) {
         sync_free(terms[i].engine);
@@ -864,6 +890,8 @@ int main(int argc, char **argv)
         free(terms[i].acked_us);
         free(terms[i].stored_us);
     }
+    if (o.program)
+        rc |= compare_rows(&o, dir, &reg, total);
     if (!o.program) {
         usleep(500000);
         kill(sub, SIGTERM);
