@@ -4,7 +4,8 @@
 #   make run      start the kiosk in a window with the bundled catalog and ./var/
 #   make test     build normally and with ASan+UBSan, run every test, print a summary
 #   make bench    print speed and memory figures
-#   make bench-fleet  2,000 terminals' sync in one process through a local Mosquitto
+#   make bench-fleet  2,000 terminals through a local Mosquitto into 4 registers on PostgreSQL
+#   make demo-centre  a centre on one machine: broker, register, board and two kiosks
 #   make fuzz     fuzz every parser with libFuzzer (FUZZ_SECONDS=60 per target)
 #   make golden   re-create the golden screenshots after an intended change of the UI
 #   make format   clang-format every C file (make format-check: only check)
@@ -80,7 +81,7 @@ TESTS    = $(patsubst tests/unit/%.c,$(1)/tests/%,$(TEST_SRC))
 TOOLS    = $(patsubst tools/%.c,$(1)/%,$(TOOL_SRC))
 FUZZERS  = $(patsubst tests/fuzz/%.c,$(1)/tests/%,$(FUZZ_SRC))
 
-.PHONY: all deps test-deps run test test-arm64 arm64 deb bench bench-fleet soak fuzz golden \
+.PHONY: all deps test-deps run demo-centre test test-arm64 arm64 deb bench bench-fleet soak fuzz golden \
         format format-check lint print-deps clean
 .DEFAULT_GOAL := all
 # Object files are worth keeping between builds.
@@ -188,6 +189,12 @@ $(BUILD)/tests/faultvfs.so: tests/shim/faultvfs.c
 run: all
 	$(BUILD)/kiosk --windowed --config assets/kiosk.ini --data var
 
+# A centre on one machine: a broker, a register with its QR page, the board and two kiosks in
+# windows (tools/demo-centre); Ctrl+C stops everything.
+demo-centre: all
+	@tools/ensure-packages mosquitto mosquitto-clients python3
+	@tools/demo-centre --build $(BUILD)
+
 # Every test, twice: the release build (goldens are made with it) and under ASan+UBSan.
 test: test-deps all $(call TESTS,$(BUILD)) $(SAN)/kiosk $(SAN)/queue-server $(call TESTS,$(SAN)) \
       $(call FUZZERS,$(BUILD)) $(call FUZZERS,$(SAN)) $(BUILD)/tests/no-harfbuzz.so \
@@ -219,12 +226,16 @@ bench: all
 	@tools/ensure-packages xvfb xauth python3
 	@tools/bench $(BUILD)
 
-# Thousands of terminals' sync engines in one process through a local Mosquitto (to PUBACK).
+# Thousands of terminals' sync engines in one process through a local Mosquitto into real
+# registers on a throwaway PostgreSQL (tools/bench-fleet): end to end, to the stored row.
 FLEET_TERMINALS ?= 2000
 FLEET_REQUESTS ?= 50
+FLEET_REGISTERS ?= 4
+FLEET_RATE ?= 0
 bench-fleet: all
-	@tools/ensure-packages mosquitto mosquitto-clients
-	@$(BUILD)/fleet-bench --terminals $(FLEET_TERMINALS) --requests $(FLEET_REQUESTS)
+	@tools/ensure-packages mosquitto mosquitto-clients postgresql
+	@tools/bench-fleet --build $(BUILD) --terminals $(FLEET_TERMINALS) \
+	    --requests $(FLEET_REQUESTS) --registers $(FLEET_REGISTERS) --rate $(FLEET_RATE)
 
 format:
 	clang-format -i $$(find src tests tools -name '*.c' -o -name '*.h')

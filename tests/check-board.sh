@@ -149,6 +149,37 @@ sed -n '/^\[terminal\]/,/^\[/p' "$tmp/prov.ini" | grep -q '^token_band = 3$' &&
     pass provision-token-band || fail provision-token-band "$(grep -n token "$tmp/prov.ini")"
 expect provision-bad-band 1 "--token-band: one digit" -- tools/provision "$img" --centre-id U \
     --centre-bn x --centre-en x --terminal-id T1 --token-band 10
+# --role board: the queue board's role and where the counters' page listens.
+expect provision-role-board 0 "queue board (counters at 0.0.0.0:8080)" -- tools/provision "$img" \
+    --centre-id UDC-4501 --centre-bn "চৌদ্দশত ইউনিয়ন ডিজিটাল সেন্টার" --centre-en "Chowddoshata UDC" \
+    --terminal-id BOARD --role board
+mtype -i "$img@@1048576" ::sheba-provision.ini >"$tmp/board.ini" 2>&1
+sed -n '/^\[terminal\]/,/^\[/p' "$tmp/board.ini" | grep -q '^role = board$' &&
+    sed -n '/^\[board\]/,/^\[/p' "$tmp/board.ini" | grep -q '^http = 0.0.0.0:8080$' &&
+    ! grep -q token_band "$tmp/board.ini" &&
+    pass provision-role-board-written || fail provision-role-board-written "$(tr '\n' ' ' <"$tmp/board.ini")"
+expect provision-board-http 0 "counters at 192.168.10.5:8181" -- tools/provision "$img" \
+    --centre-id U --centre-bn x --centre-en x --terminal-id B2 --role board --board-http 192.168.10.5:8181
+mtype -i "$img@@1048576" ::sheba-provision.ini | grep -qx 'http = 192.168.10.5:8181' &&
+    pass provision-board-http-written || fail provision-board-http-written "$(mtype -i "$img@@1048576" ::sheba-provision.ini | tr '\n' ' ')"
+expect provision-bad-role 1 "--role: kiosk or board" -- tools/provision "$img" --centre-id U \
+    --centre-bn x --centre-en x --terminal-id T1 --role tv
+expect provision-board-http-bad 1 "--board-http: HOST:PORT" -- tools/provision "$img" --centre-id U \
+    --centre-bn x --centre-en x --terminal-id B1 --role board --board-http 0.0.0.0:99999
+expect provision-board-http-without-role 1 "--board-http goes with --role board" -- tools/provision \
+    "$img" --centre-id U --centre-bn x --centre-en x --terminal-id T1 --board-http 0.0.0.0:8080
+expect provision-board-no-band 1 "a board issues no tokens" -- tools/provision "$img" --centre-id U \
+    --centre-bn x --centre-en x --terminal-id B1 --role board --token-band 2
+# Applied as the first boot does, the kiosk program starts as the board from its role alone
+# (the port moved to a free one, as a later configuration file may).
+mkdir -p "$tmp/bootfs-board" "$tmp/data-board"
+cp "$tmp/board.ini" "$tmp/bootfs-board/sheba-provision.ini"
+board/raspberrypi/provision-apply "$tmp/bootfs-board/sheba-provision.ini" "$tmp/data-board" >/dev/null
+bport=$(for _ in $(seq 50); do p=$((20000 + RANDOM % 40000)); (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; break; }; done)
+printf '[board]\nhttp = 127.0.0.1:%s\n' "$bport" >"$tmp/board-port.ini"
+expect provisioned-board 0 "counters' web app on port $bport" -- env SDL_VIDEODRIVER=dummy \
+    "$build/kiosk" --headless --config assets/kiosk.ini --config "$tmp/data-board/kiosk.ini" \
+    --config "$tmp/board-port.ini" --data "$tmp/data-board" --exit-after 1500
 grep -q '^pin_hash = \$argon2id\$' "$tmp/prov.ini" && ! grep -q 246810 "$tmp/prov.ini" &&
     pass provision-pin-hashed || fail provision-pin-hashed "$(grep pin "$tmp/prov.ini")"
 expect provision-bad-id 1 "--centre-id" -- tools/provision "$img" --centre-id "UDC 1" \

@@ -283,6 +283,16 @@ scenario() { # scenario LABEL STORE
     else
         fail "$s/band-conflict-published" "T02 control: $(sub_retained sheba/UDC-0001/T02/control)"
     fi
+    # Signed with register.sign.key, so that the terminal's [sync] register_key accepts it.
+    local ctl csig
+    ctl=$(mosquitto_sub -V mqttv5 -h 127.0.0.1 -p "$mport" -t sheba/UDC-0001/T02/control -C 1 -W 2 -F '%P|%p' 2>/dev/null)
+    csig=$(sed -n 's/^sig:\([^|]*\)|.*/\1/p' <<<"$ctl")
+    if [ -n "$csig" ] && printf '%s' "${ctl#*|}" |
+        "$sim" verify "$tmp/regkeys/register.sign.pub" "$csig"; then
+        pass "$s/band-refusal-signed"
+    else
+        fail "$s/band-refusal-signed" "not signed by register.sign.key: $ctl"
+    fi
     status_msg T02 2
     if wait_until 10 control_empty T02; then
         pass "$s/band-conflict-lifted"

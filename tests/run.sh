@@ -93,6 +93,8 @@ echo "The centre's queue: API, MQTT, kill -9, broker restart; the counter page i
 run_lines queue python3 tests/check-queue.py "$release"
 run_lines queue-san python3 tests/check-queue.py "$san"
 run_lines queue-web python3 tests/check-queue-web.py "$release"
+echo "A centre end to end: broker, register, two kiosks, the board, faults; make demo-centre"
+run_lines centre python3 tests/check-centre.py "$release"
 echo "The register: Mosquitto, PostgreSQL, TLS, pushes, the status page in Chromium"
 run_lines register tests/check-register.sh "$release"
 run_lines register-san env REGISTER_CHECKS="sqlite pg" tests/check-register.sh "$san"

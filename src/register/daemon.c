@@ -133,8 +133,7 @@ static void publish_control(struct mosquitto *m, const char *prefix, const signi
         cJSON_Delete(o);
     }
     /* A refusal is signed (terminals trust nothing else); lifting it is an empty message. */
-    if (payload && key &&
-        signing_sign_bytes(key, payload, strlen(payload), sig, sizeof sig) == 0 &&
+    if (payload && key && signing_sign_bytes(key, payload, strlen(payload), sig, sizeof sig) > 0 &&
         mosquitto_property_add_string_pair(&props, MQTT_PROP_USER_PROPERTY, "sig", sig) !=
             MOSQ_ERR_SUCCESS) {
         mosquitto_property_free_all(&props);
@@ -309,7 +308,11 @@ static void on_connect(struct mosquitto *m, void *obj, int rc, int flags,
         return;
     }
     char topics[3][REG_PREFIX_MAX + 32], online[160];
-    snprintf(topics[0], sizeof topics[0], "$share/register/%s/+/+/event", app->prefix);
+    /* Shared: each event to one register of the group. Plain (--plain-subscription): the
+     * broker keeps it in the session across its own restart, where Mosquitto 2.0 drops shared
+     * ones, and a kiosk's event would be acknowledged for the board alone. */
+    snprintf(topics[0], sizeof topics[0], "%s%s/+/+/event",
+             app->plain_subscription ? "" : "$share/register/", app->prefix);
     snprintf(topics[1], sizeof topics[1], "%s/+/+/status", app->prefix);
     snprintf(topics[2], sizeof topics[2], "%s/registers/+", app->prefix);
     char *subs[] = {topics[0], topics[1], topics[2]};

@@ -36,6 +36,9 @@ typedef struct {
     const char *store_spec, *keys_dir, *prefix, *client_id, *version;
     register_broker_t broker;
     bool verbose;
+    /* --plain-subscription: P/+/+/event without the shared group (a centre's only register
+     * on Mosquitto 2.0, which forgets shared subscriptions when it restarts) */
+    bool plain_subscription;
     long die_before_commit; /* tests: SIGKILL before the Nth commit (0: never) */
     /* Signs control messages (a refused token band): terminals act only on those signed with
      * the register's key. NULL: sent unsigned, and terminals ignore them. */

@@ -35,7 +35,7 @@ typedef struct {
     const char *fonts, *since, *box_key, *keygen, *push, *push_file, *centre, *sign_key;
     const char *ca_file, *cert_file, *key_file, *username, *password_file;
     long push_version, die_before_commit;
-    bool export_, open_fields, stats, verbose;
+    bool export_, open_fields, stats, verbose, plain_subscription;
 } options_t;
 
 static void usage(FILE *out)
@@ -60,6 +60,9 @@ static void usage(FILE *out)
         "  --catalog FILE        service names for the status page\n"
         "  --fonts DIR           the Bangla font the page may need (default: found)\n"
         "  --verbose             log every stored event\n"
+        "  --plain-subscription  the only register on its broker: subscribe without the\n"
+        "                        shared group (Mosquitto 2.0 forgets shared subscriptions\n"
+        "                        when it restarts; a plain one stays in the session)\n"
         "Connection:\n"
         "  --ca-file F           CA certificates for mqtts (default: the system's)\n"
         "  --cert-file F --key-file F   a client certificate\n"
@@ -87,6 +90,7 @@ enum {
     O_CATALOG,
     O_FONTS,
     O_VERBOSE,
+    O_PLAIN,
     O_CA,
     O_CERT,
     O_KEY,
@@ -149,6 +153,9 @@ static int take(options_t *o, int c, const char *arg)
     case O_VERBOSE:
         o->verbose = true;
         return 0;
+    case O_PLAIN:
+        o->plain_subscription = true;
+        return 0;
     case O_EXPORT:
         o->export_ = true;
         return 0;
@@ -184,6 +191,7 @@ static int parse_options(int argc, char **argv, options_t *o)
                                    {"catalog", 1, 0, O_CATALOG},
                                    {"fonts", 1, 0, O_FONTS},
                                    {"verbose", 0, 0, O_VERBOSE},
+                                   {"plain-subscription", 0, 0, O_PLAIN},
                                    {"ca-file", 1, 0, O_CA},
                                    {"cert-file", 1, 0, O_CERT},
                                    {"key-file", 1, 0, O_KEY},
@@ -388,11 +396,13 @@ static int run_daemon(options_t *o, const sigset_t *signals)
     }
     app.store_spec = o->store, app.keys_dir = o->keys, app.prefix = o->prefix;
     app.client_id = o->client_id, app.verbose = o->verbose, app.version = KIOSK_VERSION;
+    app.plain_subscription = o->plain_subscription;
     app.die_before_commit = o->die_before_commit;
     static signing_key_t sign_key; /* lives as long as the daemon */
     if (o->sign_key) {
-        if (signing_load(NULL, o->sign_key, &sign_key, err, sizeof err) < 0) {
-            fprintf(stderr, "register: --sign-key: %s\n", err);
+        /* register.sign.key is a base64url line (as for --push), not a kiosk's raw key */
+        if (register_sign_key_load(o->sign_key, &sign_key, err, sizeof err) < 0) {
+            fprintf(stderr, "register: %s\n", err);
             catalog_free(cat);
             return 2;
         }

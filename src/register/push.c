@@ -99,6 +99,14 @@ static int sign_key_load(const char *path, uint8_t sk[crypto_sign_SECRETKEYBYTES
     return ok ? 0 : -1;
 }
 
+int register_sign_key_load(const char *path, signing_key_t *k, char *err, size_t errcap)
+{
+    if (sign_key_load(path, k->secret, err, errcap) < 0)
+        return -1;
+    crypto_sign_ed25519_sk_to_pk(k->public_key, k->secret);
+    return 0;
+}
+
 /* ---- pushes ---- */
 
 static char *read_file(const char *path, size_t max, size_t *len, char *err, size_t errcap)

@@ -16,7 +16,7 @@
 
 #define REG_MAX_PAYLOAD    (64 * 1024)   /* protocol: at most 64 KiB */
 #define REG_MAX_PUSH       (1024 * 1024) /* protocol: a pushed catalog or config, 1 MiB */
-#define REG_ID_MAX         64          /* buffers for ids (centre and terminal: at most 31) */
+#define REG_ID_MAX         64            /* buffers for ids (centre and terminal: at most 31) */
 #define REG_TRACKING_MAX   96
 #define REG_EVENT_ID_MAX   128
 #define REG_PREFIX_MAX     64

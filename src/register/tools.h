@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "register/mqtt.h"
+#include "store/signing.h"
 
 /* Every request created at or after since, oldest first, with its latest status. With
  * box_key (the register's X25519 secret key) the sealed fields are opened into "fields";
@@ -26,6 +27,10 @@ int64_t register_parse_day(const char *s);
  * sealed fields and exports). Each is one base64url line; secret keys are mode 0600. An
  * existing key is never overwritten. 0, or -1 with err. */
 int register_keygen(const char *dir, char *err, size_t errcap);
+
+/* The register's Ed25519 key from register.sign.key (one base64url line, as --keygen writes
+ * it), for signing control messages like pushes. 0, or -1 with err naming the file. */
+int register_sign_key_load(const char *path, signing_key_t *k, char *err, size_t errcap);
 
 typedef struct {
     const char *what; /* "catalog" or "config" */

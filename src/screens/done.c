@@ -45,8 +45,8 @@ static int receipt_block(const app_t *app, ui_t *ui, int x, int y, int w, int bo
         const char *said = app_tr(app, done     ? N_("print.printed")
                                        : queued ? N_("print.queued")
                                                 : N_("print.printing"));
-        int h = widget_label(ui, (ui_rect_t){x + isz + pad, y, w - isz - pad, 0}, said,
-                             SIZE_BODY, true, COLOR_PRIMARY, TEXT_ALIGN_LEFT, 2);
+        int h = widget_label(ui, (ui_rect_t){x + isz + pad, y, w - isz - pad, 0}, said, SIZE_BODY,
+                             true, COLOR_PRIMARY, TEXT_ALIGN_LEFT, 2);
         ui_mark(ui,
                 done     ? "receipt:printed"
                 : queued ? "receipt:queued"

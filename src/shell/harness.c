@@ -1,10 +1,12 @@
 /* shell/harness.c - the headless harness: replays and the monkey, on simulated time. */
+#include <SDL.h>
 #include <stdio.h>
 
 #include "shell/modes.h"
 #include "shell/monkey.h"
 #include "shell/replay.h"
 #include "shell/speaker.h"
+#include "sync/sync.h"
 
 /* Memory may grow while caches fill, then must stay flat: allow 2 MB after the first tenth. */
 #define MONKEY_GROWTH_KB 2048
@@ -45,6 +47,26 @@ static speech_t *open_speech(void *ctx)
     return op->k->speech;
 }
 
+/* With [sync] broker, the register's word about this terminal (a refused token band) is a
+ * retained message that a kiosk on a screen has long before a citizen confirms. A replay
+ * runs on simulated time, so let it arrive first: until the broker granted the
+ * subscriptions (at most 5 s: an unreachable broker only delays the run), then 300 ms for
+ * what is retained to follow on the connection. */
+static void wait_for_sync(kiosk_t *k)
+{
+    sync_status_t st;
+    for (int waited = 0; waited < 5000; waited += 50) {
+        sync_get_status(k->sync, &st);
+        if (st.subscribed)
+            break;
+        SDL_Delay(50);
+    }
+    if (st.subscribed)
+        SDL_Delay(300);
+    sync_get_status(k->sync, &st);
+    k->app.band_refused = st.band_refused;
+}
+
 int harness_run(kiosk_t *k, const options_t *o)
 {
     char err[1024];
@@ -68,6 +90,8 @@ int harness_run(kiosk_t *k, const options_t *o)
         k->view.open_speech = open_speech;
         k->view.open_speech_ctx = &opener;
     }
+    if (k->sync)
+        wait_for_sync(k);
     replay_t r = {.app = &k->app, .view = &k->view, .display = &k->display, .shots_dir = o->shots};
     touch_map_t map;
     touch_map_init(&map, k->cfg.rotation, k->cfg.calibration, w, h);

@@ -64,6 +64,8 @@ void options_usage(FILE *out)
             "  --set-counter-pin N  with --mode board: set counter N's PIN (6+ digits, stdin)\n"
             "  --audio-out DIR      write every spoken utterance as a WAV in DIR and a line in\n"
             "                       DIR/speech.log (tests)\n"
+            "  --bench              with --mode board: log the wall-clock time of each frame\n"
+            "                       shown and of each call's first audio sample (make bench)\n"
             "  --error-screen TEXT  show only a still error screen (the service's crash-loop\n"
             "                       fallback) until SIGTERM\n"
             "  --check-catalog FILE validate a catalog and exit\n"
@@ -108,6 +110,7 @@ enum {
     O_AUDIO_OUT,
     O_COUNTER_PIN,
     O_SYNC_NOW,
+    O_BENCH,
     O_OPEN_EXPORT,
     O_KEY
 };
@@ -148,6 +151,7 @@ static const struct option long_options[] = {{"config", 1, 0, O_CONFIG},
                                              {"audio-out", 1, 0, O_AUDIO_OUT},
                                              {"set-counter-pin", 1, 0, O_COUNTER_PIN},
                                              {"sync-now", 0, 0, O_SYNC_NOW},
+                                             {"bench", 0, 0, O_BENCH},
                                              {"open-export", 1, 0, O_OPEN_EXPORT},
                                              {"key", 1, 0, O_KEY},
                                              {0, 0, 0, 0}};
@@ -289,6 +293,7 @@ static bool flag(options_t *o, int c)
                  : c == O_SET_PIN     ? &o->set_pin
                  : c == O_HASH_PIN    ? &o->hash_pin
                  : c == O_SYNC_NOW    ? &o->sync_now
+                 : c == O_BENCH       ? &o->bench
                                       : NULL;
     if (slot)
         *slot = true;

@@ -42,6 +42,7 @@ typedef struct {
     unsigned long long seed;
     bool print_test, export_journal, new_journal, set_pin, hash_pin;
     bool windowed, headless, list_services, sync_now;
+    bool bench; /* --bench (board): log when each frame and each call's first sample were ready */
     int size_w, size_h;
     long exit_after_ms; /* -1: never */
 } options_t;

@@ -190,6 +190,21 @@ static void on_connect(struct mosquitto *m, void *obj, int rc, int flags,
     say(e, "connected to %s:%d", e->host, e->port);
 }
 
+/* The SUBACK: what is retained for us (a refused token band, pushes) comes right behind it. */
+static void on_subscribe(struct mosquitto *m, void *obj, int mid, int count, const int *granted,
+                         const mosquitto_property *props)
+{
+    (void)m;
+    (void)mid;
+    (void)count;
+    (void)granted;
+    (void)props;
+    sync_engine_t *e = obj;
+    pthread_mutex_lock(&e->lock);
+    e->st.subscribed = true;
+    pthread_mutex_unlock(&e->lock);
+}
+
 static void on_disconnect(struct mosquitto *m, void *obj, int rc, const mosquitto_property *props)
 {
     (void)m;
@@ -405,6 +420,7 @@ static int client_setup(sync_engine_t *e, char *why, size_t cap)
     mosquitto_disconnect_v5_callback_set(e->mosq, on_disconnect);
     mosquitto_publish_v5_callback_set(e->mosq, on_publish);
     mosquitto_message_v5_callback_set(e->mosq, on_message);
+    mosquitto_subscribe_v5_callback_set(e->mosq, on_subscribe);
     mosquitto_max_inflight_messages_set(e->mosq, (unsigned)s->inflight + 2); /* + presence */
     if (e->tls)
         rc = mosquitto_tls_set(
@@ -481,6 +497,7 @@ static void lost(sync_engine_t *e, int64_t now)
     e->next_attempt = now + wait;
     pthread_mutex_lock(&e->lock);
     e->st.connected = false;
+    e->st.subscribed = false;
     pthread_mutex_unlock(&e->lock);
     say(e, "disconnected; connecting again in %lld ms", (long long)wait);
 }
@@ -818,6 +835,7 @@ static void goodbye(sync_engine_t *e)
     e->state = DOWN;
     pthread_mutex_lock(&e->lock);
     e->st.connected = false;
+    e->st.subscribed = false;
     pthread_mutex_unlock(&e->lock);
 }
 

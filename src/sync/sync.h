@@ -41,6 +41,8 @@ typedef struct {
     event_refusal_t refused[SYNC_MAX_REFUSED];
     bool band_refused;     /* the register refused our token band: stop issuing tokens */
     char band_detail[192]; /* its words, e.g. "band 2 is held by T01" */
+    bool subscribed;       /* the broker granted this connection's subscriptions: retained
+                            * control messages and pushes follow on the same connection */
 } sync_status_t;
 
 /* An engine for the journal in data_dir with the terminal's signing key (copied). The
