@@ -462,12 +462,24 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* A list of strings twice as long; a benchmark out of memory has nothing left to measure. */
+static char **grow(char **v, long *cap)
+{
+    char **nv = realloc(v, (size_t)(*cap * 2) * sizeof *v);
+    if (!nv) {
+        fprintf(stderr, "fleet-bench: out of memory\n");
+        exit(1);
+    }
+    *cap *= 2;
+    return nv;
+}
+
 /* Every tracking id in the terminals' journals (what the kiosks confirmed). */
 static long journal_trackings(const char *dir, int n, char ***out)
 {
     long cap = 1024, count = 0;
-    char **v = malloc((size_t)cap * sizeof *v), path[700];
-    for (int i = 0; i < n && v; i++) {
+    char **v = grow(NULL, &cap), path[700];
+    for (int i = 0; i < n; i++) {
         sqlite3 *db = NULL;
         sqlite3_stmt *st = NULL;
         snprintf(path, sizeof path, "%s/t%05d/journal.sqlite", dir, i);
@@ -476,7 +488,7 @@ static long journal_trackings(const char *dir, int n, char ***out)
             rc = sqlite3_prepare_v2(db, "SELECT tracking_id FROM requests", -1, &st, NULL);
         while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
             if (count == cap)
-                v = realloc(v, (size_t)(cap *= 2) * sizeof *v);
+                v = grow(v, &cap);
             v[count++] = strdup((const char *)sqlite3_column_text(st, 0));
             rc = SQLITE_OK;
         }
@@ -502,8 +514,8 @@ static long register_trackings(const char *program, const char *spec, char ***ou
     if (!fp)
         fprintf(stderr, "fleet-bench: cannot run %s --export: %s\n", program, strerror(errno));
     long cap = 1024, count = 0;
-    char **v = malloc((size_t)cap * sizeof *v), line[16384];
-    while (fp && v && fgets(line, sizeof line, fp)) {
+    char **v = grow(NULL, &cap), line[16384];
+    while (fp && fgets(line, sizeof line, fp)) {
         char *t = strstr(line, "\"tracking\":\""), *end;
         if (!t || !(end = strchr(t + 12, '"'))) {
             if (strncmp(line, "register: exported ", 19) != 0)
@@ -512,7 +524,7 @@ static long register_trackings(const char *program, const char *spec, char ***ou
         }
         *end = '\0';
         if (count == cap)
-            v = realloc(v, (size_t)(cap *= 2) * sizeof *v);
+            v = grow(v, &cap);
         v[count++] = strdup(t + 12);
     }
     if (fp)
