@@ -68,6 +68,7 @@ HARDEN      := env DEB_BUILD_MAINT_OPTIONS=hardening=+all $(if $(CROSS_COMPILE),
 CFLAGS_REL  += $(shell $(HARDEN) CPPFLAGS 2>/dev/null) $(shell $(HARDEN) CFLAGS 2>/dev/null)
 HARDEN_LIBS := $(shell $(HARDEN) LDFLAGS 2>/dev/null)
 PKG_LIBS    += $(HARDEN_LIBS)
+REG_LIBS    += $(HARDEN_LIBS)
 
 LIB_SRC  := $(filter-out src/shell/main.c src/register/%,$(shell find src -name '*.c' | sort))
 REG_SRC  := $(filter-out src/register/main.c,$(wildcard src/register/*.c))
