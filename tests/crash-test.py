@@ -565,7 +565,9 @@ def self_test(kiosk, data, confirmations, tmp, day, minute):
     case("tracking: a tracking id confirmed twice on stderr", "tracking-unique", lambda d: None,
          confs=confirmations + [(conf[0], "Z-999")])
     case("confirmed: a confirmed request missing", "confirmed-kept",
-         sql("PRAGMA foreign_keys=ON; DELETE FROM requests WHERE tracking_id='%s';" % conf[0]))
+         sql("PRAGMA foreign_keys=ON; DELETE FROM outbox WHERE request_id IN (SELECT id FROM "
+             "requests WHERE tracking_id='%s'); DELETE FROM requests WHERE tracking_id='%s';"
+             % (conf[0], conf[0])))
     case("confirmed: a confirmed request with another token", "confirmed-kept",
          sql("UPDATE requests SET token='Z-999' WHERE tracking_id='%s';" % conf[0]))
     case("receipts: a printed receipt of no request", "receipts-committed",

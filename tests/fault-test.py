@@ -753,8 +753,11 @@ def self_test(ctx, base):
         with open(os.path.join(d, "printed.bin"), "ab") as f:
             f.write(ct.fake_job(b"UDC-0001-T01-20261129-9999?t=Z-001&s=x&sig=AAAA"))
 
-    case("a confirmed request missing", sql("PRAGMA foreign_keys=ON; DELETE FROM requests "
-                                            "WHERE tracking_id='%s'" % t0))
+    # The outbox's rows go too (it refers to requests): the request is simply gone.
+    case("a confirmed request missing",
+         sql("PRAGMA foreign_keys=ON; DELETE FROM outbox WHERE request_id IN (SELECT id FROM "
+             "requests WHERE tracking_id='%s'); DELETE FROM requests WHERE tracking_id='%s'"
+             % (t0, t0)))
     case("a confirmed request with another token",
          sql("UPDATE requests SET token='Z-999' WHERE tracking_id='%s'" % t0))
     case("a token confirmed twice", lambda d: None,

@@ -23,6 +23,10 @@
 #include "ui/textcache.h"
 #include "ui/widgets.h"
 
+#ifndef KIOSK_VERSION
+#define KIOSK_VERSION "0.1.0"
+#endif
+
 /* The wall clock in Unix ms (the board shows the time and dates every event with it). */
 static int64_t wall_ms(void)
 {
