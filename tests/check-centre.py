@@ -365,10 +365,17 @@ def once_each(rows, trackings):
 def kiosks_issue(tmp, broker, reg, board, k1, k2):
     """Two kiosks issue a token each; both reach the register once and the board."""
     issued = {}
-    for k in (k1, k2):
+    qtopic = f"{PREFIX}/{CENTRE}/board/queue"
+    for n, k in enumerate((k1, k2)):
+        if n == 1:  # the board has the first token before the second kiosk starts
+            wait_for(lambda: '"B":1' in retained(broker.port, qtopic).replace(" ", ""), 20)
         rc, out, shots = k.replay("tests/e2e/flow_bn.replay")
         got = confirmed(out)
         check(f"{k.name}/replay", rc == 0 and len(got) == 1, out[-400:])
+        # "N ahead of you" from the board's retained state: nobody, then the first token.
+        want = "(0 ahead, about 0 min)" if n == 0 else "(1 ahead,"
+        check(f"{k.name}/ahead-from-the-board", want in out,
+              f"wanted {want!r}: {[l for l in out.splitlines() if 'confirmed' in l]}")
         rc, out = k.sync_now()
         check(f"{k.name}/outbox-drained", rc == 0 and "nothing left" in out, f"{rc}: {out}")
         if got:
@@ -529,6 +536,20 @@ def broker_killed(tmp, broker, reg, board, s1, k1, k2):
           f"journals {journals}, register {kiosk_rows}")
 
 
+def figures_for_kiosks(broker):
+    """Today's figures reach the kiosks in the board's retained state (technician page)."""
+    topic = f"{PREFIX}/{CENTRE}/board/queue"
+
+    def noshow_counted():
+        try:
+            t = json.loads(retained(broker.port, topic) or "{}").get("today", {})
+        except ValueError:
+            return None
+        return t if t.get("all", {}).get("noshow", 0) >= 1 and t.get("counters") else None
+    t = wait_for(noshow_counted, 10)
+    check("board/today-for-kiosks", t, f"{retained(broker.port, topic)[:300]!r}")
+
+
 def band_conflict(tmp, broker, reg, k3):
     """A third kiosk claims band 1: the register refuses it; it then will not confirm."""
     with open(os.path.join(tmp, "hello.replay"), "w") as f:
@@ -597,6 +618,7 @@ def main():
             broker.port, f"{PREFIX}/{CENTRE}/board/status").replace(" ", ""), 20), "")
         issued, s1 = kiosks_issue(tmp, broker, reg, board, k1, k2)
         counters(broker, reg, board, s1, issued)
+        figures_for_kiosks(broker)
         box = os.path.join(regkeys, "register.box.pub")
         priority(tmp, broker, reg, board, s1, t4 + "/signing.key", box)
         board_killed(tmp, broker, reg, board, s1, t4 + "/signing.key", box)

@@ -105,7 +105,7 @@ start_printer() { # start_printer SCRIPT OUTDIR
 
 # "# receipt-qr: PAYLOAD": render what reached the printer and read its QR code with zbar.
 check_receipt() { # check_receipt SCRIPT NAME OUTDIR
-    local want got
+    local want got shot
     want=$(header "$1" receipt-qr)
     [ -n "$want" ] || return 0
     if ! "$render_tool" "$3/receipt.bin" "$3/receipt.png" >"$3/render.txt" 2>&1; then
@@ -114,6 +114,9 @@ check_receipt() { # check_receipt SCRIPT NAME OUTDIR
     fi
     got=$(zbarimg -q --raw "$3/receipt.png" 2>/dev/null | head -1)
     check_payload "$2/receipt" "$got" "$want"
+    # "# receipt-shot: NAME": the rendered receipt is compared with its golden like a shot.
+    shot=$(header "$1" receipt-shot)
+    [ -z "$shot" ] || cp "$3/receipt.png" "$3/$shot.png"
 }
 
 run_script() { # run_script SCRIPT SIZE -> runs, then compares
@@ -141,9 +144,9 @@ run_script() { # run_script SCRIPT SIZE -> runs, then compares
         --replay "$script" \
         --shots "$out" >"$out/log.txt" 2>&1; then
         echo "PASS $name: replay"
+        check_receipt "$script" "$name" "$out"
         compare_shots "$name" "$out"
         check_qr "$script" "$name" "$out"
-        check_receipt "$script" "$name" "$out"
     else
         echo "FAIL $name: $(tail -3 "$out/log.txt" | tr '\n' ' ')"
     fi

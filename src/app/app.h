@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "app/access.h"
+#include "app/centre.h"
 #include "app/fees.h"
 #include "app/form.h"
 #include "app/print.h"

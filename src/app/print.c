@@ -2,6 +2,7 @@
 #define _DEFAULT_SOURCE /* explicit_bzero */
 #include "app/print.h"
 
+#include "app/centre.h"
 #include "app/fees.h"
 
 #include <qrencode.h>
@@ -16,7 +17,7 @@
 
 /* Strings that live as long as one composition. */
 typedef struct {
-    char token[32], when[320];
+    char token[32], when[320], priority[160], ahead[200];
     app_fees_t fees;
     char values[RECEIPT_MAX_ITEMS][TEXT_EDIT_CAP];
 } texts_t;
@@ -62,6 +63,14 @@ static void fill(app_t *app, const source_t *src, receipt_request_t *rq, texts_t
     rq->token = t->token;
     locale_format_when(l, s->confirmed_at, t->when, sizeof t->when);
     rq->when = t->when;
+    if (s->priority > 0) {
+        const char *args[] = {i18n_get(app->i18n, l, app_priority_msgid(s->priority))};
+        i18n_format(i18n_get(app->i18n, l, "receipt.priority"), args, 1, t->priority,
+                    sizeof t->priority);
+        rq->priority = t->priority;
+    }
+    if (s->ahead >= 0 && app_ahead_text(app, l, s, t->ahead, sizeof t->ahead) > 0)
+        rq->ahead = t->ahead;
     app_fees(app, s->service, l, &t->fees);
     for (int i = 0; i < APP_FEE_LINES && i < RECEIPT_FEE_LINES; i++) {
         rq->fee_labels[i] = t->fees.label[i];
@@ -140,6 +149,10 @@ static int rebuild(app_t *app, const journal_request_row_t *row, session_t *s)
     snprintf(s->tracking, sizeof s->tracking, "%s", row->s.tracking);
     s->confirmed_at = row->s.created;
     s->request_id = row->s.id;
+    s->ahead = -1; /* a reprint is later: the place in the queue then is not known now */
+    for (int i = 1; i < APP_PRIORITIES; i++)
+        if (strcmp(row->priority, app_priority_codes[i]) == 0)
+            s->priority = i;
     app_qr_payload(app, s);
     return 0;
 }

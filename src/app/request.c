@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 
+#include "app/centre.h"
 #include "app/print.h"
 #include "app/search.h"
 
@@ -19,6 +20,7 @@ void app_confirm(app_t *app)
         .now = app_unix_now(app),
         .token_band = app->cfg->token_band[0],
         .field_count = svc->field_count,
+        .priority = app_priority_codes[s->priority],
     };
     for (int i = 0; i < svc->field_count; i++) {
         req.field_ids[i] = svc->fields[i].id;
@@ -46,8 +48,16 @@ void app_confirm(app_t *app)
     app_qr_payload(app, s);
     s->confirmed_at = req.now;
     s->request_id = rec.id;
+    /* The place in the queue as the board saw it a moment ago (our token is not in it yet). */
+    app_queue_ahead(app, req.prefix, s->priority > 0, &s->ahead, &s->ahead_minutes);
     /* Ids only, never what the citizen typed: logs leave the kiosk for support. */
-    fprintf(stderr, "kiosk: confirmed request %s token %s\n", rec.tracking, rec.token);
+    char prio[48] = "", ahead[64] = "";
+    if (s->priority > 0)
+        snprintf(prio, sizeof prio, " priority %s", req.priority);
+    if (s->ahead >= 0)
+        snprintf(ahead, sizeof ahead, " (%d ahead, about %d min)", s->ahead, s->ahead_minutes);
+    fprintf(stderr, "kiosk: confirmed request %s token %s%s%s\n", rec.tracking, rec.token, prio,
+            ahead);     /* one write: a crash never leaves half a line */
     app_load_uses(app); /* the shortcuts follow what this terminal issues */
     app_go(app, SCREEN_DONE);
     app_print_start(app); /* kept in the journal first: a failed print loses nothing */

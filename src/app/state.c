@@ -47,6 +47,7 @@ static void session_reset(session_t *s)
     s->service = -1;
     s->form_service = -1;
     s->service_from = SCREEN_SERVICES;
+    s->ahead = s->ahead_minutes = -1;
 }
 
 void app_wipe(app_t *app)

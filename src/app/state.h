@@ -25,6 +25,7 @@
 #include "store/export_job.h"
 #include "store/journal.h"
 #include "store/signing.h"
+#include "sync/board.h"
 #include "text/edit.h"
 #include "text/fonts.h"
 #include "text/i18n.h"
@@ -47,6 +48,7 @@ typedef enum { DIALOG_NONE, DIALOG_IDLE, DIALOG_HOME, DIALOG_ERROR } dialog_t;
 
 #define APP_SEARCH_HITS 12 /* results kept for a query: more would not be read */
 #define APP_SHORTCUTS   4  /* the categories screen's most-used services */
+#define APP_PRIORITIES  5  /* none, and the queue's four (app/centre.h) */
 
 /* The receipt of a confirmed request. */
 typedef enum {
@@ -93,6 +95,10 @@ typedef struct {
     receipt_state_t receipt;
     printer_result_t print_result;
     access_t access;
+    int priority; /* the queue priority asked for on the review: app_priority_codes, 0 none */
+    /* The place in the centre's queue when the token was issued (app/centre.h): ahead -1
+     * when the board's figures were not fresh (nothing is shown), minutes -1 unknown. */
+    int ahead, ahead_minutes;
 } session_t;
 
 typedef enum {
@@ -182,6 +188,9 @@ typedef struct app {
     /* The register refused this terminal's token band (another terminal of the centre holds
      * it): tokens could collide, so none is issued until a technician fixes the band. */
     bool band_refused;
+    /* The centre's queue board, as the shell last copied it (app_set_centre). */
+    sync_board_t centre;
+    bool centre_fresh;
     bool quit; /* the technician asked to restart or shut down */
     int quit_status;
 } app_t;

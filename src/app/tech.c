@@ -184,6 +184,10 @@ void app_tech_export(app_t *app)
     snprintf(rq.terminal_id, sizeof rq.terminal_id, "%s", app->cfg->terminal_id);
     /* Sealed to the register with [journal] export_key, else masked as on the receipt. */
     snprintf(rq.export_key, sizeof rq.export_key, "%s", app->cfg->export_key);
+    /* The centre's queue figures as the board last told this kiosk, when it did. */
+    if (app->centre.has_today &&
+        sync_board_json(&app->centre, app->centre_fresh, rq.figures, sizeof rq.figures) < 0)
+        rq.figures[0] = '\0';
     if (export_job_start(app->export_job, &rq, app->catalog, err, sizeof err) < 0) {
         fprintf(stderr, "kiosk: export: %s\n", err);
         say(app, true, N_("tech.export_failed"), dir);

@@ -167,9 +167,11 @@ char *queue_json_board(const queue_snapshot_t *s)
     cJSON_AddNumberToObject(o, "v", 1);
     add_time(o, "at", s->at_ms);
     cJSON *w = cJSON_AddObjectToObject(o, "waiting");
+    cJSON *pr = cJSON_AddObjectToObject(o, "priority");
     cJSON *svc = cJSON_CreateObject(), *last = cJSON_CreateObject();
     for (int i = 0; i < s->n_cats; i++) {
         cJSON_AddNumberToObject(w, s->cats[i].category, s->cats[i].waiting);
+        cJSON_AddNumberToObject(pr, s->cats[i].category, s->cats[i].priority_waiting);
         if (s->by_cat[i].service_median_s >= 0)
             cJSON_AddNumberToObject(svc, s->cats[i].category, s->by_cat[i].service_median_s);
         if (s->cats[i].last_called[0])
@@ -179,5 +181,7 @@ char *queue_json_board(const queue_snapshot_t *s)
     cJSON_AddNumberToObject(o, "serving", s->open_counters);
     cJSON_AddItemToObject(o, "service_s", svc);
     cJSON_AddItemToObject(o, "last_called", last);
+    /* Today's figures, for the kiosks' technician page and export. */
+    cJSON_AddItemToObject(o, "today", today(s));
     return print(o);
 }

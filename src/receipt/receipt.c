@@ -177,6 +177,10 @@ static void header(receipt_builder_t *b, const receipt_request_t *rq)
     receipt_builder_text(b, rq->token_label, SZ_BODY, false, TEXT_ALIGN_CENTER, 1);
     receipt_builder_text(b, rq->token, SZ_TOKEN, true, TEXT_ALIGN_CENTER, 1);
     receipt_builder_text(b, rq->when, SZ_SMALL, false, TEXT_ALIGN_CENTER, 2);
+    if (rq->priority)
+        receipt_builder_text(b, rq->priority, SZ_BODY, true, TEXT_ALIGN_CENTER, 2);
+    if (rq->ahead)
+        receipt_builder_text(b, rq->ahead, SZ_BODY, false, TEXT_ALIGN_CENTER, 2);
     receipt_builder_rule(b);
 }
 

@@ -49,6 +49,8 @@ typedef struct {
     const char *token_label; /* "টোকেন নম্বর" */
     const char *token;       /* "A-০৪২" */
     const char *when;        /* date and time, formatted */
+    const char *priority;    /* "Priority: elderly"; NULL: none */
+    const char *ahead;       /* "3 ahead of you, about 12 minutes"; NULL: not known */
     /* What it costs: the official fee, the centre's charge and the total (the last one bold). */
     const char *fee_labels[RECEIPT_FEE_LINES], *fees[RECEIPT_FEE_LINES];
     int fee_count;

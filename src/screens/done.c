@@ -97,6 +97,29 @@ static void token_text(const app_t *app, char *out, size_t cap)
     locale_digits(app->lang, app->s.token, out, cap);
 }
 
+/* The priority asked for, and the place in the centre's queue when the board told it (left
+ * out otherwise: never a wrong number); returns the y below them. */
+static int queue_block(const app_t *app, ui_t *ui, int x, int y, int w)
+{
+    char text[200];
+    if (app->s.priority > 0) {
+        const char *args[] = {app_tr(app, app_priority_msgid(app->s.priority))};
+        i18n_format(app_tr(app, "receipt.priority"), args, 1, text, sizeof text);
+        int h = widget_label(ui, (ui_rect_t){x, y, w, 0}, text, SIZE_SMALL, true, COLOR_PRIMARY,
+                             TEXT_ALIGN_LEFT, 2);
+        ui_mark(ui, "priority", (ui_rect_t){x, y, w, h});
+        y += h;
+    }
+    if (app_ahead_text(app, app->lang, &app->s, text, sizeof text) > 0) {
+        int h = widget_label(ui, (ui_rect_t){x, y, w, 0}, text, SIZE_BODY, true, COLOR_TEXT,
+                             TEXT_ALIGN_LEFT, 2);
+        ui_mark(ui, "queue:ahead", (ui_rect_t){x, y, w, h});
+        ui_say(ui, text);
+        y += h;
+    }
+    return y;
+}
+
 /* Title, service, the token and when; returns the y below them. */
 static int token_block(const app_t *app, ui_t *ui, int x, int y, int w)
 {
@@ -120,8 +143,9 @@ static int token_block(const app_t *app, ui_t *ui, int x, int y, int w)
     ui_mark(ui, "token", (ui_rect_t){x, y, w, th});
     y += th;
     locale_format_when(app->lang, app->s.confirmed_at, when, sizeof when);
-    return y + widget_label(ui, (ui_rect_t){x, y, w, 0}, when, SIZE_SMALL, false, COLOR_MUTED,
-                            TEXT_ALIGN_LEFT, 1);
+    y += widget_label(ui, (ui_rect_t){x, y, w, 0}, when, SIZE_SMALL, false, COLOR_MUTED,
+                      TEXT_ALIGN_LEFT, 1);
+    return queue_block(app, ui, x, y, w);
 }
 
 /* The QR code with the tracking id under it, centred in a column of width w. */

@@ -11,6 +11,11 @@
 #define ICON_EDIT    0xe3c9
 #define ICON_CONFIRM 0xe86c
 
+/* The queue priorities' pictograms, in app_priority_codes order (from 1). */
+static const unsigned priority_icons[APP_PRIORITIES] = {
+    0, 0xf21a /* elderly */, 0xe914 /* accessible */, 0xe91e /* pregnant_woman */,
+    0xeb41 /* child_care */};
+
 /* One answer: label and value side by side on a wide screen, stacked on a narrow one. */
 static int row(const app_t *app, ui_t *ui, const catalog_field_t *f, const char *value, ui_rect_t r)
 {
@@ -51,6 +56,30 @@ static int row(const app_t *app, ui_t *ui, const catalog_field_t *f, const char 
     return h;
 }
 
+/* The priority a citizen may ask for: a heading, a hint and four choices (one at most; a
+ * second touch takes it back). Returns the height. */
+static int priorities(const app_t *app, ui_t *ui, ui_rect_t r)
+{
+    int gap = ui_mm(ui, 2.0f), bh = ui_mm(ui, 13.0f), y = r.y + gap;
+    y += widget_label(ui, (ui_rect_t){r.x, y, r.w, 0}, app_tr(app, "review.priority"), SIZE_LABEL,
+                      true, COLOR_TEXT, TEXT_ALIGN_LEFT, 2);
+    y += widget_label(ui, (ui_rect_t){r.x, y, r.w, 0}, app_tr(app, "review.priority_hint"),
+                      SIZE_SMALL, false, COLOR_MUTED, TEXT_ALIGN_LEFT, 2) +
+         gap;
+    int cols = r.w >= ui_mm(ui, 150.0f) ? 2 : 1;
+    int bw = (r.w - (cols - 1) * gap) / cols;
+    for (int i = 1; i < APP_PRIORITIES; i++) {
+        char id[UI_ID_MAX];
+        snprintf(id, sizeof id, "priority:%s", app_priority_codes[i]);
+        ui_rect_t b = {r.x + ((i - 1) % cols) * (bw + gap), y + ((i - 1) / cols) * (bh + gap), bw,
+                       bh};
+        widget_button(ui, id, b, app_tr(app, app_priority_msgid(i)), priority_icons[i],
+                      app->s.priority == i ? BUTTON_SELECTED : BUTTON_SECONDARY);
+    }
+    int rows = (APP_PRIORITIES - 1 + cols - 1) / cols;
+    return y + rows * (bh + gap) - gap - r.y;
+}
+
 void screen_review_build(view_t *v, const app_t *app, ui_t *ui)
 {
     const catalog_service_t *svc = app_service(app);
@@ -88,6 +117,7 @@ void screen_review_build(view_t *v, const app_t *app, ui_t *ui)
         cy += row(app, ui, &svc->fields[i], app->s.value[i],
                   (ui_rect_t){area.x, cy, area.w - ui_mm(ui, 3.0f), 0}) +
               gap;
+    cy += priorities(app, ui, (ui_rect_t){area.x, cy, area.w - ui_mm(ui, 3.0f), 0}) + gap;
     chrome_scroll_end(v, ui, area, cy - top - gap, saved);
 }
 
@@ -97,6 +127,12 @@ static bool on_confirm(view_t *v, app_t *app, const char *arg)
     (void)arg;
     app_confirm(app);
     return true;
+}
+
+static bool on_priority(view_t *v, app_t *app, const char *code)
+{
+    (void)v;
+    return app_choose_priority(app, code);
 }
 
 static bool on_edit(view_t *v, app_t *app, const char *field_id)
@@ -113,6 +149,7 @@ static bool on_edit(view_t *v, app_t *app, const char *field_id)
 
 bool screen_review_press(view_t *v, app_t *app, const char *id)
 {
-    static const screens_route_t routes[] = {{"confirm", on_confirm}, {"edit:", on_edit}};
+    static const screens_route_t routes[] = {
+        {"confirm", on_confirm}, {"edit:", on_edit}, {"priority:", on_priority}};
     return screens_route(routes, sizeof routes / sizeof routes[0], v, app, id);
 }

@@ -182,12 +182,74 @@ static void reprint_page(view_t *v, const app_t *app, ui_t *ui, ui_rect_t a)
     chrome_scroll_end(v, ui, area, y - y0, saved);
 }
 
+/* "4:05" (minutes and seconds), or "–" without a sample. */
+static void duration(const app_t *app, int s, char *out, size_t cap)
+{
+    char t[32];
+    if (s < 0)
+        snprintf(t, sizeof t, "–");
+    else
+        snprintf(t, sizeof t, "%d:%02d", s / 60, s % 60);
+    locale_digits(app->lang, t, out, cap);
+}
+
+/* One line of the board's figures: served, no-shows, wait and service times. */
+static int stat_line(const app_t *app, ui_t *ui, const char *name, const sync_board_stat_t *st,
+                     int x, int y, int w)
+{
+    char n[2][16], ln[2][32], d[4][40], line[600];
+    snprintf(n[0], sizeof n[0], "%d", st->served);
+    snprintf(n[1], sizeof n[1], "%d", st->noshow);
+    for (int i = 0; i < 2; i++)
+        locale_digits(app->lang, n[i], ln[i], sizeof ln[i]);
+    duration(app, st->wait_median_s, d[0], sizeof d[0]);
+    duration(app, st->wait_p90_s, d[1], sizeof d[1]);
+    duration(app, st->service_median_s, d[2], sizeof d[2]);
+    duration(app, st->service_p90_s, d[3], sizeof d[3]);
+    const char *args[] = {name, ln[0], ln[1], d[0], d[1], d[2], d[3]};
+    i18n_format(app_tr(app, "tech.queue_line"), args, 7, line, sizeof line);
+    return widget_label(ui, (ui_rect_t){x, y, w, 0}, line, SIZE_SMALL, false, COLOR_TEXT,
+                        TEXT_ALIGN_LEFT, 2);
+}
+
+/* Today's figures of the centre's queue, as its board last told this kiosk; returns the y. */
+static int centre_figures(const app_t *app, ui_t *ui, int x, int y, int w)
+{
+    const sync_board_t *b = &app->centre;
+    char head[300];
+    y += ui_mm(ui, 3.0f);
+    if (!b->has_today) {
+        return y + widget_label(ui, (ui_rect_t){x, y, w, 0}, app_tr(app, "tech.queue_none"),
+                                SIZE_BODY, false, COLOR_MUTED, TEXT_ALIGN_LEFT, 2);
+    }
+    const char *args[] = {b->at};
+    i18n_format(app_tr(app, app->centre_fresh ? "tech.queue_today" : "tech.queue_old"), args, 1,
+                head, sizeof head);
+    int h = widget_label(ui, (ui_rect_t){x, y, w, 0}, head, SIZE_LABEL, true, COLOR_PRIMARY,
+                         TEXT_ALIGN_LEFT, 2);
+    ui_mark(ui, "tech:queue", (ui_rect_t){x, y, w, h});
+    y += h;
+    y += stat_line(app, ui, app_tr(app, "tech.total"), &b->all, x, y, w);
+    for (int i = 0; i < b->n_services; i++)
+        y += stat_line(app, ui, service_name(app, b->services[i].key), &b->services[i], x, y, w);
+    for (int i = 0; i < b->n_counters; i++) {
+        char name[96], num[48];
+        locale_digits(app->lang, b->counters[i].key, num, sizeof num);
+        const char *a1[] = {num};
+        i18n_format(app_tr(app, "tech.counter"), a1, 1, name, sizeof name);
+        y += stat_line(app, ui, name, &b->counters[i], x, y, w);
+    }
+    return y;
+}
+
 static void counts_page(view_t *v, const app_t *app, ui_t *ui, ui_rect_t a)
 {
-    (void)v;
     const journal_count_t *rows = app->tech.counts;
     int n = app->tech.count_count;
-    int total = 0, printed = 0, y = a.y;
+    int total = 0, printed = 0;
+    ui_rect_t saved;
+    int y = chrome_scroll_begin(v, ui, a, &saved), y0 = y;
+    a.w -= ui_mm(ui, 3.0f); /* the scroll bar's room */
     for (int i = 0; i < n; i++) {
         char c[32], p[32], lc[48], lp[48], line[400];
         snprintf(c, sizeof c, "%d", rows[i].requests);
@@ -211,6 +273,9 @@ static void counts_page(view_t *v, const app_t *app, ui_t *ui, ui_rect_t a)
     int h = widget_label(ui, (ui_rect_t){a.x, y + ui_mm(ui, 1.0f), a.w, 0}, line, SIZE_LABEL, true,
                          COLOR_PRIMARY, TEXT_ALIGN_LEFT, 1);
     ui_mark(ui, "tech:total", (ui_rect_t){a.x, y, a.w, h});
+    y = centre_figures(app, ui, a.x, y + h, a.w);
+    a.w += ui_mm(ui, 3.0f);
+    chrome_scroll_end(v, ui, a, y - y0, saved);
 }
 
 static void export_page(view_t *v, const app_t *app, ui_t *ui, ui_rect_t a)

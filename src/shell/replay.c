@@ -175,16 +175,22 @@ static void wait_ready(replay_t *r)
 }
 
 /* Not in view: scroll the list down a screenful at a time, as a person looking for it would,
- * until it can be pressed or the list ends. */
+ * until it can be pressed or the list ends; then back up, for what was scrolled past. */
 static const ui_hit_t *scroll_to(replay_t *r, const char *id)
 {
-    for (int tries = 0; tries < SCROLL_TRIES; tries++) {
+    bool up = false;
+    for (int tries = 0; tries < 2 * SCROLL_TRIES; tries++) {
         screens_build(r->view, r->app);
         const ui_hit_t *h = pressable(r->view->ui, id);
         ui_rect_t a = r->view->scroll_area;
-        if (h || a.h <= 0 || r->view->scroll >= r->view->scroll_max)
+        if (h || a.h <= 0)
             return h;
-        drag(r, a.x + a.w / 2, a.y + a.h * 4 / 5, a.x + a.w / 2, a.y + a.h / 5);
+        if (!up && r->view->scroll >= r->view->scroll_max)
+            up = true;
+        if (up && r->view->scroll <= 0)
+            return NULL;
+        int from = a.y + a.h * 4 / 5, to = a.y + a.h / 5;
+        drag(r, a.x + a.w / 2, up ? to : from, a.x + a.w / 2, up ? from : to);
     }
     return NULL;
 }

@@ -2,6 +2,7 @@
 #include <SDL.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -108,10 +109,26 @@ static void draw(kiosk_t *k, const options_t *o, notify_t *svc, bool *first)
     *first = false;
 }
 
+/* What the centre's queue board last said, for "N ahead of you" and the technician's figures:
+ * read just before the citizen's touches are handled, so a confirmation estimates from the
+ * board's freshness now, not from whenever the loop last woke. */
+static void centre_update(kiosk_t *k)
+{
+    if (!k->sync)
+        return;
+    sync_status_t *st = malloc(sizeof *st);
+    if (!st)
+        return;
+    sync_get_status(k->sync, st);
+    app_set_centre(&k->app, &st->board, st->board_fresh);
+    free(st);
+}
+
 /* Hand every pending event to the view (and so to the app). 1 to quit. */
 static int events(kiosk_t *k, input_state_t *in, SDL_Event *ev, int got, bool windowed,
                   bool *close_seen)
 {
+    centre_update(k);
     for (; got; got = SDL_PollEvent(ev)) {
         event_t e;
         if (should_quit(ev, windowed, close_seen))

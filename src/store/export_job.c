@@ -44,6 +44,15 @@ void export_file_name(const char *centre, const char *terminal, int64_t now, boo
              tm.year % 10000, tm.month, tm.day, sealed ? ".sealed" : "");
 }
 
+static void figures_file_name(const char *centre, const char *terminal, int64_t now, char *out,
+                              size_t cap)
+{
+    locale_tm_t tm;
+    locale_dhaka_time(now, &tm);
+    snprintf(out, cap, "sheba-queue-%s-%s-%04d%02d%02d.json", centre, terminal, tm.year % 10000,
+             tm.month, tm.day);
+}
+
 void export_job_init(export_job_t *j, void (*notify)(void *ctx), void *ctx)
 {
     memset(j, 0, sizeof *j);
@@ -282,7 +291,20 @@ static long write_rows(export_job_t *j, int fd, char *err, size_t cap)
     return n;
 }
 
-static long export_to(export_job_t *j, place_t *p, const char *name, char *err, size_t cap)
+/* The queue's figures, as given: one write. 1, or -1 with err. */
+static long write_figures(export_job_t *j, int fd, char *err, size_t cap)
+{
+    if (write_all(fd, j->rq.figures, strlen(j->rq.figures)) < 0) {
+        snprintf(err, cap, "%s: %s", j->rq.dest_dir, strerror(errno));
+        return -1;
+    }
+    return 1;
+}
+
+typedef long (*writer_t)(export_job_t *j, int fd, char *err, size_t cap);
+
+static long export_to(export_job_t *j, place_t *p, const char *name, writer_t write, char *err,
+                      size_t cap)
 {
     const char *dir = j->rq.dest_dir;
     if (check_final(p->dfd, dir, name, err, cap) < 0)
@@ -290,7 +312,7 @@ static long export_to(export_job_t *j, place_t *p, const char *name, char *err, 
     int fd = create_temp(p, err, cap, dir);
     if (fd < 0)
         return -1;
-    long n = write_rows(j, fd, err, cap);
+    long n = write(j, fd, err, cap);
     /* fsync: the technician pulls the stick out right after reading "done". */
     if (n >= 0 && fsync(fd) != 0) {
         snprintf(err, cap, "%s: %s", dir, strerror(errno));
@@ -328,7 +350,15 @@ static void *run(void *arg)
     if (p.dfd < 0)
         snprintf(err, sizeof err, "%s: %s", j->rq.dest_dir, strerror(errno));
     else
-        out.rows = export_to(j, &p, out.file, err, sizeof err);
+        out.rows = export_to(j, &p, out.file, write_rows, err, sizeof err);
+    if (out.rows >= 0 && j->rq.figures[0]) {
+        /* Beside the journal, the same safe way; the journal is what matters: a failure
+         * here is the export's failure too, so the technician tries again. */
+        figures_file_name(j->rq.centre_id, j->rq.terminal_id, j->rq.now, out.figures_file,
+                          sizeof out.figures_file);
+        if (export_to(j, &p, out.figures_file, write_figures, err, sizeof err) < 0)
+            out.rows = -1;
+    }
     if (p.made)
         unlinkat(p.dfd, p.tmp, 0);
     if (p.dfd >= 0)

@@ -32,6 +32,7 @@
 
 #define EXPORT_TIMEOUT_MS  120000 /* a generous bound: 100 MB on a slow USB 2 stick */
 #define EXPORT_SEALED_HEAD "sheba-sealed-export 1"
+#define EXPORT_FIGURES_MAX 16384
 
 typedef struct {
     char data_dir[512]; /* the journal to read, through its own read-only connection */
@@ -41,6 +42,9 @@ typedef struct {
     int64_t since;        /* requests created at or after (unix seconds; 0: all) */
     char export_key[512]; /* the register's public key file; "": mask identifiers */
     int timeout_ms;       /* the bound (0: EXPORT_TIMEOUT_MS) */
+    /* Today's figures of the centre's queue (JSON, no citizen's data), written beside the
+     * journal as sheba-queue-<centre>-<terminal>-<YYYYMMDD>.json the same safe way; "": none. */
+    char figures[EXPORT_FIGURES_MAX];
 } export_request_t;
 
 typedef enum {
@@ -55,8 +59,9 @@ typedef enum {
 typedef struct {
     long rows;
     bool sealed;
-    char file[256];   /* the file's name on the stick (what the technician looks for) */
-    char error[1024]; /* EXPORT_FAILED, EXPORT_TIMED_OUT: what went wrong */
+    char file[256];         /* the file's name on the stick (what the technician looks for) */
+    char figures_file[256]; /* the queue's figures beside it; "" when none were given */
+    char error[1024];       /* EXPORT_FAILED, EXPORT_TIMED_OUT: what went wrong */
 } export_outcome_t;
 
 typedef struct export_mask export_mask_t;

@@ -1065,8 +1065,8 @@ int journal_get(journal_t *j, int64_t id, journal_request_row_t *row)
 {
     sqlite3_stmt *st;
     memset(row, 0, sizeof *row);
-    const char *sql = "SELECT id, tracking_id, token, service_id, print_status, created_at, lang "
-                      "FROM requests WHERE id = ?";
+    const char *sql = "SELECT id, tracking_id, token, service_id, print_status, created_at, lang, "
+                      "priority FROM requests WHERE id = ?";
     if (sqlite3_prepare_v2(j->db, sql, -1, &st, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_int64(st, 1, id);
@@ -1074,6 +1074,7 @@ int journal_get(journal_t *j, int64_t id, journal_request_row_t *row)
     if (rc == 0) {
         summary_of(st, &row->s);
         copy_col(st, 6, row->lang, sizeof row->lang);
+        copy_col(st, 7, row->priority, sizeof row->priority);
     }
     sqlite3_finalize(st);
     if (rc < 0 ||

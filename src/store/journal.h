@@ -123,6 +123,7 @@ int journal_day_counts(journal_t *j, int64_t now, journal_count_t *rows, int max
 typedef struct {
     journal_summary_t s;
     char lang[3];
+    char priority[16]; /* "" or elderly, disability, pregnancy, child */
     int field_count;
     char field_ids[JOURNAL_MAX_FIELDS][32];
     char values[JOURNAL_MAX_FIELDS][512];

@@ -66,6 +66,7 @@ struct sync_engine {
     char host[256], password[256], client_id[80];
     int port;
     char t_event[160], t_status[160], t_control[160], t_push[4][160];
+    char t_board_queue[160], t_board_status[160];
     int wake_fd;
     FILE *log;
     void (*ack_hook)(void *ctx, int64_t row);
@@ -175,8 +176,9 @@ static void on_connect(struct mosquitto *m, void *obj, int rc, int flags,
         e->drop = true;
         return;
     }
-    char *subs[5] = {e->t_push[0], e->t_push[1], e->t_push[2], e->t_push[3], e->t_control};
-    mosquitto_subscribe_multiple(m, NULL, 5, subs, 1, 0, NULL);
+    char *subs[7] = {e->t_push[0], e->t_push[1],     e->t_push[2],     e->t_push[3],
+                     e->t_control, e->t_board_queue, e->t_board_status};
+    mosquitto_subscribe_multiple(m, NULL, 7, subs, 1, 0, NULL);
     e->state = UP;
     e->ever_up = true;
     e->attempts = 0;
@@ -323,6 +325,32 @@ static void on_control(sync_engine_t *e, const struct mosquitto_message *msg, co
     cJSON_Delete(o);
 }
 
+/* The queue board's state and presence, for "N ahead of you". Unsigned: the board is a
+ * machine of the centre's own network and the figures are an estimate, never a token. A bad
+ * message is logged and forgets what came before, so nothing stale is shown. */
+static void on_board(sync_engine_t *e, const struct mosquitto_message *msg, bool presence)
+{
+    sync_board_t *b = presence ? NULL : malloc(sizeof *b);
+    char why[160] = "";
+    int online = presence ? sync_board_presence(msg->payload, (size_t)msg->payloadlen) : 0;
+    bool ok = presence ? online >= 0
+                       : b && sync_board_parse(msg->payload, (size_t)msg->payloadlen, b, why,
+                                               sizeof why) == 0;
+    pthread_mutex_lock(&e->lock);
+    if (presence)
+        e->st.board_online = online == 1;
+    else if (ok) {
+        e->st.board = *b;
+        e->st.board_got_ms = sync_clock_ms();
+    } else
+        e->st.board_got_ms = 0;
+    pthread_mutex_unlock(&e->lock);
+    free(b);
+    if (!ok && msg->payloadlen > 0)
+        say(e, "ignored the board's %s message: %s", presence ? "status" : "queue",
+            presence ? "no \"online\"" : why);
+}
+
 /* The `sig` user property (malloc'd), or NULL. */
 static char *sig_of(const mosquitto_property *props)
 {
@@ -354,6 +382,10 @@ static void on_message(struct mosquitto *m, void *obj, const struct mosquitto_me
     else if (strcmp(msg->topic, e->t_push[PUSH_NATIONAL_CONFIG]) == 0 ||
              strcmp(msg->topic, e->t_push[PUSH_CENTRE_CONFIG]) == 0)
         on_push(e, PUSH_CONFIG, msg, sig);
+    else if (strcmp(msg->topic, e->t_board_queue) == 0)
+        on_board(e, msg, false);
+    else if (strcmp(msg->topic, e->t_board_status) == 0)
+        on_board(e, msg, true);
     free(sig);
 }
 
@@ -498,6 +530,7 @@ static void lost(sync_engine_t *e, int64_t now)
     pthread_mutex_lock(&e->lock);
     e->st.connected = false;
     e->st.subscribed = false;
+    e->st.board_online = false; /* unknown until the broker tells again */
     pthread_mutex_unlock(&e->lock);
     say(e, "disconnected; connecting again in %lld ms", (long long)wait);
 }
@@ -904,6 +937,8 @@ static void topics(sync_engine_t *e)
     snprintf(e->t_push[PUSH_CENTRE_CATALOG], sizeof e->t_push[0], "%s/%s/push/catalog", p, c);
     snprintf(e->t_push[PUSH_NATIONAL_CONFIG], sizeof e->t_push[0], "%s/push/config", p);
     snprintf(e->t_push[PUSH_CENTRE_CONFIG], sizeof e->t_push[0], "%s/%s/push/config", p, c);
+    snprintf(e->t_board_queue, sizeof e->t_board_queue, "%s/%s/board/queue", p, c);
+    snprintf(e->t_board_status, sizeof e->t_board_status, "%s/%s/board/status", p, c);
 }
 
 sync_engine_t *sync_new(const config_t *cfg, const char *data_dir, const signing_key_t *key,
@@ -1008,6 +1043,8 @@ void sync_get_status(sync_engine_t *e, sync_status_t *out)
     pthread_mutex_lock(&e->lock);
     *out = e->st;
     pthread_mutex_unlock(&e->lock);
+    out->board_fresh = out->connected && out->board_online && out->board_got_ms > 0 &&
+                       sync_clock_ms() - out->board_got_ms <= SYNC_BOARD_FRESH_MS;
 }
 
 int sync_inflight(const sync_engine_t *e)

@@ -23,9 +23,11 @@
 
 #include "config/config.h"
 #include "store/signing.h"
+#include "sync/board.h"
 #include "sync/event.h"
 
-#define SYNC_MAX_REFUSED 4
+#define SYNC_MAX_REFUSED    4
+#define SYNC_BOARD_FRESH_MS 120000 /* the board republishes every 30 s */
 
 typedef struct sync_engine sync_engine_t;
 
@@ -43,6 +45,13 @@ typedef struct {
     char band_detail[192]; /* its words, e.g. "band 2 is held by T01" */
     bool subscribed;       /* the broker granted this connection's subscriptions: retained
                             * control messages and pushes follow on the same connection */
+    /* The centre's queue board (docs/protocol.md): "N ahead of you" is shown only when it is
+     * fresh: the board online, and its queue message at most SYNC_BOARD_FRESH_MS old by our
+     * own monotonic clock (the board's and the kiosk's wall clocks may disagree). */
+    bool board_online;
+    bool board_fresh;     /* computed by sync_get_status */
+    int64_t board_got_ms; /* sync_clock_ms() when the queue message came; 0: none yet */
+    sync_board_t board;
 } sync_status_t;
 
 /* An engine for the journal in data_dir with the terminal's signing key (copied). The

@@ -334,6 +334,128 @@ static void test_confirm_without_journal_keeps_request(void **state)
     fx_free(f);
 }
 
+/* Press what may be further down a list: scrolled into view first, as a finger would. */
+static void press_down(fx_t *f, const char *id)
+{
+    build(f);
+    for (int i = 0; i < 20; i++) {
+        const ui_hit_t *h = ui_find(f->ui, id);
+        if (h && h->active)
+            break;
+        f->view.scroll += f->view.scroll_area.h / 2;
+        if (f->view.scroll > f->view.scroll_max)
+            f->view.scroll = f->view.scroll_max;
+        f->view.dirty = true;
+        build(f);
+    }
+    press(f, id);
+}
+
+/* To the review of soil_test (category H), everything typed. */
+static void to_review(fx_t *f)
+{
+    press(f, "lang:bn");
+    press_down(f, "cat:agriculture");
+    press_down(f, "svc:soil_test");
+    press(f, "next");
+    const char *keys[] = {"key:ক", "next", "key:খ", "next", "opt:rice", "next"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        press(f, keys[i]);
+    const char *mobile[] = {"key:০", "key:১", "key:৭", "key:১", "key:২", "key:৩",
+                            "key:৪", "key:৫", "key:৬", "key:৭", "key:৮"};
+    for (size_t i = 0; i < 11; i++)
+        press(f, mobile[i]);
+    press(f, "next");
+    assert_int_equal(f->app.screen, SCREEN_REVIEW);
+}
+
+static void test_priority_is_chosen_kept_and_wiped(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new(1920, 1080);
+    to_review(f);
+    assert_int_equal(f->app.s.priority, 0);
+    press_down(f, "priority:child");
+    assert_string_equal(app_priority_codes[f->app.s.priority], "child");
+    press(f, "priority:elderly"); /* one at most: the new one wins */
+    assert_string_equal(app_priority_codes[f->app.s.priority], "elderly");
+    press(f, "priority:elderly"); /* a second touch takes it back */
+    assert_int_equal(f->app.s.priority, 0);
+    assert_false(app_choose_priority(&f->app, "vip"));
+    assert_int_equal(f->app.s.priority, 0);
+    press(f, "priority:disability");
+    press(f, "confirm");
+    assert_int_equal(f->app.screen, SCREEN_DONE);
+    build(f);
+    assert_non_null(ui_find(f->ui, "priority"));
+    assert_null(ui_find(f->ui, "queue:ahead")); /* no board: no number */
+    journal_request_row_t row;
+    assert_int_equal(journal_get(f->journal, f->app.s.request_id, &row), 0);
+    assert_string_equal(row.priority, "disability");
+    press(f, "finish");
+    assert_int_equal(f->app.s.priority, 0); /* the next citizen starts without it */
+    fx_free(f);
+}
+
+/* A board that says: category H has `waiting` tokens (`prio` of them priority), today's
+ * median service 300 s, `open` counters. */
+static void board(fx_t *f, int waiting, int prio, int open, bool fresh)
+{
+    sync_board_t b = {.serving = open, .n_cats = 2};
+    snprintf(b.at, sizeof b.at, "2026-11-29T10:30:00+06:00");
+    b.cats[0] = (sync_board_cat_t){"B", 7, 0, 120};
+    b.cats[1] = (sync_board_cat_t){"H", waiting, prio, 300};
+    app_set_centre(&f->app, &b, fresh);
+}
+
+static void test_queue_ahead_only_from_a_fresh_board(void **state)
+{
+    (void)state;
+    fx_t *f = fx_new(1920, 1080);
+    int ahead, minutes;
+    assert_false(app_queue_ahead(&f->app, 'H', false, &ahead, &minutes));
+    board(f, 11, 1, 2, true);
+    /* Regular: the 10 regular ones and a priority call every two of them (only 1 waits). */
+    assert_true(app_queue_ahead(&f->app, 'H', false, &ahead, &minutes));
+    assert_int_equal(ahead, 11);
+    assert_int_equal(minutes, 28); /* 11 x 300 s over 2 counters = 27.5 min */
+    /* Priority: the one priority token, and at most three regular calls before ours. */
+    assert_true(app_queue_ahead(&f->app, 'H', true, &ahead, &minutes));
+    assert_int_equal(ahead, 4);
+    assert_int_equal(minutes, 10);
+    /* A category nobody waits in: next; no counter open: no minutes. */
+    assert_true(app_queue_ahead(&f->app, 'Z', false, &ahead, &minutes));
+    assert_int_equal(ahead, 0);
+    assert_int_equal(minutes, 0);
+    board(f, 3, 0, 0, true);
+    assert_true(app_queue_ahead(&f->app, 'H', false, &ahead, &minutes));
+    assert_int_equal(ahead, 3);
+    assert_int_equal(minutes, -1);
+
+    /* Shown on the done screen when fresh at confirmation... */
+    board(f, 5, 0, 1, true);
+    to_review(f);
+    press(f, "confirm");
+    assert_int_equal(f->app.s.ahead, 5);
+    assert_int_equal(f->app.s.ahead_minutes, 25);
+    build(f);
+    assert_non_null(ui_find(f->ui, "queue:ahead"));
+    char text[200];
+    assert_true(app_ahead_text(&f->app, LANG_EN, &f->app.s, text, sizeof text) > 0);
+    assert_string_equal(text, "5 ahead of you, about 25 minutes");
+    assert_true(app_ahead_text(&f->app, LANG_BN, &f->app.s, text, sizeof text) > 0);
+    assert_string_equal(text, "আপনার আগে ৫ জন, আনুমানিক ২৫ মিনিট");
+    press(f, "finish");
+    /* ...and never from a board gone stale: nothing rather than a wrong number. */
+    board(f, 5, 0, 1, false);
+    to_review(f);
+    press(f, "confirm");
+    assert_int_equal(f->app.s.ahead, -1);
+    build(f);
+    assert_null(ui_find(f->ui, "queue:ahead"));
+    fx_free(f);
+}
+
 /* What is behind (x, y) when command upto is drawn: the screen's background, then every
  * filled rectangle drawn before it there, blended in order (a dialog's scrim too). */
 static ui_color_t background_at(const ui_t *ui, int upto, int x, int y)
@@ -765,6 +887,8 @@ int main(void)
         cmocka_unit_test(test_shortcuts_follow_use),
         cmocka_unit_test(test_double_tap_moves_one_step),
         cmocka_unit_test(test_slow_shutdown_command_does_not_block),
+        cmocka_unit_test(test_priority_is_chosen_kept_and_wiped),
+        cmocka_unit_test(test_queue_ahead_only_from_a_fresh_board),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -458,6 +458,37 @@ static void test_masking_rule(void **state)
     assert_false(mask_apply(4, "", out, sizeof out));
 }
 
+/* Issue 12: today's figures of the centre's queue go beside the journal, the same safe way. */
+static void test_queue_figures_beside_the_journal(void **state)
+{
+    fx_t *f = *state;
+    const char *figures = "{\"v\":1,\"at\":\"2026-11-29T10:31:00+06:00\",\"current\":true}\n";
+    char path[512], got[256], journal[160];
+    export_outcome_t out;
+    export_request_t rq = request(f, true);
+    snprintf(rq.figures, sizeof rq.figures, "%s", figures);
+    assert_int_equal(run(f, &rq, &out), EXPORT_DONE);
+    assert_string_equal(out.figures_file, "sheba-queue-UDC-0001-T01-20261129.json");
+    snprintf(path, sizeof path, "%s/%s", f->usb, out.figures_file);
+    assert_true(slurp(path, got, sizeof got) > 0);
+    assert_string_equal(got, figures);
+    no_temporary_files(f);
+    /* A link planted under the figures' name: refused, not followed, the journal intact. */
+    unlink(path);
+    snprintf(journal, sizeof journal, "%s/journal.sqlite", f->data);
+    assert_int_equal(symlink(journal, path), 0);
+    assert_int_equal(run(f, &rq, &out), EXPORT_FAILED);
+    assert_non_null(strstr(out.error, "not a regular file"));
+    assert_int_equal(journal_rows(f), ROWS);
+    no_temporary_files(f);
+    /* Without figures (no board heard from): the journal alone, as before. */
+    unlink(path);
+    rq.figures[0] = '\0';
+    assert_int_equal(run(f, &rq, &out), EXPORT_DONE);
+    assert_string_equal(out.figures_file, "");
+    assert_int_equal(access(path, F_OK), -1);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -471,6 +502,7 @@ int main(void)
         T(test_data_folder_files_are_private),
         T(test_reading_files_we_do_not_control),
         T(test_masking_rule),
+        T(test_queue_figures_beside_the_journal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
