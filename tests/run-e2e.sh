@@ -108,15 +108,16 @@ check_receipt() { # check_receipt SCRIPT NAME OUTDIR
     local want got shot
     want=$(header "$1" receipt-qr)
     [ -n "$want" ] || return 0
-    if ! "$render_tool" "$3/receipt.bin" "$3/receipt.png" >"$3/render.txt" 2>&1; then
+    # Rendered beside the shots but not as a .png: only a "# receipt-shot" is a shot.
+    if ! "$render_tool" "$3/receipt.bin" "$3/receipt.render" >"$3/render.txt" 2>&1; then
         echo "FAIL $2/receipt: receipt-render: $(cat "$3/render.txt")"
         return
     fi
-    got=$(zbarimg -q --raw "$3/receipt.png" 2>/dev/null | head -1)
+    got=$(zbarimg -q --raw "PNG:$3/receipt.render" 2>/dev/null | head -1)
     check_payload "$2/receipt" "$got" "$want"
     # "# receipt-shot: NAME": the rendered receipt is compared with its golden like a shot.
     shot=$(header "$1" receipt-shot)
-    [ -z "$shot" ] || cp "$3/receipt.png" "$3/$shot.png"
+    [ -z "$shot" ] || cp "$3/receipt.render" "$3/$shot.png"
 }
 
 run_script() { # run_script SCRIPT SIZE -> runs, then compares
