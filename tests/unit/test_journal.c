@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "store/journal.h"
+#include "tmpdir.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -46,24 +47,6 @@ static int make_dir(void **state)
     }
     *state = fx;
     return 0;
-}
-
-static void remove_tree(const char *path)
-{
-    DIR *d = opendir(path);
-    if (!d) {
-        unlink(path);
-        return;
-    }
-    for (struct dirent *e; (e = readdir(d));) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        char child[512];
-        snprintf(child, sizeof child, "%s/%s", path, e->d_name);
-        remove_tree(child);
-    }
-    closedir(d);
-    rmdir(path);
 }
 
 static int remove_dir(void **state)

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "store/journal_export.h"
+#include "tmpdir.h"
 
 /* 2026-11-29T04:00:00Z = 29 Nov 2026 10:00 in Dhaka. */
 #define T_MORNING 1795924800
@@ -46,24 +47,6 @@ static int setup(void **state)
         return -1;
     *state = fx;
     return 0;
-}
-
-static void remove_tree(const char *path)
-{
-    DIR *d = opendir(path);
-    if (!d) {
-        unlink(path);
-        return;
-    }
-    for (struct dirent *e; (e = readdir(d));) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        char child[512];
-        snprintf(child, sizeof child, "%s/%s", path, e->d_name);
-        remove_tree(child);
-    }
-    closedir(d);
-    rmdir(path);
 }
 
 static int teardown(void **state)

@@ -29,6 +29,7 @@
 
 #include "store/outbox.h"
 #include "sync/push.h"
+#include "tmpdir.h"
 
 #define T_MORNING 1795924800 /* 29 Nov 2026 10:00 in Dhaka */
 
@@ -41,24 +42,6 @@ typedef struct {
     config_t cfg;
     pid_t children[2]; /* broker and subscriber: stopped by teardown even when a test fails */
 } fixture_t;
-
-static void remove_tree(const char *path)
-{
-    DIR *d = opendir(path);
-    if (!d) {
-        unlink(path);
-        return;
-    }
-    for (struct dirent *e; (e = readdir(d));) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        char child[600];
-        snprintf(child, sizeof child, "%s/%s", path, e->d_name);
-        remove_tree(child);
-    }
-    closedir(d);
-    rmdir(path);
-}
 
 static int setup(void **state)
 {

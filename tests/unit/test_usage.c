@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "catalog/search.h"
+#include "tmpdir.h"
 
 /* 2026-11-29T04:00:00Z = 29 Nov 2026 10:00 in Dhaka. */
 #define T_MORNING 1795924800
@@ -28,24 +29,6 @@ typedef struct {
     journal_t *j;
     catalog_t *c;
 } fixture_t;
-
-static void remove_tree(const char *path)
-{
-    DIR *d = opendir(path);
-    if (!d) {
-        unlink(path);
-        return;
-    }
-    for (struct dirent *e; (e = readdir(d));) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        char child[512];
-        snprintf(child, sizeof child, "%s/%s", path, e->d_name);
-        remove_tree(child);
-    }
-    closedir(d);
-    rmdir(path);
-}
 
 static int setup(void **state)
 {
