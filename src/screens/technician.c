@@ -223,8 +223,8 @@ static int centre_figures(const app_t *app, ui_t *ui, int x, int y, int w)
                                 SIZE_BODY, false, COLOR_MUTED, TEXT_ALIGN_LEFT, 2);
     }
     const char *args[] = {b->at};
-    i18n_format(app_tr(app, app->centre_fresh ? "tech.queue_today" : "tech.queue_old"), args, 1,
-                head, sizeof head);
+    i18n_format(app_tr(app, app->centre_fresh ? N_("tech.queue_today") : N_("tech.queue_old")),
+                args, 1, head, sizeof head);
     int h = widget_label(ui, (ui_rect_t){x, y, w, 0}, head, SIZE_LABEL, true, COLOR_PRIMARY,
                          TEXT_ALIGN_LEFT, 2);
     ui_mark(ui, "tech:queue", (ui_rect_t){x, y, w, h});

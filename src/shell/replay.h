@@ -7,9 +7,10 @@
  *   hold X Y MS      finger down, MS milliseconds pass, up (long presses)
  *   press ID         tap the centre of the visible widget with that id, first waiting (on the
  *                    simulated clock) until a newly shown screen takes touches and scrolling a
- *                    list to it (down, then back up) when it is out of view, as a person would; tap stays a
- *                    raw touch at the current time. In speech mode a first touch only names a
- *                    target (explore by touch), so press touches it twice, 400 ms apart
+ *                    list to it (down, then back up) when it is out of view, as a person
+ *                    would; tap stays a raw touch at the current time. In speech mode a first
+ *                    touch only names a target (explore by touch), so press touches it twice,
+ *                    400 ms apart
  *   type TEXT        press the on-screen keys that type TEXT, switching pages as a person would
  *                    (each key touched twice in speech mode)
  *   wait MS          advance the app clock by MS milliseconds, running timers on the way

@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <assert.h>
 #include <string.h>
 
 #include "text/utf8.h"
@@ -99,7 +100,8 @@ int speech_phrase_add(speech_phrase_t *p, const char *key, const char *text, con
 static int add_word(speech_phrase_t *p, lang_t lang, const char *what)
 {
     const named_t *w = word(what);
-    return speech_phrase_add(p, w->key, in_lang(w, lang), NULL);
+    assert(w); /* only ever called with the names of WORDS */
+    return w ? speech_phrase_add(p, w->key, in_lang(w, lang), NULL) : -1;
 }
 
 static int add_digit(speech_phrase_t *p, lang_t lang, int d)
