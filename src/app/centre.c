@@ -50,13 +50,24 @@ int app_ahead_text(const app_t *app, lang_t lang, const session_t *s, char *out,
 
 void app_set_centre(app_t *app, const sync_board_t *board, bool fresh)
 {
-    if (!fresh && !app->centre_fresh)
+    fresh = fresh && (board || app->centre.at[0]); /* fresh means: something was heard */
+    if (!board && fresh == app->centre_fresh)
         return; /* nothing shown changes: keep the view asleep */
     if (board)
         app->centre = *board;
-    app->centre_fresh = fresh && board;
+    app->centre_fresh = fresh;
     if (app->screen == SCREEN_TECH)
         app_changed(app); /* the technician's figures */
+}
+
+int app_priority_text(const app_t *app, lang_t lang, const session_t *s, char *out, size_t cap)
+{
+    out[0] = '\0';
+    if (s->priority <= 0)
+        return 0;
+    const char *args[] = {i18n_get(app->i18n, lang, app_priority_msgid(s->priority))};
+    i18n_format(i18n_get(app->i18n, lang, N_("receipt.priority")), args, 1, out, cap);
+    return (int)strlen(out);
 }
 
 bool app_queue_ahead(const app_t *app, char cat, bool priority, int *ahead, int *minutes)

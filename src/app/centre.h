@@ -25,7 +25,11 @@ const char *app_priority_msgid(int priority);
  * from what the session was told at confirmation; its length, 0 when nothing is known. */
 int app_ahead_text(const app_t *app, lang_t lang, const session_t *s, char *out, size_t cap);
 
-/* The shell's copy of what the board last said; fresh: online and recent. Estimates are
+/* "Priority: elderly" in lang for the session's priority; its length, 0 when none. */
+int app_priority_text(const app_t *app, lang_t lang, const session_t *s, char *out, size_t cap);
+
+/* The shell's copy of what the board last said (NULL: unchanged since the last call); fresh:
+ * online and recent. Estimates are
  * made only from fresh figures, so a stale board shows nothing rather than a wrong number. */
 void app_set_centre(app_t *app, const sync_board_t *board, bool fresh);
 

@@ -63,12 +63,8 @@ static void fill(app_t *app, const source_t *src, receipt_request_t *rq, texts_t
     rq->token = t->token;
     locale_format_when(l, s->confirmed_at, t->when, sizeof t->when);
     rq->when = t->when;
-    if (s->priority > 0) {
-        const char *args[] = {i18n_get(app->i18n, l, app_priority_msgid(s->priority))};
-        i18n_format(i18n_get(app->i18n, l, "receipt.priority"), args, 1, t->priority,
-                    sizeof t->priority);
+    if (app_priority_text(app, l, s, t->priority, sizeof t->priority) > 0)
         rq->priority = t->priority;
-    }
     if (s->ahead >= 0 && app_ahead_text(app, l, s, t->ahead, sizeof t->ahead) > 0)
         rq->ahead = t->ahead;
     app_fees(app, s->service, l, &t->fees);

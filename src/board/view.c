@@ -56,18 +56,6 @@ const queue_token_t *board_view_newest(const queue_snapshot_t *s)
     return s->n_serving > 0 ? &s->serving[0] : NULL;
 }
 
-static void digits(lang_t lang, const char *in, char *out, size_t cap)
-{
-    locale_digits(lang, in, out, cap);
-}
-
-static void number(lang_t lang, int n, char *out, size_t cap)
-{
-    char buf[16];
-    snprintf(buf, sizeof buf, "%d", n);
-    digits(lang, buf, out, cap);
-}
-
 /* One line of text in a box, vertically centred. */
 static void line(ui_t *ui, ui_rect_t r, const char *text, float size, bool bold, ui_color_t c,
                  text_align_t align)
@@ -105,8 +93,8 @@ static void serving_row(ui_t *ui, ui_rect_t r, const queue_token_t *t, lang_t la
     if (!newest)
         ui_outline(ui, r, COLOR_LINE, ui_mm(ui, 2.0f), 1);
     ui_color_t c = newest ? COLOR_ON_PRIMARY : COLOR_TEXT;
-    digits(lang, t->token, tok, sizeof tok);
-    number(lang, t->counter, num, sizeof num);
+    locale_digits(lang, t->token, tok, sizeof tok);
+    locale_format_int(lang, t->counter, num, sizeof num);
     int half = r.w * 3 / 5;
     line(ui, (ui_rect_t){r.x + pad, r.y, half - pad, r.h}, tok, size, true, c, TEXT_ALIGN_LEFT);
     /* An arrow between, then the counter's number as large as the token. */
@@ -161,7 +149,7 @@ static int waiting(ui_t *ui, ui_rect_t area, const queue_snapshot_t *s, lang_t l
             continue;
         char label[96], num[16], pr[16], id[UI_ID_MAX];
         snprintf(label, sizeof label, "%s %s", words[lang][T_CATEGORY], c->category);
-        number(lang, c->waiting, num, sizeof num);
+        locale_format_int(lang, c->waiting, num, sizeof num);
         ui_rect_t r = {area.x, y, area.w, rh - ui_mm(ui, 1.0f)};
         ui_rect(ui, r, COLOR_SURFACE, ui_mm(ui, 1.5f));
         line(ui, (ui_rect_t){r.x + pad, r.y, r.w / 2, r.h}, label, SIDE_TXT, false, COLOR_TEXT,
@@ -169,7 +157,7 @@ static int waiting(ui_t *ui, ui_rect_t area, const queue_snapshot_t *s, lang_t l
         line(ui, (ui_rect_t){r.x + r.w / 2, r.y, r.w / 2 - pad, r.h}, num, SIDE_TXT, true,
              COLOR_PRIMARY_DK, TEXT_ALIGN_RIGHT);
         if (c->priority_waiting > 0) {
-            number(lang, c->priority_waiting, pr, sizeof pr);
+            locale_format_int(lang, c->priority_waiting, pr, sizeof pr);
             snprintf(label, sizeof label, "%s %s", pr, words[lang][T_PRIORITY]);
             line(ui, (ui_rect_t){r.x + r.w / 3, r.y, r.w / 2 - pad * 2, r.h}, label, 3.6f, false,
                  COLOR_MUTED, TEXT_ALIGN_RIGHT);
@@ -198,8 +186,8 @@ static void last_calls(ui_t *ui, ui_rect_t area, const queue_snapshot_t *s, lang
     int y = area.y + head;
     for (int i = 0; i < s->n_last && y + rh <= area.y + area.h; i++) {
         char tok[32], num[16];
-        digits(lang, s->last[i].token, tok, sizeof tok);
-        number(lang, s->last[i].counter, num, sizeof num);
+        locale_digits(lang, s->last[i].token, tok, sizeof tok);
+        locale_format_int(lang, s->last[i].counter, num, sizeof num);
         ui_rect_t r = {area.x, y, area.w, rh - ui_mm(ui, 1.0f)};
         ui_rect(ui, r, i == 0 ? COLOR_CALL_BG : COLOR_SURFACE, ui_mm(ui, 1.5f));
         line(ui, (ui_rect_t){r.x + pad, r.y, r.w / 2, r.h}, tok, 5.2f, true, COLOR_TEXT,

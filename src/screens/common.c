@@ -80,11 +80,6 @@ static void fee_boxes(ui_t *ui, int w, bool total, text_box_t *label, text_box_t
     *value = widget_box(ui, total ? SIZE_LABEL : SIZE_BODY, total, w - *lw - ui_mm(ui, 1.0f), 2);
 }
 
-int screens_fee_table_height(const app_t *app, ui_t *ui, int service, int w)
-{
-    return screens_fee_lines_height(app, ui, service, APP_FEE_OFFICIAL, w);
-}
-
 int screens_fee_table(const app_t *app, ui_t *ui, int service, int x, int y, int w)
 {
     return screens_fee_lines(app, ui, service, APP_FEE_OFFICIAL, x, y, w);

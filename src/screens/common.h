@@ -37,9 +37,6 @@ void screens_field_error(const app_t *app, const catalog_field_t *f, char *out, 
  * returns the height. */
 int screens_fee_table(const app_t *app, ui_t *ui, int service, int x, int y, int w);
 
-/* The height screens_fee_table will take in a column w wide (measured, nothing drawn). */
-int screens_fee_table_height(const app_t *app, ui_t *ui, int service, int w);
-
 /* The same from line first on (APP_FEE_TOTAL: the total alone, where large text leaves no room
  * for the rest). */
 int screens_fee_lines(const app_t *app, ui_t *ui, int service, int first, int x, int y, int w);

@@ -102,9 +102,7 @@ static void token_text(const app_t *app, char *out, size_t cap)
 static int queue_block(const app_t *app, ui_t *ui, int x, int y, int w)
 {
     char text[200];
-    if (app->s.priority > 0) {
-        const char *args[] = {app_tr(app, app_priority_msgid(app->s.priority))};
-        i18n_format(app_tr(app, "receipt.priority"), args, 1, text, sizeof text);
+    if (app_priority_text(app, app->lang, &app->s, text, sizeof text) > 0) {
         int h = widget_label(ui, (ui_rect_t){x, y, w, 0}, text, SIZE_SMALL, true, COLOR_PRIMARY,
                              TEXT_ALIGN_LEFT, 2);
         ui_mark(ui, "priority", (ui_rect_t){x, y, w, h});

@@ -257,3 +257,12 @@ int boot_start_app(kiosk_t *k, int64_t epoch, void (*notify)(void *ctx), void *c
     k->app.data_dir = k->cfg.data_dir;
     return 0;
 }
+
+void boot_update_centre(kiosk_t *k)
+{
+    bool fresh;
+    if (k->sync) {
+        bool changed = sync_board_get(k->sync, &k->board_seq, &k->board, &fresh);
+        app_set_centre(&k->app, changed ? &k->board : NULL, fresh);
+    }
+}

@@ -37,6 +37,8 @@ typedef struct kiosk {
     app_t app;
     view_t view;
     sync_engine_t *sync;                 /* NULL: no [sync] broker (the embedded default) */
+    sync_board_t board;                  /* the queue board's state as last copied from sync */
+    unsigned long board_seq;             /* ...and which change of it that was */
     journal_status_t journal_status;     /* how the journal opened (boot_open_journal) */
     char journal_reason[1200];           /* why it did not */
     speech_t *speech;                    /* speech mode's engine; NULL: it could not start */
@@ -88,5 +90,10 @@ bool boot_apply_pushes(kiosk_t *k);
 int boot_parse_now(const char *s, int64_t *out);
 
 void boot_free(kiosk_t *k);
+
+/* What the centre's queue board last said, handed to the app (for "N ahead of you" and the
+ * technician's figures). Cheap enough for every batch of events: the board's state is copied
+ * only when the sync thread saw it change; its freshness is looked at every time. */
+void boot_update_centre(kiosk_t *k);
 
 #endif

@@ -66,7 +66,7 @@ static void wait_for_sync(kiosk_t *k)
     sync_get_status(k->sync, &st);
     k->app.band_refused = st.band_refused;
     /* The board's figures too, once: a replay's "N ahead of you" is what the board said now. */
-    app_set_centre(&k->app, &st.board, st.board_fresh);
+    boot_update_centre(k);
 }
 
 int harness_run(kiosk_t *k, const options_t *o)

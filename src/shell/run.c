@@ -65,7 +65,13 @@ static void report_status(kiosk_t *k, notify_t *svc)
 /* Between citizens: nobody's session open, the welcome screen up, no dialog. */
 static void between_citizens(kiosk_t *k)
 {
-    if (k->sync && k->app.screen == SCREEN_WELCOME && k->app.dialog == DIALOG_NONE)
+    if (!k->sync || k->app.screen != SCREEN_WELCOME || k->app.dialog != DIALOG_NONE)
+        return;
+    /* The kept push files change only when the sync thread keeps a newer push: read and
+     * parse them then, not at every pass of the loop. */
+    sync_status_t st;
+    sync_get_status(k->sync, &st);
+    if (st.catalog_version > k->catalog_version || st.config_version > k->config_version)
         boot_apply_pushes(k);
 }
 
@@ -109,26 +115,11 @@ static void draw(kiosk_t *k, const options_t *o, notify_t *svc, bool *first)
     *first = false;
 }
 
-/* What the centre's queue board last said, for "N ahead of you" and the technician's figures:
- * read just before the citizen's touches are handled, so a confirmation estimates from the
- * board's freshness now, not from whenever the loop last woke. */
-static void centre_update(kiosk_t *k)
-{
-    if (!k->sync)
-        return;
-    sync_status_t *st = malloc(sizeof *st);
-    if (!st)
-        return;
-    sync_get_status(k->sync, st);
-    app_set_centre(&k->app, &st->board, st->board_fresh);
-    free(st);
-}
-
 /* Hand every pending event to the view (and so to the app). 1 to quit. */
 static int events(kiosk_t *k, input_state_t *in, SDL_Event *ev, int got, bool windowed,
                   bool *close_seen)
 {
-    centre_update(k);
+    boot_update_centre(k); /* before touches: a confirmation estimates from the board now */
     for (; got; got = SDL_PollEvent(ev)) {
         event_t e;
         if (should_quit(ev, windowed, close_seen))

@@ -337,6 +337,7 @@ static void on_board(sync_engine_t *e, const struct mosquitto_message *msg, bool
                        : b && sync_board_parse(msg->payload, (size_t)msg->payloadlen, b, why,
                                                sizeof why) == 0;
     pthread_mutex_lock(&e->lock);
+    e->st.board_seq++;
     if (presence)
         e->st.board_online = online == 1;
     else if (ok) {
@@ -531,6 +532,7 @@ static void lost(sync_engine_t *e, int64_t now)
     e->st.connected = false;
     e->st.subscribed = false;
     e->st.board_online = false; /* unknown until the broker tells again */
+    e->st.board_seq++;
     pthread_mutex_unlock(&e->lock);
     say(e, "disconnected; connecting again in %lld ms", (long long)wait);
 }
@@ -1038,13 +1040,32 @@ void sync_set_device(sync_engine_t *e, const char *printer, const char *paper)
     pthread_mutex_unlock(&e->lock);
 }
 
+/* Online, and its queue message recent by our own clock. Under the lock. */
+static bool board_fresh(const sync_status_t *st)
+{
+    return st->connected && st->board_online && st->board_got_ms > 0 &&
+           sync_clock_ms() - st->board_got_ms <= SYNC_BOARD_FRESH_MS;
+}
+
 void sync_get_status(sync_engine_t *e, sync_status_t *out)
 {
     pthread_mutex_lock(&e->lock);
     *out = e->st;
+    out->board_fresh = board_fresh(&e->st);
     pthread_mutex_unlock(&e->lock);
-    out->board_fresh = out->connected && out->board_online && out->board_got_ms > 0 &&
-                       sync_clock_ms() - out->board_got_ms <= SYNC_BOARD_FRESH_MS;
+}
+
+bool sync_board_get(sync_engine_t *e, unsigned long *seq, sync_board_t *out, bool *fresh)
+{
+    pthread_mutex_lock(&e->lock);
+    bool changed = e->st.board_seq != *seq;
+    if (changed) {
+        *out = e->st.board;
+        *seq = e->st.board_seq;
+    }
+    *fresh = board_fresh(&e->st);
+    pthread_mutex_unlock(&e->lock);
+    return changed;
 }
 
 int sync_inflight(const sync_engine_t *e)

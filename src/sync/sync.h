@@ -49,8 +49,9 @@ typedef struct {
      * fresh: the board online, and its queue message at most SYNC_BOARD_FRESH_MS old by our
      * own monotonic clock (the board's and the kiosk's wall clocks may disagree). */
     bool board_online;
-    bool board_fresh;     /* computed by sync_get_status */
-    int64_t board_got_ms; /* sync_clock_ms() when the queue message came; 0: none yet */
+    bool board_fresh;        /* computed by sync_get_status */
+    int64_t board_got_ms;    /* sync_clock_ms() when the queue message came; 0: none yet */
+    unsigned long board_seq; /* counts every change of the board's state and presence */
     sync_board_t board;
 } sync_status_t;
 
@@ -79,6 +80,9 @@ void sync_wake(sync_engine_t *e);
 void sync_set_device(sync_engine_t *e, const char *printer, const char *paper);
 
 void sync_get_status(sync_engine_t *e, sync_status_t *out);
+/* The board's state, copied into out only when it changed since *seq (then true, and *seq
+ * moves on), so a caller may ask at every event; *fresh is set either way (it ages). */
+bool sync_board_get(sync_engine_t *e, unsigned long *seq, sync_board_t *out, bool *fresh);
 
 /* ---- driving an engine from one's own loop (one thread per engine at a time) ---- */
 
