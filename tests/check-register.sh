@@ -163,6 +163,7 @@ dead() { ! kill -0 "$1" 2>/dev/null; }
 status_is() { [ "$(status_of "$1" "$2")" = "$3" ]; }
 control_has() { sub_retained "sheba/UDC-0001/$1/control" | grep -qF "$2"; }
 control_empty() { [ -z "$(sub_retained "sheba/UDC-0001/$1/control")" ]; }
+presence_online() { sub_retained "sheba/registers/$1" | grep -q '"online": *true'; }
 sub_retained() { # the retained message on a topic, or nothing
     mosquitto_sub -V mqttv5 -h 127.0.0.1 -p "$mport" -t "$1" -C 1 -W 1 2>/dev/null
 }
@@ -623,6 +624,9 @@ for s in sqlite pg; do
     if [ $s = sqlite ]; then store="sqlite:$tmp/rate.sqlite"; else store=$(pg_db rate); fi
     start_broker
     start_reg "rate-$s" "$store" "rate-$s" # its session and subscription, for the burst
+    # Its presence is published after its SUBSCRIBE on the same connection, so once the broker
+    # holds it the subscription is in the session ("connected" is said before that).
+    wait_until 10 presence_online "rate-$s"
     stop_reg "rate-$s"
     "$sim" burst "$broker" "$key2" UDC-0001 T02 1 1000 >"$tmp/rate-$s.burst" 2>&1
     t0=$EPOCHREALTIME
