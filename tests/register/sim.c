@@ -9,8 +9,9 @@
  *       --kind request|print|reprint|erasure  --seq S  --status S  --detail D  --day YYYYMMDD
  *       --token B-2012  --service ID  --base URL  --seal PUBKEY  --qr-token B-9999
  *   register-sim qr KEY C T N [--token ..] [--service ..] [--day ..] [--base URL]
- *   register-sim burst URL KEY C T FROM COUNT [--prefix P]   COUNT request events, each
- *       acknowledged by the broker before the tool exits (exit 1 if not all within 60 s)
+ *   register-sim burst URL KEY C T FROM COUNT [--prefix P] [--rate N]   COUNT request events,
+ *       each acknowledged by the broker before the tool exits (exit 1 if not all within 60 s);
+ *       --rate: at most N published a second (a stream a test can cut in the middle)
  */
 #define _POSIX_C_SOURCE 200809L
 #include <cjson/cJSON.h>
@@ -173,11 +174,27 @@ static void on_publish(struct mosquitto *m, void *obj, int mid, int rc, const mo
         b->acked++;
 }
 
+static long elapsed_ms(const struct timespec *t0)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
 static int burst(int argc, char **argv)
 {
     if (argc < 8)
         return usage();
-    const char *prefix = argc >= 10 && strcmp(argv[8], "--prefix") == 0 ? argv[9] : "sheba";
+    const char *prefix = "sheba";
+    long rate = 0; /* 0: as fast as the broker takes them */
+    for (int i = 8; i + 1 < argc; i += 2) {
+        if (strcmp(argv[i], "--prefix") == 0)
+            prefix = argv[i + 1];
+        else if (strcmp(argv[i], "--rate") == 0)
+            rate = strtol(argv[i + 1], NULL, 10);
+        else
+            return usage();
+    }
     signing_key_t k;
     register_broker_t b = {0};
     char err[512], id[64], topic[256];
@@ -201,10 +218,13 @@ static int burst(int argc, char **argv)
                    .service = "nid_correction",
                    .base = "https://sheba.example.gov.bd/r"};
     time_t until = time(NULL) + 60;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     long sent = 0;
     while (st.acked < count && time(NULL) < until) {
         /* Keep a few hundred in flight: the library queues, the broker paces. */
-        while (st.connected == 1 && sent < count && sent - st.acked < 200) {
+        while (st.connected == 1 && sent < count && sent - st.acked < 200 &&
+               (rate <= 0 || sent < rate * elapsed_ms(&t0) / 1000 + 1)) {
             char token[16];
             long n = from + sent;
             snprintf(token, sizeof token, "B-%ld", 1000 + n % 9000);
@@ -219,7 +239,7 @@ static int burst(int argc, char **argv)
             free(sig);
             sent++;
         }
-        if (mosquitto_loop(m, 100, 1) != MOSQ_ERR_SUCCESS)
+        if (mosquitto_loop(m, rate > 0 ? 10 : 100, 1) != MOSQ_ERR_SUCCESS)
             break;
     }
     mosquitto_disconnect(m);
