@@ -382,7 +382,7 @@ scenario() { # scenario LABEL STORE
     # Two registers share the stream; one killed, the other takes over (its session too).
     local r2="$s-b" total
     start_reg "$r2" "$store" "reg-$s-b"
-    sleep 0.5
+    wait_until 10 presence_online "reg-$s-b" # published after its SUBSCRIBE: it shares from now
     before=$(count "$store" requests)
     "$sim" burst "$broker" "$key1" UDC-0001 T01 2000 200 >/dev/null
     wait_until 30 has_count "$store" requests $((before + 200))
@@ -468,39 +468,55 @@ EOF
         fail "$s/browser" "chromium and chromium-driver are not installed"
         return
     fi
-    local dport sid wd
-    dport=$(free_port)
-    chromedriver --port="$dport" >"$tmp/chromedriver.log" 2>&1 &
-    local dpid=$!
-    wd="http://127.0.0.1:$dport"
-    wait_until 20 curl -sf "$wd/status"
-    sid=$(curl -s -X POST "$wd/session" -H 'Content-Type: application/json' -d '{"capabilities":
+    local dport dpid sid wd try caps
+    caps='{"capabilities":
         {"alwaysMatch": {"goog:chromeOptions": {"binary": "/usr/bin/chromium",
         "mobileEmulation": {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 1}},
         "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
-        "--window-size=390,844", "--user-data-dir='"$tmp/chrome"'"]}}}}' |
-        grep -o '"sessionId":"[^"]*"' | cut -d'"' -f4)
+        "--window-size=390,844", "--user-data-dir='"$tmp/chrome"'"]}}}}'
+    # A loaded machine once gave no session at all (an empty reply): the driver is given time
+    # to listen and Chromium time to start, and a failed start is tried again, twice at most,
+    # each time on a new port with a fresh profile; what went wrong is said if all fail.
+    for try in 1 2 3; do
+        dport=$(free_port)
+        rm -rf "$tmp/chrome"
+        chromedriver --port="$dport" >"$tmp/chromedriver.log" 2>&1 &
+        dpid=$!
+        wd="http://127.0.0.1:$dport"
+        wait_until 30 curl -sf "$wd/status"
+        curl -s --max-time 90 -X POST "$wd/session" -H 'Content-Type: application/json' \
+            -d "$caps" >"$tmp/session.json"
+        sid=$(grep -o '"sessionId":"[^"]*"' "$tmp/session.json" | cut -d'"' -f4)
+        [ -n "$sid" ] && break
+        info "browser: no session on try $try: $(head -c 300 "$tmp/session.json") $(tail -3 "$tmp/chromedriver.log" | tr '\n' ' ')"
+        kill "$dpid" 2>/dev/null
+        wait "$dpid" 2>/dev/null
+    done
+    if [ -z "$sid" ]; then
+        fail "$s/browser" "chromedriver gave no session in 3 tries"
+        return
+    fi
     for name in good pending forged unknown; do
         local u=${!name} shot="$tmp/shot-$name.png" t el
         case $name in
         good) t="Genuine receipt" ;; pending) t="not yet received" ;;
         forged) t="not genuine" ;; unknown) t="Unknown receipt" ;;
         esac
-        curl -s -X POST "$wd/session/$sid/url" -H 'Content-Type: application/json' \
+        curl -s --max-time 60 -X POST "$wd/session/$sid/url" -H 'Content-Type: application/json' \
             -d "{\"url\": \"$u\"}" >/dev/null
         el=$(curl -s -X POST "$wd/session/$sid/element" -H 'Content-Type: application/json' \
             -d '{"using": "css selector", "value": "body"}' | grep -o '"element-[^"]*":"[^"]*"' | cut -d'"' -f4)
         curl -s "$wd/session/$sid/element/$el/text" >"$tmp/text.json"
         curl -s "$wd/session/$sid/screenshot" | sed 's/^{"value":"//; s/"}$//' | base64 -d >"$shot" 2>/dev/null
-        if [ -n "$sid" ] && grep -qF "$t" "$tmp/text.json" && [ "$(head -c 4 "$shot" | tail -c 3)" = PNG ]; then
+        if grep -qF "$t" "$tmp/text.json" && [ "$(head -c 4 "$shot" | tail -c 3)" = PNG ]; then
             pass "$s/browser-$name"
             [ "$shots" = --shots ] && mkdir -p docs/images && cp "$shot" "docs/images/register-$name.png"
         else
-            fail "$s/browser-$name" "no \"$t\" in the page's visible text, or no screenshot: $(head -c 200 "$tmp/text.json")"
+            fail "$s/browser-$name" "no \"$t\" in the page's visible text, or no screenshot: $(head -c 200 "$tmp/text.json"); chromedriver $(kill -0 "$dpid" 2>/dev/null && echo running || echo gone): $(tail -3 "$tmp/chromedriver.log" | tr '\n' ' ')"
         fi
     done
-    [ -n "$sid" ] && curl -s -X DELETE "$wd/session/$sid" >/dev/null
+    curl -s -X DELETE "$wd/session/$sid" >/dev/null
     kill "$dpid" 2>/dev/null
     wait "$dpid" 2>/dev/null
 }
