@@ -36,10 +36,12 @@ pass() { echo "PASS $tag/$1"; }
 fail() { echo "FAIL $tag/$1: $2"; }
 info() { echo "INFO $tag: $*"; }
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u nobody -- "$@"; else "$@"; fi; }
-free_port() { # a port nothing listens on (python would take seconds to start on a busy machine)
+free_port() { # a port nothing listens on (python would take seconds to start on a busy machine),
+    # below the kernel's ephemeral range (32768-60999): a port that a connection of this
+    # busy script holds, or left in TIME_WAIT, cannot be bound by a server that asks for it
     local p
     while :; do
-        p=$((20000 + RANDOM % 40000))
+        p=$((20000 + RANDOM % 12000))
         (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
     done
 }
