@@ -52,7 +52,9 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla -
            -Wmissing-prototypes -Wconversion
 DEFS    := -DKIOSK_VERSION=\"$(VERSION)\"
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
+# libmicrohttpd is compiled against but not linked: the board opens it when it starts its web
+# server (src/queue/mhd.h says why), so a kiosk does not load GnuTLS and its company.
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(filter-out libmicrohttpd,$(PKGS)) 2>/dev/null) -lm
 REG_PKGS   := libmosquitto libpq libmicrohttpd
 REG_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(REG_PKGS) 2>/dev/null)
 REG_LIBS    = $(shell $(PKG_CONFIG) --libs $(REG_PKGS) libsodium sqlite3 libcjson libutf8proc \

@@ -180,6 +180,22 @@ printf '[board]\nhttp = 127.0.0.1:%s\n' "$bport" >"$tmp/board-port.ini"
 expect provisioned-board 0 "counters' web app on port $bport" -- env SDL_VIDEODRIVER=dummy \
     "$build/kiosk" --headless --config assets/kiosk.ini --config "$tmp/data-board/kiosk.ini" \
     --config "$tmp/board-port.ini" --data "$tmp/data-board" --exit-after 1500
+# libmicrohttpd is opened only when the board starts its web server (src/queue/mhd.h): the
+# program does not link it, a kiosk starts without it, and a board without it says which
+# library it could not load and stops.
+mkdir -p "$tmp/nomhd" "$tmp/data-nomhd"
+: >"$tmp/nomhd/libmicrohttpd.so.12"
+if readelf -d "$build/kiosk" | grep -q 'NEEDED.*libmicrohttpd'; then
+    fail kiosk-links-no-microhttpd "$(readelf -d "$build/kiosk" | grep microhttpd)"
+else
+    pass kiosk-links-no-microhttpd
+fi
+expect kiosk-without-microhttpd 0 "" -- env LD_LIBRARY_PATH="$tmp/nomhd" SDL_VIDEODRIVER=dummy \
+    "$build/kiosk" --headless --data "$tmp/data-nomhd"
+expect board-without-microhttpd 1 "board: cannot load libmicrohttpd.so.12" -- \
+    env LD_LIBRARY_PATH="$tmp/nomhd" SDL_VIDEODRIVER=dummy \
+    "$build/kiosk" --headless --config assets/kiosk.ini --config "$tmp/data-board/kiosk.ini" \
+    --config "$tmp/board-port.ini" --data "$tmp/data-board" --exit-after 1500
 grep -q '^pin_hash = \$argon2id\$' "$tmp/prov.ini" && ! grep -q 246810 "$tmp/prov.ini" &&
     pass provision-pin-hashed || fail provision-pin-hashed "$(grep pin "$tmp/prov.ini")"
 expect provision-bad-id 1 "--centre-id" -- tools/provision "$img" --centre-id "UDC 1" \

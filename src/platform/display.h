@@ -20,6 +20,8 @@ typedef struct {
     SDL_Renderer *renderer;
     SDL_Texture *target;  /* logical-size target when the UI is rotated */
     SDL_Surface *surface; /* headless */
+    void *pixels;         /* the headless surface's pixels, mapped (display.c) */
+    size_t pixels_bytes;
     int panel_w, panel_h; /* what the display shows, in pixels */
     int w, h;             /* logical UI size (panel size rotated) */
     int rotation;

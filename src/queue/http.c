@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -21,11 +20,15 @@
 #include <unistd.h>
 
 #include "queue/json.h"
+#include "queue/mhd.h"
 
 #define ADDR_SLOTS    64
 #define ADDR_FREE     10 /* wrong PINs from one address before it must wait */
 #define LOCK_FIRST_MS (30LL * 1000)
 #define LOCK_MAX_MS   (15LL * 60 * 1000)
+
+/* libmicrohttpd, set by queue_http_start before its daemon can call anything here. */
+static const queue_mhd_t *mhd;
 
 typedef struct {
     char addr[INET6_ADDRSTRLEN];
@@ -63,9 +66,9 @@ static int64_t now_ms(const queue_http_t *h)
 
 static void common_headers(struct MHD_Response *r)
 {
-    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, "X-Frame-Options", "DENY");
-    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    mhd->add_response_header(r, "X-Content-Type-Options", "nosniff");
+    mhd->add_response_header(r, "X-Frame-Options", "DENY");
+    mhd->add_response_header(r, "Referrer-Policy", "no-referrer");
 }
 
 static enum MHD_Result send_text(struct MHD_Connection *c, unsigned status, char *text,
@@ -74,16 +77,16 @@ static enum MHD_Result send_text(struct MHD_Connection *c, unsigned status, char
     if (!text)
         return MHD_NO; /* out of memory: MHD closes the connection */
     struct MHD_Response *r =
-        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+        mhd->create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
     if (!r) {
         free(text);
         return MHD_NO;
     }
-    MHD_add_response_header(r, "Content-Type", type);
-    MHD_add_response_header(r, "Cache-Control", "no-store");
+    mhd->add_response_header(r, "Content-Type", type);
+    mhd->add_response_header(r, "Cache-Control", "no-store");
     common_headers(r);
-    enum MHD_Result ok = MHD_queue_response(c, status, r);
-    MHD_destroy_response(r);
+    enum MHD_Result ok = mhd->queue_response(c, status, r);
+    mhd->destroy_response(r);
     return ok;
 }
 
@@ -109,16 +112,16 @@ static enum MHD_Result send_method(struct MHD_Connection *c, const char *allow)
     snprintf(msg, sizeof msg, "use %s here", allow);
     char *json = queue_json_error(msg, "method");
     struct MHD_Response *r =
-        json ? MHD_create_response_from_buffer(strlen(json), json, MHD_RESPMEM_MUST_FREE) : NULL;
+        json ? mhd->create_response_from_buffer(strlen(json), json, MHD_RESPMEM_MUST_FREE) : NULL;
     if (!r) {
         free(json);
         return MHD_NO;
     }
-    MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
-    MHD_add_response_header(r, "Allow", allow);
+    mhd->add_response_header(r, "Content-Type", "application/json; charset=utf-8");
+    mhd->add_response_header(r, "Allow", allow);
     common_headers(r);
-    enum MHD_Result ok = MHD_queue_response(c, MHD_HTTP_METHOD_NOT_ALLOWED, r);
-    MHD_destroy_response(r);
+    enum MHD_Result ok = mhd->queue_response(c, MHD_HTTP_METHOD_NOT_ALLOWED, r);
+    mhd->destroy_response(r);
     return ok;
 }
 
@@ -127,7 +130,7 @@ static enum MHD_Result send_method(struct MHD_Connection *c, const char *allow)
 static void client_addr(struct MHD_Connection *c, char out[INET6_ADDRSTRLEN])
 {
     const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        mhd->get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     snprintf(out, INET6_ADDRSTRLEN, "?");
     if (!ci || !ci->client_addr)
         return;
@@ -193,7 +196,7 @@ static cJSON *parse_body(struct MHD_Connection *c, req_t *r, bool empty_ok, enum
     }
     if (r->len == 0 && empty_ok)
         return cJSON_CreateObject();
-    const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+    const char *type = mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
     size_t tl = strlen("application/json");
     if (!type || strncasecmp(type, "application/json", tl) != 0 ||
         (type[tl] && type[tl] != ';' && type[tl] != ' ')) {
@@ -243,10 +246,10 @@ static int counter_field(const cJSON *j, const char *name)
  * which browsers open without headers). */
 static const char *session_of(struct MHD_Connection *c, bool query_ok)
 {
-    const char *a = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+    const char *a = mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
     if (a && strncasecmp(a, "Bearer ", 7) == 0)
         return a + 7;
-    return query_ok ? MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "session") : NULL;
+    return query_ok ? mhd->lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "session") : NULL;
 }
 
 static enum MHD_Result login(queue_http_t *h, struct MHD_Connection *c, req_t *r)
@@ -512,16 +515,16 @@ static enum MHD_Result events(queue_http_t *h, struct MHD_Connection *c)
     s->counter = counter;
     snprintf(s->session, sizeof s->session, "%s", sid);
     struct MHD_Response *r =
-        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, sse_read, s, sse_free);
+        mhd->create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, sse_read, s, sse_free);
     if (!r) {
         free(s);
         return MHD_NO;
     }
-    MHD_add_response_header(r, "Content-Type", "text/event-stream; charset=utf-8");
-    MHD_add_response_header(r, "Cache-Control", "no-store");
+    mhd->add_response_header(r, "Content-Type", "text/event-stream; charset=utf-8");
+    mhd->add_response_header(r, "Cache-Control", "no-store");
     common_headers(r);
-    enum MHD_Result ok = MHD_queue_response(c, MHD_HTTP_OK, r);
-    MHD_destroy_response(r);
+    enum MHD_Result ok = mhd->queue_response(c, MHD_HTTP_OK, r);
+    mhd->destroy_response(r);
     return ok;
 }
 
@@ -586,30 +589,30 @@ static enum MHD_Result send_file(queue_http_t *h, struct MHD_Connection *c, cons
     }
     snprintf(etag, sizeof etag, "\"%llx-%llx\"", (unsigned long long)st.st_mtime,
              (unsigned long long)st.st_size);
-    const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+    const char *inm = mhd->lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
     struct MHD_Response *r;
     unsigned status = MHD_HTTP_OK;
     if (inm && strcmp(inm, etag) == 0) {
         close(fd);
-        r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+        r = mhd->create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
         status = MHD_HTTP_NOT_MODIFIED;
     } else {
-        r = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+        r = mhd->create_response_from_fd((uint64_t)st.st_size, fd);
         if (!r)
             close(fd);
     }
     if (!r)
         return MHD_NO;
-    MHD_add_response_header(r, "Content-Type", types[t].type);
-    MHD_add_response_header(r, "Cache-Control", types[t].cache);
-    MHD_add_response_header(r, "ETag", etag);
+    mhd->add_response_header(r, "Content-Type", types[t].type);
+    mhd->add_response_header(r, "Cache-Control", types[t].cache);
+    mhd->add_response_header(r, "ETag", etag);
     if (strcmp(dot, ".html") == 0)
-        MHD_add_response_header(r, "Content-Security-Policy",
-                                "default-src 'self'; img-src 'self' data:; object-src 'none'; "
-                                "frame-ancestors 'none'");
+        mhd->add_response_header(r, "Content-Security-Policy",
+                                 "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+                                 "frame-ancestors 'none'");
     common_headers(r);
-    enum MHD_Result ok = MHD_queue_response(c, status, r);
-    MHD_destroy_response(r);
+    enum MHD_Result ok = mhd->queue_response(c, status, r);
+    mhd->destroy_response(r);
     return ok;
 }
 
@@ -647,7 +650,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
             return MHD_NO;
         *con_cls = r;
         /* A declared length over the limit is refused before its body is read. */
-        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        const char *cl = mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         if (cl && strtoull(cl, NULL, 10) > HTTP_MAX_BODY) {
             r->too_big = true;
             return send_error(c, 413, "body", "the body is over 16 KiB");
@@ -754,6 +757,9 @@ queue_http_t *queue_http_start(queue_t *q, const queue_http_opts_t *o, char *err
                  o->listen);
         return NULL;
     }
+    mhd = queue_mhd_load(err, errcap);
+    if (!mhd)
+        return NULL;
     queue_http_t *h = calloc(1, sizeof *h);
     if (!h) {
         snprintf(err, errcap, "out of memory");
@@ -770,12 +776,12 @@ queue_http_t *queue_http_start(queue_t *q, const queue_http_opts_t *o, char *err
     pthread_mutex_init(&h->mu, NULL);
     unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
                      MHD_USE_ERROR_LOG | (family == AF_INET6 ? MHD_USE_IPv6 : 0);
-    h->d = MHD_start_daemon(flags, 0, NULL, NULL, handle, h, MHD_OPTION_EXTERNAL_LOGGER, log_mhd,
-                            NULL, MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_CONNECTION_LIMIT,
-                            (unsigned)HTTP_MAX_CONNECTIONS, MHD_OPTION_PER_IP_CONNECTION_LIMIT, 16u,
-                            MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-                            (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, completed, h,
-                            MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
+    h->d = mhd->start_daemon(
+        flags, 0, NULL, NULL, handle, h, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
+        MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_MAX_CONNECTIONS,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, 16u, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
+        completed, h, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
     if (!h->d) {
         snprintf(err, errcap, "[board] http: cannot listen on %s (in use, or no such address)",
                  o->listen);
@@ -783,7 +789,7 @@ queue_http_t *queue_http_start(queue_t *q, const queue_http_opts_t *o, char *err
         free(h);
         return NULL;
     }
-    const union MHD_DaemonInfo *di = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
+    const union MHD_DaemonInfo *di = mhd->get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
     h->port = di ? di->port : 0;
     (void)sl;
     return h;
@@ -800,7 +806,7 @@ void queue_http_stop(queue_http_t *h)
         return;
     h->stopping = 1;
     queue_wake(h->q);
-    MHD_stop_daemon(h->d);
+    mhd->stop_daemon(h->d);
     pthread_mutex_destroy(&h->mu);
     free(h);
 }

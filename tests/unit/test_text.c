@@ -1,5 +1,6 @@
 /* tests/unit/test_text.c - unit tests for the text engine: UTF-8, Unicode, editing, shaping
  * and layout with the bundled fonts. */
+#define _DEFAULT_SOURCE /* mkdtemp, symlink */
 #include "text/edit.h"
 #include "text/layout.h"
 #include "text/shape.h"
@@ -17,6 +18,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tmpdir.h"
 
 /*
  * Expected values are written out by hand (byte sequences, cluster boundaries counted from the
@@ -1026,9 +1031,64 @@ static void test_long_line_in_wide_box_keeps_true_width(void **state)
                  sum);
 }
 
+/* ==== fonts ==== */
+
+/* A fonts folder made from the bundled one (symbolic links), then spoiled one way. */
+static void spoilt_fonts(char *dir, size_t cap, const char *face, const char *how)
+{
+    static const char *const files[] = {"NotoSansBengali-Regular.ttf", "NotoSansBengali-Bold.ttf",
+                                        "NotoSans-Regular.ttf",        "NotoSans-Bold.ttf",
+                                        "MaterialIcons-Regular.ttf",   "MaterialIcons.codepoints"};
+    char tmpl[] = "/tmp/test-fonts-XXXXXX", cwd[512], from[1024], to[1024];
+    assert_non_null(mkdtemp(tmpl));
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    snprintf(dir, cap, "%s", tmpl);
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        snprintf(to, sizeof to, "%s/%s", dir, files[i]);
+        if (strcmp(files[i], face) == 0) {
+            FILE *empty = strcmp(how, "empty") == 0 ? fopen(to, "w") : NULL;
+            if (empty)
+                fclose(empty);
+            else if (strcmp(how, "folder") == 0)
+                assert_int_equal(mkdir(to, 0700), 0);
+            continue; /* "missing" */
+        }
+        snprintf(from, sizeof from, "%s/fonts/%s", cwd, files[i]);
+        assert_int_equal(symlink(from, to), 0);
+    }
+}
+
+static void expect_fonts_refused(const char *face, const char *how, const char *why)
+{
+    char dir[64], err[512] = "", want[600];
+    spoilt_fonts(dir, sizeof dir, face, how);
+    fonts_t *f = fonts_open(dir, err, sizeof err);
+    snprintf(want, sizeof want, "%s/%s: cannot read font: %s", dir, face, why);
+    if (f || strcmp(err, want) != 0)
+        fail_msg("%s %s: %s, expected \"%s\"", how, face, f ? "opened" : err, want);
+    remove_tree(dir);
+}
+
+/* Fonts are mapped, not read: a missing, empty or non-file font still names itself and why. */
+static void test_fonts_refuse_missing_empty_and_folders(void **state)
+{
+    (void)state;
+    expect_fonts_refused("NotoSans-Bold.ttf", "missing", "No such file or directory");
+    expect_fonts_refused("NotoSansBengali-Regular.ttf", "empty", "empty or too large");
+    expect_fonts_refused("MaterialIcons-Regular.ttf", "folder", "not a regular file");
+    char dir[64], err[512] = "";
+    spoilt_fonts(dir, sizeof dir, "none", "");
+    fonts_t *f = fonts_open(dir, err, sizeof err);
+    assert_non_null(f);
+    assert_non_null(fonts_get(f, FACE_BENGALI, 24)); /* the mapping is read by FreeType */
+    fonts_close(f);
+    remove_tree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fonts_refuse_missing_empty_and_folders),
         cmocka_unit_test(test_utf8_decode_rejects_overlong),
         cmocka_unit_test(test_utf8_decode_rejects_surrogates_and_beyond_max),
         cmocka_unit_test(test_utf8_decode_rejects_truncated),
