@@ -189,6 +189,30 @@ key_mode=$(stat -c %a "$tmp/sign-data/signing.key")
 [ "$key_mode" = 600 ] && echo "PASS cli/signing-key-private" ||
     echo "FAIL cli/signing-key-private: signing.key has mode $key_mode"
 
+# Issue 9: what a real start leaves in a new data folder is the kiosk user's alone, whatever
+# umask it was started with (the unit test sets the umask itself; this checks main's own
+# call). Looked at while it runs, so the WAL and its index are there too.
+priv="$tmp/private-data"
+(
+    umask 022
+    exec env SDL_VIDEODRIVER=dummy "$kiosk" --windowed --data "$priv" --exit-after 20000
+) >"$tmp/private.out" 2>&1 &
+ppid_=$!
+for _ in $(seq 200); do
+    [ -e "$priv/journal.sqlite-wal" ] && [ -e "$priv/journal.sqlite-shm" ] &&
+        [ -e "$priv/signing.key" ] && [ -e "$priv/signing.pub" ] && break
+    sleep 0.05
+done
+made=$(find "$priv" -mindepth 1 | wc -l)
+loose=$(find "$priv" -perm /077 -printf '%m %P; ')
+kill -9 "$ppid_" 2>/dev/null
+wait "$ppid_" 2>/dev/null
+if [ "$made" -ge 6 ] && [ -z "$loose" ]; then
+    echo "PASS cli/data-folder-private ($made files, under umask 022)"
+else
+    echo "FAIL cli/data-folder-private: $made files; open to others: ${loose:-none}; $(tail -2 "$tmp/private.out" | tr '\n' ' ')"
+fi
+
 # The journal from the command line: export, import into a new folder, the same export.
 check export 0 '"token":"H-001"' -- "$kiosk" --export-journal --data "$tmp/sign-data"
 "$kiosk" --export-journal --data "$tmp/sign-data" >"$tmp/export.jsonl" 2>/dev/null

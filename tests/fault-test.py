@@ -517,6 +517,9 @@ class Tmpfs:
             pass
 
 
+JOURNAL_MIN_FREE = 256 * 1024  # JOURNAL_MIN_FREE in src/store/journal.c
+
+
 def disk_full_start(ctx, fs, base, leave):
     d = os.path.join(fs.path, "data")
     shutil.rmtree(d, ignore_errors=True)
@@ -535,6 +538,11 @@ def disk_full_start(ctx, fs, base, leave):
         now = open(os.path.join(d, "journal.sqlite"), "rb").read()
         if now != before:
             p.append("refused to start, but journal.sqlite changed")
+    elif leave < JOURNAL_MIN_FREE:
+        # Below the journal's floor (src/store/journal.c) no citizen may start a form that
+        # could not be kept: the start itself must refuse, whatever happens after.
+        p.append("%d KB free, under the %d KB floor, but %s: exit %s: %s" % (
+            leave // 1024, JOURNAL_MIN_FREE // 1024, out, r1.rc, ct.short(r1.text)))
     elif out not in ("confirmed", "confirm refused (error shown)", "confirmed, then an error"):
         # (confirmed, then an error: the receipt could not be written to the full disk)
         p.append("%s: exit %s: %s" % (out, r1.rc, ct.short(r1.text)))
