@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app/fees.h"
+#include "text/i18n.h"
 #include "text/locale.h"
 #include "ui/widgets.h"
 
@@ -85,24 +86,16 @@ int screens_fee_table(const app_t *app, ui_t *ui, int service, int x, int y, int
     return screens_fee_lines(app, ui, service, APP_FEE_OFFICIAL, x, y, w);
 }
 
-int screens_fee_lines_height(const app_t *app, ui_t *ui, int service, int first, int w)
+static int layout_h(ui_t *ui, const char *text, const text_box_t *box)
 {
-    app_fees_t f;
-    text_box_t lb, vb;
-    int lw, h = 0, gap = ui_mm(ui, 1.0f);
-    app_fees(app, service, app->lang, &f);
-    for (int i = first; i < APP_FEE_LINES; i++) {
-        fee_boxes(ui, w, i == APP_FEE_TOTAL, &lb, &vb, &lw);
-        const text_layout_t *l = ui_layout(ui, f.label[i], &lb);
-        int lh = l ? l->h : 0;
-        const text_layout_t *v = ui_layout(ui, f.value[i], &vb);
-        int vh = v ? v->h : 0;
-        h += (lh > vh ? lh : vh) + gap + (i == APP_FEE_TOTAL ? gap : 0);
-    }
-    return h;
+    const text_layout_t *l = ui_layout(ui, text, box);
+    return l ? l->h : 0;
 }
 
-int screens_fee_lines(const app_t *app, ui_t *ui, int service, int first, int x, int y, int w)
+/* The fee lines measured, and drawn too when draw is set: one loop, so that the room the
+ * review keeps for them is the room they take. */
+static int fee_lines(const app_t *app, ui_t *ui, int service, int first, int x, int y, int w,
+                     bool draw)
 {
     static const char *const ids[APP_FEE_LINES] = {"fee:official", "fee:charge", "fee:total"};
     app_fees_t f;
@@ -111,22 +104,53 @@ int screens_fee_lines(const app_t *app, ui_t *ui, int service, int first, int x,
     for (int i = first; i < APP_FEE_LINES; i++) {
         bool total = i == APP_FEE_TOTAL;
         text_box_t lb, vb;
-        int lw;
+        int lw, lh, vh;
         fee_boxes(ui, w, total, &lb, &vb, &lw);
         if (total) {
-            ui_rect(ui, (ui_rect_t){x, y, w, ui_mm(ui, 0.3f) > 0 ? ui_mm(ui, 0.3f) : 1}, COLOR_LINE,
-                    0);
+            if (draw)
+                ui_rect(ui, (ui_rect_t){x, y, w, ui_mm(ui, 0.3f) > 0 ? ui_mm(ui, 0.3f) : 1},
+                        COLOR_LINE, 0);
             y += gap;
         }
-        int lh = ui_text(ui, (ui_rect_t){x, y, lw, 0}, f.label[i], &lb,
+        if (draw) {
+            lh = ui_text(ui, (ui_rect_t){x, y, lw, 0}, f.label[i], &lb,
                          total ? COLOR_TEXT : COLOR_MUTED, TEXT_ALIGN_LEFT, UI_VALIGN_TOP);
-        int vh = ui_text(ui, (ui_rect_t){x + lw + gap, y, w - lw - gap, 0}, f.value[i], &vb,
+            vh = ui_text(ui, (ui_rect_t){x + lw + gap, y, w - lw - gap, 0}, f.value[i], &vb,
                          COLOR_TEXT, TEXT_ALIGN_RIGHT, UI_VALIGN_TOP);
+        } else {
+            lh = layout_h(ui, f.label[i], &lb);
+            vh = layout_h(ui, f.value[i], &vb);
+        }
         int h = lh > vh ? lh : vh;
-        ui_mark(ui, ids[i], (ui_rect_t){x, y, w, h});
+        if (draw)
+            ui_mark(ui, ids[i], (ui_rect_t){x, y, w, h});
         y += h + gap;
     }
     return y - y0;
+}
+
+int screens_fee_lines_height(const app_t *app, ui_t *ui, int service, int first, int w)
+{
+    return fee_lines(app, ui, service, first, 0, 0, w, false);
+}
+
+int screens_fee_lines(const app_t *app, ui_t *ui, int service, int first, int x, int y, int w)
+{
+    return fee_lines(app, ui, service, first, x, y, w, true);
+}
+
+/* "আনুমানিক ৩ দিন", "the same day": a processing time in the session's language and digits. */
+void screens_days_text(const app_t *app, int days, char *out, size_t cap)
+{
+    char ascii[16], num[48];
+    snprintf(ascii, sizeof ascii, "%d", days);
+    if (locale_digits(app->lang, ascii, num, sizeof num) < 0)
+        snprintf(num, sizeof num, "%s", ascii);
+    const char *args[] = {num};
+    i18n_format(app_tr(app, days == 0   ? N_("service.same_day")
+                            : days == 1 ? N_("service.one_day")
+                                        : N_("service.days")),
+                args, 1, out, cap);
 }
 
 /* "৳ ৫০", "বিনামূল্যে", or "প্রকাশিত নয়" where the catalog publishes no official fee. */

@@ -42,6 +42,9 @@ int screens_fee_table(const app_t *app, ui_t *ui, int service, int x, int y, int
 int screens_fee_lines(const app_t *app, ui_t *ui, int service, int first, int x, int y, int w);
 int screens_fee_lines_height(const app_t *app, ui_t *ui, int service, int first, int w);
 
+/* A service's processing time as shown and said ("the same day", "3 days"). */
+void screens_days_text(const app_t *app, int days, char *out, size_t cap);
+
 /* A fee as shown: "৳ ৫০", or "free" in the session's language. */
 void screens_format_fee(const app_t *app, long long fee, char *out, size_t cap);
 

@@ -14,18 +14,6 @@
 #define ICON_DOCS  0xe873 /* description */
 #define ICON_START 0xe5c8 /* arrow_forward */
 
-static void format_days(const app_t *app, int days, char *out, size_t cap)
-{
-    char n[16], num[32];
-    snprintf(n, sizeof n, "%d", days);
-    locale_digits(app->lang, n, num, sizeof num);
-    const char *args[] = {num};
-    const char *tmpl = days == 0   ? app_tr(app, "service.same_day")
-                       : days == 1 ? app_tr(app, "service.one_day")
-                                   : app_tr(app, "service.days");
-    i18n_format(tmpl, args, 1, out, cap);
-}
-
 /* An icon, a bold heading and a value under it; returns the height used. */
 static int info_block(ui_t *ui, int x, int y, int w, unsigned icon, const char *head,
                       const char *value, const char *note)
@@ -102,7 +90,7 @@ void screen_service_build(view_t *v, const app_t *app, ui_t *ui)
     bool two = ui->w > ui->h && ui->text_scale <= 1.0f;
     int cw = two ? (w - pad) / 2 : w;
     char days[96];
-    format_days(app, s->processing_days, days, sizeof days);
+    screens_days_text(app, s->processing_days, days, sizeof days);
     int ly = y;
     ly += fee_block(app, ui, area.x, ly, cw);
     ly += info_block(ui, area.x, ly, cw, ICON_TIME, app_tr(app, "service.time"), days, NULL);

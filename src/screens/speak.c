@@ -172,17 +172,6 @@ static void welcome(talk_t *t)
     }
 }
 
-static void service_days(const app_t *app, int days, char *out, size_t cap)
-{
-    char num[32];
-    number_text(app, days, num, sizeof num);
-    const char *args[] = {num};
-    i18n_format(app_tr(app, days == 0   ? N_("service.same_day")
-                            : days == 1 ? N_("service.one_day")
-                                        : N_("service.days")),
-                args, 1, out, cap);
-}
-
 static void fees(talk_t *t, int service, bool all)
 {
     app_fees_t f;
@@ -199,7 +188,7 @@ static void service(talk_t *t)
     talk(t, s->name.s[app->lang]);
     talk(t, s->description.s[app->lang]);
     fees(t, app->s.service, true);
-    service_days(app, s->processing_days, days, sizeof days);
+    screens_days_text(app, s->processing_days, days, sizeof days);
     talk_pair(t, app_tr(app, "service.time"), days);
     talk_msg(t, N_("service.documents"));
     if (s->document_count == 0)
