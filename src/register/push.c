@@ -14,6 +14,7 @@
 
 #include "catalog/catalog.h"
 #include "config/config.h"
+#include "io/file.h"
 #include "register/register.h"
 #include "register/tools.h"
 #include "store/seal.h"
@@ -109,27 +110,6 @@ int register_sign_key_load(const char *path, signing_key_t *k, char *err, size_t
 
 /* ---- pushes ---- */
 
-static char *read_file(const char *path, size_t max, size_t *len, char *err, size_t errcap)
-{
-    FILE *fp = fopen(path, "rb");
-    char *text = fp ? malloc(max + 1) : NULL;
-    if (!text) {
-        snprintf(err, errcap, "%s: %s", path, fp ? "no memory" : strerror(errno));
-        if (fp)
-            fclose(fp);
-        return NULL;
-    }
-    *len = fread(text, 1, max + 1, fp);
-    fclose(fp);
-    if (*len > max) {
-        snprintf(err, errcap, "%s: larger than %zu bytes", path, max);
-        free(text);
-        return NULL;
-    }
-    text[*len] = '\0';
-    return text;
-}
-
 typedef struct {
     char *names; /* MaterialIcons.codepoints: "name hex" lines */
 } icons_t;
@@ -173,7 +153,7 @@ static cJSON *validated(const register_push_t *p, char *err, size_t errcap)
 {
     size_t len;
     /* The file may be pretty-printed; what must fit the protocol's limit is the payload. */
-    char *text = read_file(p->file, 1 << 20, &len, err, errcap);
+    char *text = file_read(p->file, 1 << 20, &len, err, errcap);
     cJSON *body = NULL;
     if (!text)
         return NULL;
@@ -182,7 +162,7 @@ static cJSON *validated(const register_push_t *p, char *err, size_t errcap)
         icons_t ic = {NULL};
         size_t ilen;
         snprintf(path, sizeof path, "%s/MaterialIcons.codepoints", p->fonts_dir);
-        if (!(ic.names = read_file(path, 1 << 20, &ilen, err, errcap))) {
+        if (!(ic.names = file_read(path, 1 << 20, &ilen, err, errcap))) {
             free(text);
             return NULL;
         }
