@@ -92,6 +92,16 @@ static int retry_seconds(int64_t until, int64_t now)
     return (int)((until - now + 999) / 1000);
 }
 
+int64_t queue_lockout_ms(int64_t failures, int64_t free)
+{
+    if (failures < free)
+        return 0;
+    int64_t ms = LOCK_FIRST_MS;
+    for (int64_t i = free; i < failures && ms < LOCK_MAX_MS; i++)
+        ms *= 2;
+    return ms < LOCK_MAX_MS ? ms : LOCK_MAX_MS;
+}
+
 /* Count a wrong PIN; from QUEUE_LOGIN_FREE on, lock for 30 s doubling up to 15 min. */
 static int64_t count_failure(queue_t *q, int counter, int64_t now)
 {
@@ -99,11 +109,9 @@ static int64_t count_failure(queue_t *q, int counter, int64_t now)
     queue_sql(q, &failures,
               "UPDATE counters SET failures = failures + 1 WHERE number = ? RETURNING failures",
               "d", counter);
-    if (failures >= QUEUE_LOGIN_FREE) {
-        int64_t ms = LOCK_FIRST_MS;
-        for (int64_t i = QUEUE_LOGIN_FREE; i < failures && ms < LOCK_MAX_MS; i++)
-            ms *= 2;
-        until = now + (ms < LOCK_MAX_MS ? ms : LOCK_MAX_MS);
+    int64_t ms = queue_lockout_ms(failures, QUEUE_LOGIN_FREE);
+    if (ms > 0) {
+        until = now + ms;
         queue_sql(q, NULL, "UPDATE counters SET locked_until_ms = ? WHERE number = ?", "id", until,
                   counter);
     }

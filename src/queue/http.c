@@ -22,10 +22,8 @@
 #include "queue/json.h"
 #include "queue/mhd.h"
 
-#define ADDR_SLOTS    64
-#define ADDR_FREE     10 /* wrong PINs from one address before it must wait */
-#define LOCK_FIRST_MS (30LL * 1000)
-#define LOCK_MAX_MS   (15LL * 60 * 1000)
+#define ADDR_SLOTS 64
+#define ADDR_FREE  10 /* wrong PINs from one address before it must wait */
 
 /* libmicrohttpd, set by queue_http_start before its daemon can call anything here. */
 static const queue_mhd_t *mhd;
@@ -177,10 +175,7 @@ static void addr_result(queue_http_t *h, const char *addr, bool ok, int64_t now)
         s->failures = 0;
         s->locked_until = 0;
     } else if (++s->failures >= ADDR_FREE) {
-        int64_t ms = LOCK_FIRST_MS;
-        for (int i = ADDR_FREE; i < s->failures && ms < LOCK_MAX_MS; i++)
-            ms *= 2;
-        s->locked_until = now + (ms < LOCK_MAX_MS ? ms : LOCK_MAX_MS);
+        s->locked_until = now + queue_lockout_ms(s->failures, ADDR_FREE);
     }
     pthread_mutex_unlock(&h->mu);
 }

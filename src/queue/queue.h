@@ -223,6 +223,10 @@ int queue_set_pin(queue_t *q, int counter, const char *pin, char *err, size_t er
  * *retry_s). */
 queue_status_t queue_login(queue_t *q, int counter, const char *pin, int64_t now_ms,
                            char session[QUEUE_SESSION_HEX + 1], int *retry_s, queue_err_t *e);
+/* The lock after that many wrong PINs in a row when the first `free` cost nothing: 0 below
+ * free, then 30 s doubling with each further failure up to 15 minutes. One rule for a
+ * counter's logins and for an address guessing at several counters (queue/http.c). */
+int64_t queue_lockout_ms(int64_t failures, int64_t free);
 /* The counter of a live session, or QUEUE_E_AUTH. */
 queue_status_t queue_session(queue_t *q, const char *session, int64_t now_ms, int *counter,
                              queue_err_t *e);

@@ -683,9 +683,25 @@ static void test_snapshot_json(void **state)
     free(s);
 }
 
+/* The lockout rule, written out: free failures cost nothing, then 30 s, 60 s, 120 s ... and
+ * never more than 15 minutes, however many. */
+static void test_lockout_doubles_to_fifteen_minutes(void **state)
+{
+    (void)state;
+    assert_int_equal(queue_lockout_ms(0, 5), 0);
+    assert_int_equal(queue_lockout_ms(4, 5), 0);
+    assert_int_equal(queue_lockout_ms(5, 5), 30000);
+    assert_int_equal(queue_lockout_ms(6, 5), 60000);
+    assert_int_equal(queue_lockout_ms(9, 5), 480000);
+    assert_int_equal(queue_lockout_ms(10, 5), 900000); /* 960 s, held at 15 min */
+    assert_int_equal(queue_lockout_ms(1000000, 5), 900000);
+    assert_int_equal(queue_lockout_ms(10, 10), 30000); /* an address's ten free tries */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lockout_doubles_to_fifteen_minutes),
         cmocka_unit_test_setup_teardown(test_lifecycle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors_name_the_field, setup, teardown),
         cmocka_unit_test_setup_teardown(test_double_click_never_skips, setup, teardown),
