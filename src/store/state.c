@@ -219,9 +219,11 @@ int state_save(const char *dir, const state_t *s, bool restart, char *err, size_
     state_t *m = malloc(sizeof *m);
     char why[300];
     int rc = -1;
+    state_load_t how = m ? state_load(dir, m, why, sizeof why) : STATE_UNREADABLE;
+    char *was = how == STATE_LOADED ? format(m) : NULL;
     if (!m) {
         snprintf(err, errcap, "%s: out of memory", path);
-    } else if (state_load(dir, m, why, sizeof why) == STATE_UNREADABLE) {
+    } else if (how == STATE_UNREADABLE) {
         snprintf(err, errcap, "%s", why); /* do not write over what could not be read */
     } else {
         /* A malformed file is replaced: s comes from a journal that was checked. */
@@ -235,15 +237,20 @@ int state_save(const char *dir, const state_t *s, bool restart, char *err, size_
             state_raise(m, s->seq[i].day, s->seq[i].key, s->seq[i].last);
         prune(m);
         char *text = format(m);
-        /* The rename is made durable by syncing the folder; were it lost in a power cut,
-         * the older file would only be behind the journal, which start-up accepts. */
-        if (text && file_write_atomic(path, text, 0600) == 0 && fsync(dfd) == 0)
+        /* Nothing new (a start on a journal the file already follows): the file stays as it
+         * is, without a rewrite and its two fsyncs. Otherwise the rename is made durable by
+         * syncing the folder; were it lost in a power cut, the older file would only be
+         * behind the journal, which start-up accepts. */
+        if (text && was && strcmp(text, was) == 0)
+            rc = 0;
+        else if (text && file_write_atomic(path, text, 0600) == 0 && fsync(dfd) == 0)
             rc = 0;
         else
             snprintf(err, errcap, "%s: cannot write: %s", path,
                      text ? strerror(errno) : "out of memory");
         free(text);
     }
+    free(was);
     free(m);
     close(dfd); /* releases the lock */
     return rc;
