@@ -502,3 +502,11 @@ int config_parse(config_t *c, const char *name, const char *text, size_t len, ch
     free(copy);
     return rc;
 }
+
+bool config_overlay_may_set(const char *section, const char *key)
+{
+    return !(strcmp(section, "terminal") == 0 || strcmp(section, "sync") == 0 ||
+             (strcmp(section, "centre") == 0 && strcmp(key, "id") == 0) ||
+             (strcmp(section, "kiosk") == 0 && strcmp(key, "data") == 0) ||
+             (strcmp(section, "journal") == 0 && strcmp(key, "export_key") == 0));
+}

@@ -83,6 +83,13 @@ typedef struct {
 /* The defaults (a 7" 800x480 panel at 132 dpi, Bangla first, 60 s idle timeout). */
 void config_defaults(config_t *c);
 
+/* Whether an overlay pushed from the register may set [section] key: never who a terminal is
+ * or how it reaches the register ([centre] id, anything in [terminal] or [sync], [kiosk]
+ * data, [journal] export_key); a wrong push there could cut terminals off for good. The
+ * register refuses such an overlay before signing it; a kiosk refuses one that would change
+ * any of them (sync/push.c). */
+bool config_overlay_may_set(const char *section, const char *key);
+
 /* Read an INI file over the current values. 0, or -1 with "FILE:LINE: ..." in err. */
 int config_load(config_t *c, const char *path, char *err, size_t errcap);
 

@@ -124,7 +124,8 @@ static bool icon_known(const char *name, void *ctx)
     return false;
 }
 
-/* The overlay may tune a terminal, never change who it is. */
+/* The overlay may tune a terminal, never change who it is or how it reaches us (the rule is
+ * config_overlay_may_set, the one the kiosks apply). */
 static int overlay_allowed(const char *name, const char *text, char *err, size_t errcap)
 {
     char section[64] = "";
@@ -138,11 +139,11 @@ static int overlay_allowed(const char *name, const char *text, char *err, size_t
             continue;
         if (sscanf(line, " %63[A-Za-z0-9_] =", key) != 1)
             continue;
-        if (strcmp(section, "terminal") == 0 ||
-            (strcmp(section, "centre") == 0 && strcmp(key, "id") == 0)) {
+        if (!config_overlay_may_set(section, key)) {
             snprintf(err, errcap,
-                     "%s:%d: [%s] %s: a pushed overlay must not change a terminal's identity", name,
-                     lineno, section, key);
+                     "%s:%d: [%s] %s: a pushed overlay must not change a terminal's identity "
+                     "or its way to the register",
+                     name, lineno, section, key);
             return -1;
         }
     }

@@ -98,8 +98,10 @@ static bool config_ok(const cJSON *o, const config_t *base, config_t *out, char 
     *out = *base;
     if (config_parse(out, "pushed config", c->valuestring, strlen(c->valuestring), why, cap) < 0)
         return false;
+    /* What config_overlay_may_set forbids, compared by value (a kiosk allows an overlay that
+     * repeats its own): a new field there must be added here too. */
     if (strcmp(out->centre_id, base->centre_id) != 0 ||
-        strcmp(out->terminal_id, base->terminal_id) != 0 ||
+        strcmp(out->terminal_id, base->terminal_id) != 0 || out->role != base->role ||
         strcmp(out->token_band, base->token_band) != 0 ||
         strcmp(out->data_dir, base->data_dir) != 0 ||
         strcmp(out->export_key, base->export_key) != 0 ||
