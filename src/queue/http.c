@@ -55,9 +55,7 @@ typedef struct {
 
 static int64_t now_ms(const queue_http_t *h)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + h->offset_ms;
+    return queue_wall_ms() + h->offset_ms;
 }
 
 /* --- answers --------------------------------------------------------------------------- */

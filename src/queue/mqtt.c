@@ -32,9 +32,7 @@ struct queue_mqtt {
 
 static int64_t now_ms(const queue_mqtt_t *m)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + m->offset_ms;
+    return queue_wall_ms() + m->offset_ms;
 }
 
 static const char *str_or_null(const cJSON *j, const char *name, bool *bad)

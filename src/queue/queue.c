@@ -191,6 +191,13 @@ void queue_iso_time(int64_t ms, char out[32])
              tm.hour, tm.min, tm.sec);
 }
 
+int64_t queue_wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int64_t queue_parse_iso(const char *s)
 {
     int y, mo, d, h, mi, sec, n = 0;

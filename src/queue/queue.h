@@ -243,6 +243,8 @@ void queue_err(queue_err_t *e, const char *where, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 const char *queue_state_name(queue_state_t s);
 int queue_http_status(queue_status_t s);
+/* The wall clock in Unix ms: the queue dates every event with it, the board shows it. */
+int64_t queue_wall_ms(void);
 /* "2026-11-29T10:30:05+06:00" */
 void queue_iso_time(int64_t ms, char out[32]);
 /* Parse an ISO 8601 time with an offset (or Z); -1 when malformed. */

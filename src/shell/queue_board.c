@@ -27,14 +27,6 @@
 #define KIOSK_VERSION "0.1.0"
 #endif
 
-/* The wall clock in Unix ms (the board shows the time and dates every event with it). */
-static int64_t wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* A call, as the centre hears it: a chime, Bangla, then English; a recall the same again. */
 static void announce(speech_t *sp, const queue_call_t *c, int64_t unix_time)
 {
@@ -113,8 +105,8 @@ static void bench_audio(board_loop_t *L)
     speech_stats(L->sp, &st);
     if (st.started <= L->started_before)
         return;
-    int64_t at =
-        st.started == L->started_before + 1 ? L->said_ms + st.last_latency_us / 1000 : wall_ms();
+    int64_t at = st.started == L->started_before + 1 ? L->said_ms + st.last_latency_us / 1000
+                                                     : queue_wall_ms();
     fprintf(stderr, "kiosk: board: bench: first sample %lld\n", (long long)at);
     L->bench_pending = false;
 }
@@ -130,7 +122,7 @@ static void draw(board_loop_t *L, int64_t now, notify_t *svc, bool *first)
     ui_render(k->ui, display_begin(&k->display), COLOR_BG);
     display_present(&k->display);
     if (L->o->bench)
-        fprintf(stderr, "kiosk: board: bench: frame %lld\n", (long long)wall_ms());
+        fprintf(stderr, "kiosk: board: bench: frame %lld\n", (long long)queue_wall_ms());
     if (L->o->shots && (file_path(path, sizeof path, L->o->shots, "board.png") < 0 ||
                         display_screenshot(&k->display, path, err, sizeof err) < 0))
         fprintf(stderr, "kiosk: --shots: %s\n", err);
@@ -147,7 +139,7 @@ static int loop(board_loop_t *L)
     notify_init(&svc);
     notify_status(&svc, "ready; queue board");
     for (;;) {
-        int64_t now = wall_ms() + L->offset_ms;
+        int64_t now = queue_wall_ms() + L->offset_ms;
         uint64_t mono = SDL_GetTicks64() - t0;
         draw(L, now, &svc, &first);
         queue_call_t c;
@@ -157,7 +149,7 @@ static int loop(board_loop_t *L)
                 speech_stats(L->sp, &st);
                 L->bench_pending = true;
                 L->started_before = st.started;
-                L->said_ms = wall_ms();
+                L->said_ms = queue_wall_ms();
             }
             announce(L->sp, &c, now / 1000);
         }
@@ -195,7 +187,7 @@ static int clock_offset(const options_t *o, int64_t *offset_ms)
         fprintf(stderr, "kiosk: --now %s: expected YYYY-MM-DDTHH:MM\n", o->now);
         return -1;
     }
-    *offset_ms = epoch * 1000 - wall_ms();
+    *offset_ms = epoch * 1000 - queue_wall_ms();
     return 0;
 }
 
