@@ -15,6 +15,7 @@ struct board {
     int64_t shown_minute;
     lang_t shown_lang;
     bool shown;
+    bool have_snap;        /* snap holds the queue at shown_version and shown_minute */
     queue_snapshot_t snap; /* large: kept here, not on the stack */
 };
 
@@ -88,7 +89,12 @@ bool board_build(board_t *b, ui_t *ui, int64_t now_ms, const char *const centre_
     int64_t minute = now_ms / 60000;
     if (b->shown && v == b->shown_version && lang == b->shown_lang && minute == b->shown_minute)
         return false;
-    queue_snapshot(b->q, now_ms, &b->snap);
+    /* The language turns every 10 s; the queue (with the day's figures, a query of its own) is
+     * read again only when it changed or a minute passed (its waiting times are in minutes). */
+    if (!b->have_snap || v != b->shown_version || minute != b->shown_minute) {
+        queue_snapshot(b->q, now_ms, &b->snap);
+        b->have_snap = true;
+    }
     board_view_opts_t o = {.lang = lang, .centre_name = centre_name[lang], .now_ms = now_ms};
     board_view_build(ui, &b->snap, &o);
     b->shown = true;
