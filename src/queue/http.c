@@ -44,6 +44,11 @@ struct queue_http {
     _Atomic int stopping;
     pthread_mutex_t mu; /* addrs */
     addr_slot_t addrs[ADDR_SLOTS];
+    /* The last snapshot the live streams were sent, shared: a change wakes every open stream
+     * at once, and one read of the queue serves them all (snap_mu, snap: NULL until the first). */
+    pthread_mutex_t snap_mu;
+    queue_snapshot_t *snap;
+    int64_t snap_at;
 };
 
 /* One request: its body, collected while it arrives. */
@@ -432,6 +437,29 @@ typedef struct {
     bool ending; /* the session ended: the stream closes after this chunk */
 } sse_t;
 
+/* The queue as one counter's stream shows it, from the shared snapshot when that is of the
+ * queue's current version and under a second old (waiting times move with the clock); *v
+ * becomes the version sent. NULL when out of memory. */
+static char *shared_snapshot_json(queue_http_t *h, int counter, unsigned long *v)
+{
+    char *json = NULL;
+    int64_t now = now_ms(h);
+    pthread_mutex_lock(&h->snap_mu);
+    if (!h->snap)
+        h->snap = calloc(1, sizeof *h->snap);
+    if (h->snap) {
+        if (h->snap_at == 0 || h->snap->version != queue_version(h->q) ||
+            now - h->snap_at >= 1000 || now < h->snap_at) {
+            queue_snapshot(h->q, now, h->snap);
+            h->snap_at = now;
+        }
+        json = queue_json_snapshot(h->snap, counter);
+        *v = h->snap->version;
+    }
+    pthread_mutex_unlock(&h->snap_mu);
+    return json;
+}
+
 /* The next chunk for the stream: the queue when it changed, otherwise a heartbeat. */
 static void sse_fill(sse_t *s)
 {
@@ -448,14 +476,7 @@ static void sse_fill(sse_t *s)
         s->buf = strdup("event: logout\ndata: {}\n\n");
         s->ending = true;
     } else if (v != s->sent) {
-        queue_snapshot_t *snap = malloc(sizeof *snap);
-        char *json = NULL;
-        if (snap) {
-            queue_snapshot(h->q, now_ms(h), snap);
-            json = queue_json_snapshot(snap, s->counter);
-            v = snap->version;
-            free(snap);
-        }
+        char *json = shared_snapshot_json(h, s->counter, &v);
         size_t n = json ? strlen(json) + 96 : 0; /* the JSON and the event's lines */
         s->buf = json ? malloc(n) : NULL;
         if (s->buf)
@@ -767,6 +788,7 @@ queue_http_t *queue_http_start(queue_t *q, const queue_http_opts_t *o, char *err
     h->offset_ms = o->clock_offset_ms;
     h->heartbeat_ms = o->heartbeat_ms > 0 ? o->heartbeat_ms : HTTP_HEARTBEAT_MS;
     pthread_mutex_init(&h->mu, NULL);
+    pthread_mutex_init(&h->snap_mu, NULL);
     unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
                      MHD_USE_ERROR_LOG | (family == AF_INET6 ? MHD_USE_IPv6 : 0);
     h->d = mhd->start_daemon(
@@ -779,6 +801,7 @@ queue_http_t *queue_http_start(queue_t *q, const queue_http_opts_t *o, char *err
         snprintf(err, errcap, "[board] http: cannot listen on %s (in use, or no such address)",
                  o->listen);
         pthread_mutex_destroy(&h->mu);
+        pthread_mutex_destroy(&h->snap_mu);
         free(h);
         return NULL;
     }
@@ -801,5 +824,7 @@ void queue_http_stop(queue_http_t *h)
     queue_wake(h->q);
     mhd->stop_daemon(h->d);
     pthread_mutex_destroy(&h->mu);
+    pthread_mutex_destroy(&h->snap_mu);
+    free(h->snap);
     free(h);
 }
