@@ -19,9 +19,8 @@ struct board {
     queue_snapshot_t snap; /* large: kept here, not on the stack */
 };
 
-static void on_change(void *ctx, const queue_call_t *call)
+static void on_change(void *ctx)
 {
-    (void)call;
     board_t *b = ctx;
     if (b->wake)
         b->wake(b->wake_ctx);

@@ -425,12 +425,10 @@ bool queue_poll_call(queue_t *q, queue_call_t *out)
 }
 
 /* After a commit (lock held): count the change, queue the announcement. */
-static void changed_locked(queue_t *q, queue_call_t *call, bool *has_call)
+static void changed_locked(queue_t *q)
 {
     q->version++;
-    *has_call = q->has_pending;
     if (q->has_pending) {
-        *call = q->pending;
         if (q->ring_len == QUEUE_RING) { /* nobody polls: the oldest call is dropped */
             q->ring_head = (q->ring_head + 1) % QUEUE_RING;
             q->ring_len--;
@@ -442,11 +440,11 @@ static void changed_locked(queue_t *q, queue_call_t *call, bool *has_call)
     pthread_cond_broadcast(&q->changed);
 }
 
-static void notify(queue_t *q, const queue_call_t *call)
+static void notify(queue_t *q)
 {
     queue_listener_t fn = q->listener;
     if (fn)
-        fn(q->listener_ctx, call);
+        fn(q->listener_ctx);
 }
 
 /* --- transactions ---------------------------------------------------------------------- */
@@ -516,8 +514,7 @@ static bool load_token_by_id(queue_t *q, int64_t id, queue_token_t *out)
 static queue_status_t act(queue_t *q, const queue_ctx_t *c, const char *kind, action_fn fn,
                           const void *arg, queue_token_t *out, queue_err_t *e)
 {
-    queue_call_t call;
-    bool has_call = false, found = false, changed = false;
+    bool found = false, changed = false;
     int64_t tid = 0;
     pthread_mutex_lock(&q->mu);
     q->has_pending = false;
@@ -561,12 +558,12 @@ static queue_status_t act(queue_t *q, const queue_ctx_t *c, const char *kind, ac
         out->replayed = found;
     if (!found) {
         changed = true;
-        changed_locked(q, &call, &has_call);
+        changed_locked(q);
     }
 out:
     pthread_mutex_unlock(&q->mu);
     if (changed)
-        notify(q, has_call ? &call : NULL);
+        notify(q);
     return r;
 }
 
@@ -691,13 +688,11 @@ queue_status_t queue_issue(queue_t *q, const queue_issue_t *in, int64_t now_ms, 
         exec(q, "ROLLBACK");
         *added = false;
     }
-    queue_call_t call;
-    bool has_call = false;
     if (*added)
-        changed_locked(q, &call, &has_call);
+        changed_locked(q);
     pthread_mutex_unlock(&q->mu);
     if (*added)
-        notify(q, NULL);
+        notify(q);
     return r;
 }
 
@@ -1039,16 +1034,14 @@ queue_status_t queue_counter_set(queue_t *q, int number, const char *name, const
                        "ON CONFLICT(number) DO UPDATE SET name = excluded.name, "
                        "categories = excluded.categories",
                        "dtt", number, name, categories);
-    queue_call_t call;
-    bool has_call = false;
     if (sql_ok(rc))
-        changed_locked(q, &call, &has_call);
+        changed_locked(q);
     pthread_mutex_unlock(&q->mu);
     if (!sql_ok(rc)) {
         queue_err(e, "database", "cannot store counter %d", number);
         return QUEUE_E_INTERNAL;
     }
-    notify(q, NULL);
+    notify(q);
     return QUEUE_OK;
 }
 

@@ -165,8 +165,8 @@ typedef struct {
     int64_t issued_ms;
 } queue_issue_t;
 
-/* Called after each committed change (call is the announcement, or NULL). */
-typedef void (*queue_listener_t)(void *ctx, const queue_call_t *call);
+/* Called after each committed change (announcements are taken with queue_poll_call). */
+typedef void (*queue_listener_t)(void *ctx);
 
 /* Open (creating) DIR/queue.sqlite; DIR is created with mode 0700. NULL with err. */
 queue_t *queue_open(const char *dir, char *err, size_t errcap);
