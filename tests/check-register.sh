@@ -206,12 +206,12 @@ if [[ " ${REGISTER_CHECKS:-sqlite pg tls rate} " == *" sqlite "* ]]; then
     cli push-bad-version 2 "--version x: expected a whole number" --push catalog assets/catalog.json --version x
     cli push-bad-kind 1 "--push menu: expected catalog or config" --push menu assets/catalog.json --version 1 --sign-key "$tmp/regkeys/register.sign.key" --broker "$broker"
     cli push-bad-sign-key 1 "--sign-key $tmp/keys: not a key file" --push catalog assets/catalog.json --version 1 --sign-key "$tmp/keys" --broker "$broker"
-    # The kiosks' own rule (config_overlay_may_set): an overlay that would move terminals to
+    # The kiosks' own rule (config_parse_overlay): an overlay that would move terminals to
     # another broker or make them boards is refused before it is signed.
     printf '[sync]\nbroker = mqtt://elsewhere.example:1883\n' >"$tmp/sync-overlay.ini"
     printf '[kiosk]\nidle_timeout = 90\n[terminal]\nrole = board\n' >"$tmp/role-overlay.ini"
-    cli push-overlay-sync 1 "sync-overlay.ini:2: [sync] broker: a pushed overlay must not change" --push config "$tmp/sync-overlay.ini" --version 1 --sign-key "$tmp/regkeys/register.sign.key" --broker "$broker"
-    cli push-overlay-role 1 "role-overlay.ini:4: [terminal] role: a pushed overlay must not change" --push config "$tmp/role-overlay.ini" --version 1 --sign-key "$tmp/regkeys/register.sign.key" --broker "$broker"
+    cli push-overlay-sync 1 "sync-overlay.ini:2: [sync] broker: an overlay may not change" --push config "$tmp/sync-overlay.ini" --version 1 --sign-key "$tmp/regkeys/register.sign.key" --broker "$broker"
+    cli push-overlay-role 1 "role-overlay.ini:4: [terminal] role: an overlay may not change" --push config "$tmp/role-overlay.ini" --version 1 --sign-key "$tmp/regkeys/register.sign.key" --broker "$broker"
     cli keygen-twice 1 "already there" --keygen "$tmp/regkeys"
 fi
 

@@ -430,8 +430,9 @@ def check_pushes(tmp, broker, keys, other_keys):
            in r.stdout, r.stdout.strip())
     report("push-invalid-catalog-refused", re.search(r"refused catalog 5 pushed catalog: ",
                                                      r.stdout) is not None, r.stdout.strip())
-    report("push-identity-overlay-refused", "refused config 2 an overlay may not change"
-           in r.stdout and st.get("config") == "1", r.stdout.strip())
+    report("push-identity-overlay-refused", re.search(
+        r"refused config 2 pushed config:\d+: \[\w+\] \w+: an overlay may not change",
+        r.stdout) is not None and st.get("config") == "1", r.stdout.strip())
     report("push-still-uses-last-good", st.get("catalog") == "2" and
            json.load(open(kept))["version"] == 2, r.stdout.strip())
     pres = [p for ok, _, p in verify(t.pub, sub.lines()) if p.get("online")]

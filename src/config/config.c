@@ -455,12 +455,27 @@ static void mark_charge(config_fees_t *f, const char *service, const char *path,
 typedef struct {
     config_t *cfg;
     const char *path;
+    bool overlay; /* a pushed overlay: may_set decides which keys it may hold */
 } source_t;
+
+/* Who a terminal is and how it reaches the register: a wrong push there could cut
+ * terminals off for good, so no overlay may hold these keys. */
+static bool overlay_may_set(const char *section, const char *key)
+{
+    return !(strcmp(section, "terminal") == 0 || strcmp(section, "sync") == 0 ||
+             (strcmp(section, "centre") == 0 && strcmp(key, "id") == 0) ||
+             (strcmp(section, "kiosk") == 0 && strcmp(key, "data") == 0) ||
+             (strcmp(section, "journal") == 0 && strcmp(key, "export_key") == 0));
+}
 
 static int on_value(void *ctx, const char *section, const char *key, const char *value, int line,
                     char *err, size_t errcap)
 {
     const source_t *src = ctx;
+    if (src->overlay && !overlay_may_set(section, key))
+        return error_set(err, errcap,
+                         "an overlay may not change who a terminal is or how it reaches "
+                         "the register");
     if (config_set(src->cfg, section, key, value, err, errcap) < 0)
         return -1;
     if (strcmp(section, "fees") == 0 && strncmp(key, "charge.", 7) == 0)
@@ -468,9 +483,10 @@ static int on_value(void *ctx, const char *section, const char *key, const char 
     return 0;
 }
 
-static int parse_stream(config_t *c, FILE *fp, const char *path, char *err, size_t errcap)
+static int parse_stream(config_t *c, FILE *fp, const char *path, bool overlay, char *err,
+                        size_t errcap)
 {
-    source_t src = {.cfg = c, .path = path};
+    source_t src = {.cfg = c, .path = path, .overlay = overlay};
     return inifile_read(fp, path, on_value, &src, err, errcap);
 }
 
@@ -481,13 +497,13 @@ int config_load(config_t *c, const char *path, char *err, size_t errcap)
         snprintf(err, errcap, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
-    int rc = parse_stream(c, fp, path, err, errcap);
+    int rc = parse_stream(c, fp, path, false, err, errcap);
     fclose(fp);
     return rc;
 }
 
-int config_parse(config_t *c, const char *name, const char *text, size_t len, char *err,
-                 size_t errcap)
+static int parse_text(config_t *c, const char *name, const char *text, size_t len, bool overlay,
+                      char *err, size_t errcap)
 {
     /* fmemopen wants a writable buffer even to read: give it a copy, not a cast. */
     char *copy = malloc(len ? len : 1);
@@ -497,16 +513,20 @@ int config_parse(config_t *c, const char *name, const char *text, size_t len, ch
         free(copy);
         return -1;
     }
-    int rc = parse_stream(c, fp, name, err, errcap);
+    int rc = parse_stream(c, fp, name, overlay, err, errcap);
     fclose(fp);
     free(copy);
     return rc;
 }
 
-bool config_overlay_may_set(const char *section, const char *key)
+int config_parse(config_t *c, const char *name, const char *text, size_t len, char *err,
+                 size_t errcap)
 {
-    return !(strcmp(section, "terminal") == 0 || strcmp(section, "sync") == 0 ||
-             (strcmp(section, "centre") == 0 && strcmp(key, "id") == 0) ||
-             (strcmp(section, "kiosk") == 0 && strcmp(key, "data") == 0) ||
-             (strcmp(section, "journal") == 0 && strcmp(key, "export_key") == 0));
+    return parse_text(c, name, text, len, false, err, errcap);
+}
+
+int config_parse_overlay(config_t *c, const char *name, const char *text, size_t len, char *err,
+                         size_t errcap)
+{
+    return parse_text(c, name, text, len, true, err, errcap);
 }

@@ -83,19 +83,20 @@ typedef struct {
 /* The defaults (a 7" 800x480 panel at 132 dpi, Bangla first, 60 s idle timeout). */
 void config_defaults(config_t *c);
 
-/* Whether an overlay pushed from the register may set [section] key: never who a terminal is
- * or how it reaches the register ([centre] id, anything in [terminal] or [sync], [kiosk]
- * data, [journal] export_key); a wrong push there could cut terminals off for good. The
- * register refuses such an overlay before signing it; a kiosk refuses one that would change
- * any of them (sync/push.c). */
-bool config_overlay_may_set(const char *section, const char *key);
-
 /* Read an INI file over the current values. 0, or -1 with "FILE:LINE: ..." in err. */
 int config_load(config_t *c, const char *path, char *err, size_t errcap);
 
 /* The same from a buffer (name is used in messages); for tests and fuzzing. */
 int config_parse(config_t *c, const char *name, const char *text, size_t len, char *err,
                  size_t errcap);
+
+/* The same for an overlay pushed from the register, which may tune a terminal but never set
+ * who it is or how it reaches the register: [centre] id, anything in [terminal] or [sync],
+ * [kiosk] data, [journal] export_key ("NAME:LINE: [section] key: an overlay may not change
+ * ..." in err). The register refuses to sign such an overlay and a kiosk to apply one: the
+ * same rule at both ends. */
+int config_parse_overlay(config_t *c, const char *name, const char *text, size_t len, char *err,
+                         size_t errcap);
 
 /* Split a [sync] broker URL: mqtt://host[:port] (1883) or mqtts://host[:port] (8883, TLS).
  * 0, or -1 with why in err. */

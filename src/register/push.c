@@ -124,32 +124,6 @@ static bool icon_known(const char *name, void *ctx)
     return false;
 }
 
-/* The overlay may tune a terminal, never change who it is or how it reaches us (the rule is
- * config_overlay_may_set, the one the kiosks apply). */
-static int overlay_allowed(const char *name, const char *text, char *err, size_t errcap)
-{
-    char section[64] = "";
-    int lineno = 0;
-    for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-        char line[256], key[64];
-        lineno++;
-        size_t n = strcspn(p, "\r\n");
-        snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line ? n : sizeof line - 1), p);
-        if (sscanf(line, " [%63[^]]]", section) == 1)
-            continue;
-        if (sscanf(line, " %63[A-Za-z0-9_] =", key) != 1)
-            continue;
-        if (!config_overlay_may_set(section, key)) {
-            snprintf(err, errcap,
-                     "%s:%d: [%s] %s: a pushed overlay must not change a terminal's identity "
-                     "or its way to the register",
-                     name, lineno, section, key);
-            return -1;
-        }
-    }
-    return 0;
-}
-
 static cJSON *validated(const register_push_t *p, char *err, size_t errcap)
 {
     size_t len;
@@ -175,10 +149,10 @@ static cJSON *validated(const register_push_t *p, char *err, size_t errcap)
             body = cJSON_ParseWithLength(text, len);
         catalog_free(cat);
     } else {
+        /* The kiosks' own rule: an overlay they would refuse is not signed. */
         config_t c;
         config_defaults(&c);
-        if (config_parse(&c, p->file, text, len, err, errcap) == 0 &&
-            overlay_allowed(p->file, text, err, errcap) == 0)
+        if (config_parse_overlay(&c, p->file, text, len, err, errcap) == 0)
             body = cJSON_CreateString(text);
     }
     free(text);

@@ -89,28 +89,15 @@ static bool catalog_ok(const cJSON *o, char *why, size_t cap)
 }
 
 /* An overlay may change how the kiosk looks and behaves, never who it is or how it reaches
- * the register: a wrong push there could cut a terminal off for good. */
+ * the register (config_parse_overlay refuses those keys, as the register does). */
 static bool config_ok(const cJSON *o, const config_t *base, config_t *out, char *why, size_t cap)
 {
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(o, "config");
     if (!cJSON_IsString(c))
         return snprintf(why, cap, "no \"config\" text"), false;
     *out = *base;
-    if (config_parse(out, "pushed config", c->valuestring, strlen(c->valuestring), why, cap) < 0)
-        return false;
-    /* What config_overlay_may_set forbids, compared by value (a kiosk allows an overlay that
-     * repeats its own): a new field there must be added here too. */
-    if (strcmp(out->centre_id, base->centre_id) != 0 ||
-        strcmp(out->terminal_id, base->terminal_id) != 0 || out->role != base->role ||
-        strcmp(out->token_band, base->token_band) != 0 ||
-        strcmp(out->data_dir, base->data_dir) != 0 ||
-        strcmp(out->export_key, base->export_key) != 0 ||
-        memcmp(&out->sync, &base->sync, sizeof out->sync) != 0)
-        return snprintf(why, cap,
-                        "an overlay may not change [centre] id, [terminal], [kiosk] data, "
-                        "[journal] export_key or [sync]"),
-               false;
-    return true;
+    return config_parse_overlay(out, "pushed config", c->valuestring, strlen(c->valuestring), why,
+                                cap) == 0;
 }
 
 /* The same bytes as the kept file: a retained push seen again after a reconnect. */
