@@ -44,8 +44,8 @@ struct queue_http {
     _Atomic int stopping;
     pthread_mutex_t mu; /* addrs */
     addr_slot_t addrs[ADDR_SLOTS];
-    /* The last snapshot the live streams were sent, shared: a change wakes every open stream
-     * at once, and one read of the queue serves them all (snap_mu, snap: NULL until the first). */
+    /* The last snapshot the counters were sent, shared: a change wakes every open stream at
+     * once, and one read of the queue serves them all (snap_mu; snap: NULL until the first). */
     pthread_mutex_t snap_mu;
     queue_snapshot_t *snap;
     int64_t snap_at;
@@ -408,38 +408,9 @@ static enum MHD_Result action(queue_http_t *h, struct MHD_Connection *c, req_t *
     return send_json(c, MHD_HTTP_OK, queue_json_token(&t));
 }
 
-static enum MHD_Result get_queue(queue_http_t *h, struct MHD_Connection *c)
-{
-    queue_err_t e;
-    int counter = 0;
-    int64_t now = now_ms(h);
-    queue_status_t s = queue_session(h->q, session_of(c, false), now, &counter, &e);
-    if (s != QUEUE_OK)
-        return send_status(c, s, &e);
-    queue_snapshot_t *snap = malloc(sizeof *snap);
-    if (!snap)
-        return MHD_NO;
-    queue_snapshot(h->q, now, snap);
-    char *json = queue_json_snapshot(snap, counter);
-    free(snap);
-    return send_json(c, MHD_HTTP_OK, json);
-}
-
-/* --- server-sent events ------------------------------------------------------------------ */
-
-typedef struct {
-    queue_http_t *h;
-    char session[QUEUE_SESSION_HEX + 1];
-    int counter;
-    unsigned long sent;
-    char *buf;
-    size_t len, off;
-    bool ending; /* the session ended: the stream closes after this chunk */
-} sse_t;
-
-/* The queue as one counter's stream shows it, from the shared snapshot when that is of the
- * queue's current version and under a second old (waiting times move with the clock); *v
- * becomes the version sent. NULL when out of memory. */
+/* The queue as one counter sees it (its stream, or GET /api/queue), from the shared snapshot when
+ * that is of the queue's current version and under a second old (waiting times move with the
+ * clock); *v becomes the version sent. NULL when out of memory. */
 static char *shared_snapshot_json(queue_http_t *h, int counter, unsigned long *v)
 {
     char *json = NULL;
@@ -459,6 +430,31 @@ static char *shared_snapshot_json(queue_http_t *h, int counter, unsigned long *v
     pthread_mutex_unlock(&h->snap_mu);
     return json;
 }
+
+static enum MHD_Result get_queue(queue_http_t *h, struct MHD_Connection *c)
+{
+    queue_err_t e;
+    int counter = 0;
+    int64_t now = now_ms(h);
+    queue_status_t s = queue_session(h->q, session_of(c, false), now, &counter, &e);
+    if (s != QUEUE_OK)
+        return send_status(c, s, &e);
+    unsigned long v;
+    char *json = shared_snapshot_json(h, counter, &v);
+    return json ? send_json(c, MHD_HTTP_OK, json) : MHD_NO;
+}
+
+/* --- server-sent events ------------------------------------------------------------------ */
+
+typedef struct {
+    queue_http_t *h;
+    char session[QUEUE_SESSION_HEX + 1];
+    int counter;
+    unsigned long sent;
+    char *buf;
+    size_t len, off;
+    bool ending; /* the session ended: the stream closes after this chunk */
+} sse_t;
 
 /* The next chunk for the stream: the queue when it changed, otherwise a heartbeat. */
 static void sse_fill(sse_t *s)

@@ -69,9 +69,9 @@ static void between_citizens(kiosk_t *k)
         return;
     /* The kept push files change only when the sync thread keeps a newer push: read and
      * parse them then, not at every pass of the loop. */
-    sync_status_t st;
-    sync_get_status(k->sync, &st);
-    if (st.catalog_version > k->catalog_version || st.config_version > k->config_version)
+    int catalog, config;
+    sync_push_versions(k->sync, &catalog, &config);
+    if (catalog > k->catalog_version || config > k->config_version)
         boot_apply_pushes(k);
 }
 

@@ -1066,6 +1066,14 @@ void sync_get_status(sync_engine_t *e, sync_status_t *out)
     pthread_mutex_unlock(&e->lock);
 }
 
+void sync_push_versions(sync_engine_t *e, int *catalog, int *config)
+{
+    pthread_mutex_lock(&e->lock);
+    *catalog = e->st.catalog_version;
+    *config = e->st.config_version;
+    pthread_mutex_unlock(&e->lock);
+}
+
 bool sync_board_get(sync_engine_t *e, unsigned long *seq, sync_board_t *out, bool *fresh)
 {
     pthread_mutex_lock(&e->lock);

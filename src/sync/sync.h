@@ -80,6 +80,9 @@ void sync_wake(sync_engine_t *e);
 void sync_set_device(sync_engine_t *e, const char *printer, const char *paper);
 
 void sync_get_status(sync_engine_t *e, sync_status_t *out);
+/* The versions of the last good pushes kept (0: none), without copying the whole status: the
+ * kiosk asks at every pass of its loop between citizens. */
+void sync_push_versions(sync_engine_t *e, int *catalog, int *config);
 /* The board's state, copied into out only when it changed since *seq (then true, and *seq
  * moves on), so a caller may ask at every event; *fresh is set either way (it ages). */
 bool sync_board_get(sync_engine_t *e, unsigned long *seq, sync_board_t *out, bool *fresh);

@@ -5,7 +5,6 @@
 #include <SDL.h>
 #include <SDL_ttf.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,27 +67,18 @@ static int icon_name_cmp(const void *key, const void *icon)
  * read-only image, so the mapping cannot be truncated under the kiosk. */
 static int map_font(const char *path, void **data, size_t *size, char *err, size_t errcap)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = file_open_regular(path, true, err, errcap); /* a regular file, or why not */
+    if (fd < 0)
+        return -1;
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) < 0) {
+    void *p = MAP_FAILED;
+    if (fstat(fd, &st) != 0 || st.st_size <= 0 || st.st_size > INT32_MAX)
+        snprintf(err, errcap, "%s: cannot read font: empty or too large", path);
+    else if ((p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED)
         snprintf(err, errcap, "%s: cannot read font: %s", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    if (!S_ISREG(st.st_mode) || st.st_size <= 0 || st.st_size > INT32_MAX) {
-        snprintf(err, errcap, "%s: cannot read font: %s", path,
-                 S_ISREG(st.st_mode) ? "empty or too large" : "not a regular file");
-        close(fd);
-        return -1;
-    }
-    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    int saved = errno;
     close(fd);
-    if (p == MAP_FAILED) {
-        snprintf(err, errcap, "%s: cannot read font: %s", path, strerror(saved));
+    if (p == MAP_FAILED)
         return -1;
-    }
     *data = p;
     *size = (size_t)st.st_size;
     return 0;
@@ -146,9 +136,12 @@ fonts_t *fonts_open(const char *dir, char *err, size_t errcap)
     }
     for (int i = 0; i < FACE_COUNT; i++) {
         char path[FILE_PATH_MAX];
-        if (file_path(path, sizeof path, dir, face_files[i]) < 0)
+        int rc = file_path(path, sizeof path, dir, face_files[i]);
+        if (rc < 0)
             snprintf(err, errcap, "%s/%s: path too long", dir, face_files[i]);
-        if (!path[0] || map_font(path, &f->data[i], &f->size[i], err, errcap) < 0) {
+        else
+            rc = map_font(path, &f->data[i], &f->size[i], err, errcap);
+        if (rc < 0) {
             fonts_close(f);
             return NULL;
         }
