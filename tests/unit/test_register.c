@@ -603,7 +603,8 @@ static void test_keys_and_push(void **state)
     /* Configuration overlays: valid INI of the kiosk, and never a terminal's identity. */
     const char *overlays[] = {"[kiosk]\nidle_timeout = 90\n", "[terminal]\nid = T09\n",
                               "[centre]\nid = UDC-9\n", "[kiosk]\nfrobnicate = 1\n"};
-    const char *whys[] = {NULL, "identity", "identity", "frobnicate"};
+    const char *whys[] = {NULL, "overlay.ini:2: [terminal] id: an overlay may not change",
+                          "overlay.ini:2: [centre] id: an overlay may not change", "frobnicate"};
     p.what = "config";
     snprintf(line, sizeof line, "%s/overlay.ini", dir);
     p.file = line;
